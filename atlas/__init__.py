@@ -1,0 +1,1 @@
+"""Atlas: a self-hosted publishing platform for independent newsrooms."""

@@ -1,0 +1,122 @@
+"""A WSGI layer that answers anonymous GETs for public pages from memory.
+
+Django marks a response cacheable with `Cache-Control: public`; this layer keeps the bytes of
+such responses in a bounded per-process LRU, keyed by host, path, query string and the current
+*content version*. Any change to what readers see replaces the content version (a shared cache
+key, so every process and machine sees it at once), which retires every stored page.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import caches
+
+VERSION_KEY = "atlas:content-version"
+SESSION_COOKIES = (b"sessionid=", "sessionid=")
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+
+
+def content_version() -> str:
+    cache = caches["default"]
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = secrets.token_hex(8)
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY) or version
+    return version
+
+
+def invalidate() -> None:
+    """Retire every cached page, in every process (call after the change has committed)."""
+    caches["default"].set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+
+
+class _Entry:
+    __slots__ = ("body", "etag", "headers", "status")
+
+    def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.etag = next((value for name, value in headers if name.lower() == "etag"), None)
+
+
+class PageCache:
+    def __init__(self, app: WSGIApp, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[tuple[str, ...], _Entry] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD") or "sessionid=" in environ.get("HTTP_COOKIE", ""):
+            return self.app(environ, start_response)
+        version = content_version()
+        key = (
+            version,
+            environ.get("HTTP_HOST", ""),
+            environ.get("wsgi.url_scheme", "http"),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+        )
+        entry = self.entries.get(key)
+        if entry is not None:
+            return self._answer(entry, environ, start_response)
+        return self._fill(key, environ, start_response)
+
+    def _answer(self, entry: _Entry, environ: Environ, start_response: StartResponse) -> list[bytes]:
+        if entry.etag is not None and entry.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+            start_response("304 Not Modified", [h for h in entry.headers if h[0] != "Content-Length"])
+            return []
+        start_response(entry.status, entry.headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
+
+    def _fill(self, key: tuple[str, ...], environ: Environ, start_response: StartResponse) -> Any:
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info) if exc_info else start_response(
+                status, headers
+            )
+
+        result = self.app(environ, capture)
+        status, headers = captured.get("status", ""), captured.get("headers", [])
+        if not self._storable(status, headers, environ):
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close:
+                close()
+        self._store(key, _Entry(status, headers, body))
+        return [body]
+
+    @staticmethod
+    def _storable(status: str, headers: list[tuple[str, str]], environ: Environ) -> bool:
+        if not status.startswith("200") or environ["REQUEST_METHOD"] != "GET":
+            return False
+        names = {name.lower(): value for name, value in headers}
+        cache_control = names.get("cache-control", "")
+        return "public" in cache_control and "set-cookie" not in names
+
+    def _store(self, key: tuple[str, ...], entry: _Entry) -> None:
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = entry
+            self.size += len(entry.body)
+            while self.size > self.max_bytes and self.entries:
+                _, evicted = self.entries.popitem(last=False)
+                self.size -= len(evicted.body)

@@ -1,0 +1,304 @@
+"""The publication, its authors and tags, posts, their revisions and public corrections."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from atlas.lib.markdown import reading_time_minutes, render_markdown
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1a5fb4.")
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Paris).")
+
+
+class Publication(models.Model):
+    """The one publication this installation runs (a single row)."""
+
+    name = models.CharField(max_length=120, default="Atlas News")
+    description = models.CharField(max_length=300, blank=True)
+    logo = models.ImageField(upload_to="publication/", blank=True)
+    accent_colour = models.CharField(max_length=7, default="#1a5fb4", validators=[hex_colour])
+    language = models.CharField(max_length=16, default="en", choices=settings.LANGUAGES)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    public_url = models.URLField(
+        help_text="The site's address as readers see it, used in feeds, emails and links.",
+        blank=True,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "publication settings"
+        verbose_name_plural = "publication settings"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Publication:
+        publication, _ = cls.objects.get_or_create(
+            pk=1, defaults={"public_url": settings.ATLAS_PUBLIC_URL}
+        )
+        return publication
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or settings.ATLAS_PUBLIC_URL).rstrip("/")
+
+    def absolute(self, path: str) -> str:
+        return self.base_url + path
+
+
+class Author(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    bio = models.TextField(blank=True)
+    avatar = models.ImageField(upload_to="authors/", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("publishing:author", args=[self.slug])
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("publishing:tag", args=[self.slug])
+
+
+class PostQuerySet(models.QuerySet["Post"]):
+    def published(self) -> PostQuerySet:
+        """What readers may see: the one definition every surface uses."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def due(self) -> PostQuerySet:
+        """Scheduled posts whose time has come."""
+        return self.filter(status=Post.Status.SCHEDULED, published_at__lte=timezone.now())
+
+    def for_listing(self) -> PostQuerySet:
+        return self.defer("body", "body_html").prefetch_related(
+            models.Prefetch("authors", queryset=Author.objects.order_by("postauthor__position"))
+        )
+
+    def newest_first(self) -> PostQuerySet:
+        return self.order_by("-published_at", "-pk")
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Everyone"
+        MEMBERS = "members", "Members only"
+        PAID = "paid", "Paid members only"
+
+    title = models.CharField(max_length=200)
+    subtitle = models.CharField(
+        max_length=400, blank=True, help_text="Shown under the headline and as the excerpt."
+    )
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text="Part of the address. Made from the title when empty; fixed once published.",
+    )
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    reading_time = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    feature_image = models.ImageField(upload_to="features/%Y/%m/", blank=True)
+    feature_image_alt = models.CharField(max_length=300, blank=True)
+    feature_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+
+    authors = models.ManyToManyField(Author, through="PostAuthor", related_name="posts")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When it goes (or went) live."
+    )
+    content_modified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    seo_title = models.CharField(max_length=200, blank=True)
+    seo_description = models.CharField(max_length=400, blank=True)
+    canonical_url = models.URLField(blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+        permissions = [
+            ("publish_post", "Can publish and schedule own posts"),
+            ("edit_others_posts", "Can edit and publish every post"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("publishing:post", args=[self.slug])
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def was_published(self) -> bool:
+        return self.status in (self.Status.PUBLISHED, self.Status.ARCHIVED)
+
+    @property
+    def excerpt(self) -> str:
+        return self.subtitle or self.seo_description
+
+    @property
+    def date_modified(self) -> Any:
+        return max(filter(None, [self.published_at, self.content_modified_at]), default=None)
+
+    def clean(self) -> None:
+        if self.status in (self.Status.SCHEDULED, self.Status.PUBLISHED) and not self.published_at:
+            if self.status == self.Status.SCHEDULED:
+                raise ValidationError({"published_at": "A scheduled post needs a publish time."})
+        if self.pk and self.slug:
+            stored = Post.objects.filter(pk=self.pk).values("slug", "status").first()
+            if (
+                stored
+                and stored["status"] in (self.Status.PUBLISHED, self.Status.ARCHIVED)
+                and stored["slug"] != self.slug
+            ):
+                raise ValidationError(
+                    {"slug": "The address of a published post cannot change: links to it exist."}
+                )
+
+    def render(self) -> None:
+        """Render the Markdown body once, so that pages and emails only read HTML."""
+        self.body_html = render_markdown(self.body)
+        self.word_count, self.reading_time = reading_time_minutes(self.body)
+
+    def ensure_slug(self) -> None:
+        if self.slug:
+            return
+        base = slugify(self.title, allow_unicode=True)[:190] or "post"
+        candidate, number = base, 2
+        while Post.objects.filter(slug=candidate).exclude(pk=self.pk).exists():
+            candidate, number = f"{base}-{number}", number + 1
+        self.slug = candidate
+
+
+class PostAuthor(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["post", "author"], name="unique_post_author")]
+        verbose_name = "author"
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.post}"
+
+
+class Revision(models.Model):
+    """A copy of a post's words as saved, with who saved it and what changed."""
+
+    TRACKED_FIELDS = ("title", "subtitle", "body", "seo_title", "seo_description", "status")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    subtitle = models.CharField(max_length=400, blank=True)
+    body = models.TextField(blank=True)
+    seo_title = models.CharField(max_length=200, blank=True)
+    seo_description = models.CharField(max_length=400, blank=True)
+    status = models.CharField(max_length=16, choices=Post.Status.choices)
+    changed_fields = models.JSONField(default=list)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.post} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def snapshot(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in self.TRACKED_FIELDS}
+
+
+class Correction(models.Model):
+    """A dated, public note at the end of an article: what was wrong, or what changed."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(help_text="Markdown. Say what was wrong and what is right.")
+    text_html = models.TextField(blank=True, editable=False)
+    published_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, {self.published_at:%d %B %Y}: {self.post}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.post.get_absolute_url()}#correction-{self.pk}"
+
+    def render(self) -> None:
+        self.text_html = render_markdown(self.text, profile="inline")

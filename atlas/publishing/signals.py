@@ -1,0 +1,21 @@
+"""Whatever readers can see changed: retire the cached pages once the change is committed."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from atlas.lib import pagecache
+from atlas.publishing.models import Author, Correction, Post, PostAuthor, Publication, Tag
+
+
+def _content_changed(sender: Any, **kwargs: Any) -> None:
+    transaction.on_commit(pagecache.invalidate)
+
+
+for model in (Author, Correction, Post, PostAuthor, Publication, Tag):
+    post_save.connect(_content_changed, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
+    post_delete.connect(
+        _content_changed, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}"
+    )
+m2m_changed.connect(_content_changed, sender=Post.tags.through, dispatch_uid="pagecache-tags")

@@ -1,0 +1,153 @@
+"""Reader-facing pages. Every listing starts from `Post.objects.published()`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core import signing
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from atlas.lib.html import split_after_paragraph
+from atlas.publishing import structured_data
+from atlas.publishing.context_processors import current_publication
+from atlas.publishing.http import private_page, public_page
+from atlas.publishing.models import Author, Correction, Post, Publication, Tag
+
+PREVIEW_SALT = "atlas.publishing.preview"
+
+
+def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
+    """The requested page of `queryset`; a page that is not a number or past the end is a 404."""
+    paginator = Paginator(queryset, settings.ATLAS_POSTS_PER_PAGE)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except (PageNotAnInteger, EmptyPage) as error:
+        raise Http404("No such page.") from error
+
+
+def listed_posts() -> QuerySet[Post]:
+    return Post.objects.published().newest_first().for_listing()
+
+
+@require_safe
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, listed_posts())
+    return render(request, "publishing/home.html", {"page": page, "posts": page.object_list})
+
+
+@require_safe
+@public_page
+def archive(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, listed_posts())
+    context = {"page": page, "posts": page.object_list, "heading": "Posts"}
+    return render(request, "publishing/post_list.html", context)
+
+
+@require_safe
+@public_page
+def tag(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    page = paginate(request, listed_posts().filter(tags=tag))
+    context = {"page": page, "posts": page.object_list, "heading": tag.name, "tag": tag}
+    return render(request, "publishing/post_list.html", context)
+
+
+@require_safe
+@public_page
+def author(request: HttpRequest, slug: str) -> HttpResponse:
+    author = get_object_or_404(Author, slug=slug)
+    page = paginate(request, listed_posts().filter(authors=author))
+    context = {"page": page, "posts": page.object_list, "heading": author.name, "author": author}
+    return render(request, "publishing/post_list.html", context)
+
+
+def article_queryset() -> QuerySet[Post]:
+    return Post.objects.prefetch_related(
+        Prefetch("authors", queryset=Author.objects.order_by("postauthor__position")),
+        "tags",
+        "corrections",
+    )
+
+
+@require_safe
+@public_page
+def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    post = get_object_or_404(article_queryset().published(), slug=slug)
+    response = render_article(request, post)
+    if post.date_modified:
+        response.headers["Last-Modified"] = _http_date(post)
+    return response
+
+
+def render_article(request: HttpRequest, post: Post, preview: bool = False) -> HttpResponse:
+    publication = current_publication(request)
+    body_before, body_after = split_after_paragraph(post.body_html, 3)
+    context = {
+        "post": post,
+        "authors": list(post.authors.all()),
+        "tags": list(post.tags.all()),
+        "corrections": list(post.corrections.all()),
+        "body_before_slot": body_before,
+        "body_after_slot": body_after,
+        "preview": preview,
+        "canonical_url": post.canonical_url or publication.absolute(post.get_absolute_url()),
+    }
+    context["structured_data"] = structured_data.for_article(publication, post, context)
+    return render(request, "publishing/post_detail.html", context)
+
+
+def _http_date(post: Post) -> str:
+    return http_date(post.date_modified.timestamp())
+
+
+@require_safe
+@public_page
+def corrections(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        Correction.objects.filter(post__in=Post.objects.published())
+        .select_related("post")
+        .order_by("-published_at", "-pk")
+    )
+    paginator = Paginator(queryset, 50)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except (PageNotAnInteger, EmptyPage) as error:
+        raise Http404("No such page.") from error
+    return render(request, "publishing/corrections.html", {"page": page})
+
+
+def preview_url(post: Post) -> str:
+    """A link to the post as it will look, for a reviewer without an account; it expires."""
+    token = signing.dumps({"post": post.pk}, salt=PREVIEW_SALT)
+    return reverse("publishing:preview", args=[token])
+
+
+@require_safe
+def preview(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        data = signing.loads(token, salt=PREVIEW_SALT, max_age=settings.ATLAS_PREVIEW_MAX_AGE)
+    except signing.BadSignature as error:
+        raise Http404("This preview link is invalid or has expired.") from error
+    post = get_object_or_404(article_queryset(), pk=data.get("post"))
+    return private_page(render_article(request, post, preview=True))
+
+
+@staff_member_required
+def staff_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(article_queryset(), pk=pk)
+    return private_page(render_article(request, post, preview=True))
+
+
+@require_safe
+@public_page
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap = Publication.current().absolute(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /preview/", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

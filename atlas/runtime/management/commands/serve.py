@@ -1,0 +1,55 @@
+"""`atlas serve`: the production web server (granian, WSGI), workers sized to the cores."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Atlas over HTTP with granian (WSGI): static files, page cache and Django."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default=os.environ.get("ATLAS_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("ATLAS_WEB_WORKERS", "0")) or os.cpu_count() or 1,
+            help="Worker processes (default: ATLAS_WEB_WORKERS, else one per core).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("ATLAS_WEB_THREADS", "2")),
+            help="Threads per worker for requests that wait on the database (default 2).",
+        )
+        parser.add_argument("--access-log", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        arguments = [
+            sys.executable, "-m", "granian",
+            "--interface", "wsgi",
+            "--host", options["host"],
+            "--port", str(options["port"]),
+            "--workers", str(options["workers"]),
+            "--blocking-threads", str(options["threads"]),
+            "--backlog", "2048",
+            "--respawn-failed-workers",
+            "--workers-kill-timeout", "30",
+            "--log-level", "warning",
+        ]  # fmt: skip
+        if options["access_log"]:
+            arguments.append("--access-log")
+        arguments.append("atlas.wsgi:application")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atlas.settings")
+        self.stdout.write(
+            f"Atlas at http://{options['host']}:{options['port']}/ "
+            f"({options['workers']} workers, {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
+        )
+        sys.stdout.flush()
+        os.execv(sys.executable, arguments)

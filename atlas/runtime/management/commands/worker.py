@@ -1,0 +1,29 @@
+"""`atlas worker`: runs background tasks (database queue, or RQ when REDIS_URL is set)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from atlas.runtime.clock import start_clock
+
+
+class Command(BaseCommand):
+    help = "Run a background worker, with the periodic jobs (scheduled publishing catch-up)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--no-clock", action="store_true", help="Do not run periodic jobs.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stop_clock = None if options["no_clock"] else start_clock()
+        try:
+            if settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+                call_command("rqworker", "default", with_scheduler=True)
+            else:
+                call_command("db_worker", queue_name="default", interval=0.5, reload=False)
+        finally:
+            if stop_clock is not None:
+                stop_clock.set()

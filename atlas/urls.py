@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
+from django.views.static import serve
+
+from atlas.publishing.http import public_page
+from atlas.publishing.sitemaps import SITEMAPS
+
+admin.site.site_header = "Atlas"
+admin.site.site_title = "Atlas newsroom"
+admin.site.index_title = "Newsroom"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        require_safe(public_page(sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("", include("atlas.publishing.urls")),
+]

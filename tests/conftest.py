@@ -1,0 +1,105 @@
+"""Shared personas and factories. Real databases: SQLite by default, PostgreSQL via DATABASE_URL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.utils import timezone
+
+from atlas.publishing import services
+from atlas.publishing.models import Author, Post, PostAuthor, Tag
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _staff(username: str, role: str) -> User:
+    user = User.objects.create_user(username, f"{username}@example.org", "a-long-test-password")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def editor(db: Any) -> User:
+    return _staff("editor", "Editor")
+
+
+@pytest.fixture
+def author_user(db: Any) -> User:
+    user = _staff("writer", "Author")
+    Author.objects.create(user=user, name="Wren Writer", slug="wren-writer")
+    return user
+
+
+@pytest.fixture
+def contributor(db: Any) -> User:
+    user = _staff("contributor", "Contributor")
+    Author.objects.create(user=user, name="Cal Contributor", slug="cal-contributor")
+    return user
+
+
+@pytest.fixture
+def editor_client(editor: User) -> Client:
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def author(db: Any) -> Author:
+    return Author.objects.create(name="Ada Reporter", slug="ada-reporter", bio="Covers trade.")
+
+
+@pytest.fixture
+def tag(db: Any) -> Tag:
+    return Tag.objects.create(name="Trade", slug="trade", description="Tariffs and deals.")
+
+
+PostFactory = Callable[..., Post]
+
+
+@pytest.fixture
+def make_post(db: Any, author: Author) -> PostFactory:
+    """Create a post the way staff do (through the service), published an hour ago by default."""
+    counter = iter(range(1, 10_000))
+
+    def factory(
+        title: str | None = None,
+        status: str = Post.Status.PUBLISHED,
+        published_at: Any = "default",
+        tags: list[Tag] | None = None,
+        authors: list[Author] | None = None,
+        **fields: Any,
+    ) -> Post:
+        number = next(counter)
+        if published_at == "default":
+            published_at = timezone.now() - timedelta(hours=number)
+        post = Post(
+            title=title or f"Story number {number}",
+            subtitle=fields.pop("subtitle", f"The standfirst of story {number}."),
+            body=fields.pop("body", f"First paragraph of story {number}.\n\nSecond paragraph."),
+            status=status,
+            published_at=published_at,
+            **fields,
+        )
+        services.save_post(post)
+        for position, post_author in enumerate(authors or [author]):
+            PostAuthor.objects.create(post=post, author=post_author, position=position)
+        if tags:
+            post.tags.set(tags)
+        return post
+
+    return factory

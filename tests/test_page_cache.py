@@ -1,0 +1,109 @@
+"""The in-memory page cache serves anonymous readers and never shows a stale page after a change."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+from django.core import signals
+from django.db import close_old_connections
+from django.core.wsgi import get_wsgi_application
+
+from atlas.lib.pagecache import PageCache
+from atlas.publishing import services
+from atlas.publishing.models import Post
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection() -> Any:
+    """Like Django's test client: a finished request must not close the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def app() -> PageCache:
+    return PageCache(get_wsgi_application())
+
+
+def call(app: PageCache, path: str, method: str = "GET", **headers: str) -> tuple[str, dict[str, str], bytes]:
+    environ: dict[str, Any] = {"PATH_INFO": path, "REQUEST_METHOD": method, "HTTP_HOST": "127.0.0.1"}
+    environ.update({f"HTTP_{name.upper()}": value for name, value in headers.items()})
+    setup_testing_defaults(environ)
+    environ["wsgi.input"] = io.BytesIO(b"")
+    captured: dict[str, Any] = {}
+
+    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        captured["status"], captured["headers"] = status, dict(response_headers)
+
+    body = b"".join(app(environ, start_response))
+    return captured["status"], captured["headers"], body
+
+
+@pytest.fixture
+def story(make_post: Any, django_capture_on_commit_callbacks: Any) -> Post:
+    with django_capture_on_commit_callbacks(execute=True):
+        return make_post("Ferry timetable cut", body="The original paragraph.")
+
+
+def test_second_request_is_served_from_memory(app: PageCache, story: Post) -> None:
+    status, _, body = call(app, story.get_absolute_url())
+    assert status.startswith("200") and b"The original paragraph." in body
+    # Change the row behind the cache's back (no signal): the cached page is still served.
+    Post.objects.filter(pk=story.pk).update(body_html="<p>Changed silently.</p>")
+    assert b"The original paragraph." in call(app, story.get_absolute_url())[2]
+
+
+def test_saving_a_post_retires_cached_pages_at_once(
+    app: PageCache, story: Post, django_capture_on_commit_callbacks: Any
+) -> None:
+    call(app, story.get_absolute_url())
+    call(app, "/")
+    with django_capture_on_commit_callbacks(execute=True):
+        story.title = "Ferry timetable restored"
+        story.body = "The corrected paragraph."
+        services.save_post(story)
+    assert b"The corrected paragraph." in call(app, story.get_absolute_url())[2]
+    assert b"Ferry timetable restored" in call(app, "/")[2]
+
+
+def test_unpublishing_removes_the_page_at_once(
+    app: PageCache, story: Post, django_capture_on_commit_callbacks: Any
+) -> None:
+    assert call(app, story.get_absolute_url())[0].startswith("200")
+    with django_capture_on_commit_callbacks(execute=True):
+        story.status = Post.Status.ARCHIVED
+        services.save_post(story)
+    assert call(app, story.get_absolute_url())[0].startswith("404")
+
+
+def test_cached_page_answers_conditional_get(app: PageCache, story: Post) -> None:
+    _, headers, _ = call(app, story.get_absolute_url())
+    status, _, body = call(app, story.get_absolute_url(), if_none_match=headers["ETag"])
+    assert status.startswith("304") and body == b""
+
+
+def test_signed_in_visitors_bypass_the_cache(app: PageCache, story: Post) -> None:
+    call(app, story.get_absolute_url())
+    Post.objects.filter(pk=story.pk).update(body_html="<p>Fresh for staff.</p>")
+    _, headers, body = call(app, story.get_absolute_url(), cookie="sessionid=abc")
+    assert b"Fresh for staff." in body
+
+
+def test_not_found_pages_are_not_stored(app: PageCache, db: Any) -> None:
+    call(app, "/posts/not-yet/")
+    assert not app.entries
+
+
+def test_cache_stays_within_its_size(story: Post, make_post: Any) -> None:
+    small = PageCache(get_wsgi_application(), max_bytes=20_000)
+    for _ in range(5):
+        make_post()
+    for page_path in ["/", "/posts/", story.get_absolute_url(), "/feed/", "/feed.json", "/sitemap.xml"]:
+        call(small, page_path)
+    assert small.size <= 20_000

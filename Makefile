@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(BIN)/atlas run
 
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

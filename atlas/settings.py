@@ -13,7 +13,9 @@ _checkout = BASE_DIR.parent
 VAR_DIR = Path(
     env.str(
         "ATLAS_VAR_DIR",
-        default=str(_checkout / "var" if (_checkout / "pyproject.toml").exists() else Path.cwd() / "var"),
+        default=str(
+            _checkout / "var" if (_checkout / "pyproject.toml").exists() else Path.cwd() / "var"
+        ),
     )
 )
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -25,7 +27,9 @@ DEBUG = env.bool("ATLAS_DEBUG", default=False)
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")  # required: fails loudly when missing
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="") or load_or_create_secret_key(VAR_DIR / "secret_key")
+    SECRET_KEY = env.str("SECRET_KEY", default="") or load_or_create_secret_key(
+        VAR_DIR / "secret_key"
+    )
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
@@ -181,7 +185,7 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("ATLAS_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("ATLAS_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = env.bool("ATLAS_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("ATLAS_HSTS_PRELOAD", default=True)
 
 # Public pages: served from the in-process page cache unless turned off.
 ATLAS_PAGE_CACHE = env.bool("ATLAS_PAGE_CACHE", default=True)

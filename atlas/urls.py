@@ -1,12 +1,11 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
-from django.views.static import serve
 
 from atlas.publishing.http import public_page
 from atlas.publishing.sitemaps import SITEMAPS
+from atlas.publishing.views import media
 
 admin.site.site_header = "Atlas"
 admin.site.site_title = "Atlas newsroom"
@@ -20,6 +19,6 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>.*)$", media, name="media"),
     path("", include("atlas.publishing.urls")),
 ]

@@ -7,7 +7,17 @@ from typing import Any
 import pytest
 from django.test import Client
 
-PUBLIC_PATHS = ["/", "/posts/", "/tags/trade/", "/authors/ada-reporter/", "/corrections/", "/feed/", "/feed.json", "/sitemap.xml", "/robots.txt"]
+PUBLIC_PATHS = [
+    "/",
+    "/posts/",
+    "/tags/trade/",
+    "/authors/ada-reporter/",
+    "/corrections/",
+    "/feed/",
+    "/feed.json",
+    "/sitemap.xml",
+    "/robots.txt",
+]
 
 
 @pytest.fixture
@@ -16,7 +26,9 @@ def story(make_post: Any, tag: Any) -> Any:
 
 
 @pytest.mark.parametrize("path", [*PUBLIC_PATHS, "article"])
-def test_anonymous_reader_gets_no_cookie_and_shareable_headers(client: Client, story: Any, path: str) -> None:
+def test_anonymous_reader_gets_no_cookie_and_shareable_headers(
+    client: Client, story: Any, path: str
+) -> None:
     response = client.get(story.get_absolute_url() if path == "article" else path)
     assert response.status_code == 200
     assert not response.cookies
@@ -34,22 +46,26 @@ def test_etag_revalidation_answers_304(client: Client, story: Any) -> None:
 
 def test_last_modified_revalidation_answers_304(client: Client, story: Any) -> None:
     first = client.get(story.get_absolute_url())
-    again = client.get(story.get_absolute_url(), headers={"If-Modified-Since": first["Last-Modified"]})
+    again = client.get(
+        story.get_absolute_url(), headers={"If-Modified-Since": first["Last-Modified"]}
+    )
     assert again.status_code == 304
 
 
 @pytest.mark.parametrize(
     "headers",
     [
-        {"If-None-Match": "not-quoted, \"x"},
+        {"If-None-Match": 'not-quoted, "x'},
         {"If-None-Match": "\x00\x01"},
         {"If-Modified-Since": "yesterday-ish"},
         {"If-Modified-Since": "Sun, 99 Foo 99999 99:99:99 GMT"},
         {"If-Unmodified-Since": "garbage"},
-        {"If-Match": "\"nope\""},
+        {"If-Match": '"nope"'},
     ],
 )
-def test_malformed_conditional_headers_do_not_break_pages(client: Client, story: Any, headers: dict[str, str]) -> None:
+def test_malformed_conditional_headers_do_not_break_pages(
+    client: Client, story: Any, headers: dict[str, str]
+) -> None:
     response = client.get(story.get_absolute_url(), headers=headers)
     assert response.status_code in (200, 412)
 
@@ -67,7 +83,21 @@ def test_changed_page_gets_a_new_etag(client: Client, story: Any) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/?page=abc", "/?page=0", "/?page=-1", "/?page=999", "/posts/?page=1e3", "/tags/none/", "/authors/nobody/", "/posts/missing/", "/tags/none/feed/", "/authors/nobody/feed.json", "/nowhere/", "/posts/%F0%9F%92%A5/", "/corrections/?page=x"],
+    [
+        "/?page=abc",
+        "/?page=0",
+        "/?page=-1",
+        "/?page=999",
+        "/posts/?page=1e3",
+        "/tags/none/",
+        "/authors/nobody/",
+        "/posts/missing/",
+        "/tags/none/feed/",
+        "/authors/nobody/feed.json",
+        "/nowhere/",
+        "/posts/%F0%9F%92%A5/",
+        "/corrections/?page=x",
+    ],
 )
 def test_unknown_pages_are_404_not_500(client: Client, story: Any, path: str) -> None:
     response = client.get(path)

@@ -8,8 +8,8 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.core import signals
-from django.db import close_old_connections
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 from atlas.lib.pagecache import PageCache
 from atlas.publishing import services
@@ -31,14 +31,22 @@ def app() -> PageCache:
     return PageCache(get_wsgi_application())
 
 
-def call(app: PageCache, path: str, method: str = "GET", **headers: str) -> tuple[str, dict[str, str], bytes]:
-    environ: dict[str, Any] = {"PATH_INFO": path, "REQUEST_METHOD": method, "HTTP_HOST": "127.0.0.1"}
+def call(
+    app: PageCache, path: str, method: str = "GET", **headers: str
+) -> tuple[str, dict[str, str], bytes]:
+    environ: dict[str, Any] = {
+        "PATH_INFO": path,
+        "REQUEST_METHOD": method,
+        "HTTP_HOST": "127.0.0.1",
+    }
     environ.update({f"HTTP_{name.upper()}": value for name, value in headers.items()})
     setup_testing_defaults(environ)
     environ["wsgi.input"] = io.BytesIO(b"")
     captured: dict[str, Any] = {}
 
-    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+    def start_response(
+        status: str, response_headers: list[tuple[str, str]], exc_info: Any = None
+    ) -> None:
         captured["status"], captured["headers"] = status, dict(response_headers)
 
     body = b"".join(app(environ, start_response))
@@ -91,7 +99,7 @@ def test_cached_page_answers_conditional_get(app: PageCache, story: Post) -> Non
 def test_signed_in_visitors_bypass_the_cache(app: PageCache, story: Post) -> None:
     call(app, story.get_absolute_url())
     Post.objects.filter(pk=story.pk).update(body_html="<p>Fresh for staff.</p>")
-    _, headers, body = call(app, story.get_absolute_url(), cookie="sessionid=abc")
+    _, _headers, body = call(app, story.get_absolute_url(), cookie="sessionid=abc")
     assert b"Fresh for staff." in body
 
 
@@ -104,6 +112,13 @@ def test_cache_stays_within_its_size(story: Post, make_post: Any) -> None:
     small = PageCache(get_wsgi_application(), max_bytes=20_000)
     for _ in range(5):
         make_post()
-    for page_path in ["/", "/posts/", story.get_absolute_url(), "/feed/", "/feed.json", "/sitemap.xml"]:
+    for page_path in [
+        "/",
+        "/posts/",
+        story.get_absolute_url(),
+        "/feed/",
+        "/feed.json",
+        "/sitemap.xml",
+    ]:
         call(small, page_path)
     assert small.size <= 20_000

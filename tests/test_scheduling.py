@@ -36,7 +36,10 @@ def test_scheduled_post_becomes_visible_at_its_time(
     assert client.get(post.get_absolute_url()).status_code == 404
     with time_machine.travel(at - timedelta(seconds=1)):
         assert services.publish_due_posts() == []
-    with time_machine.travel(at + timedelta(seconds=1)), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(at + timedelta(seconds=1)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert services.publish_due_posts() == [post.pk]
         assert client.get(post.get_absolute_url()).status_code == 200
     assert went_live == [post.pk]
@@ -47,9 +50,13 @@ def test_catch_up_publishes_late_posts_once(
 ) -> None:
     at = timezone.now() + timedelta(minutes=5)
     late = [
-        make_post(f"Late story {n}", status=Post.Status.SCHEDULED, published_at=at) for n in range(3)
+        make_post(f"Late story {n}", status=Post.Status.SCHEDULED, published_at=at)
+        for n in range(3)
     ]
-    with time_machine.travel(at + timedelta(hours=6)), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(at + timedelta(hours=6)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         first = services.publish_due_posts()
         second = services.publish_due_posts()
     assert sorted(first) == sorted(post.pk for post in late)
@@ -78,7 +85,9 @@ def test_saving_a_scheduled_post_enqueues_its_publication(
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_workers_publish_each_post_once(make_post: Any, went_live: list[int]) -> None:
     at = timezone.now() + timedelta(minutes=1)
-    posts = [make_post(f"Race {n}", status=Post.Status.SCHEDULED, published_at=at) for n in range(5)]
+    posts = [
+        make_post(f"Race {n}", status=Post.Status.SCHEDULED, published_at=at) for n in range(5)
+    ]
     results: list[list[int]] = []
     barrier = threading.Barrier(4)
 

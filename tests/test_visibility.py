@@ -35,7 +35,9 @@ SURFACES = [
 def hidden_posts(make_post: Any, tag: Any) -> list[Post]:
     future = timezone.now() + timedelta(days=2)
     draft = make_post("Secret draft zebra", status=Post.Status.DRAFT, published_at=None, tags=[tag])
-    scheduled = make_post("Secret scheduled yak", status=Post.Status.SCHEDULED, published_at=future, tags=[tag])
+    scheduled = make_post(
+        "Secret scheduled yak", status=Post.Status.SCHEDULED, published_at=future, tags=[tag]
+    )
     archived = make_post("Secret archived gnu", status=Post.Status.ARCHIVED, tags=[tag])
     for post in (draft, scheduled, archived):
         services.add_correction(post, f"Correction text for {post.slug}.")
@@ -50,7 +52,9 @@ def visible_post(make_post: Any, tag: Any) -> Post:
 
 
 @pytest.mark.parametrize("path", SURFACES)
-def test_hidden_posts_never_appear(client: Client, path: str, hidden_posts: list[Post], visible_post: Post) -> None:
+def test_hidden_posts_never_appear(
+    client: Client, path: str, hidden_posts: list[Post], visible_post: Post
+) -> None:
     response = client.get(path)
     assert response.status_code == 200
     content = response.content.decode()
@@ -81,6 +85,8 @@ def test_saving_published_with_future_date_schedules_it(make_post: Any) -> None:
     assert not Post.objects.published().filter(pk=post.pk).exists()
 
 
-def test_json_feed_lists_only_published(client: Client, hidden_posts: list[Post], visible_post: Post) -> None:
+def test_json_feed_lists_only_published(
+    client: Client, hidden_posts: list[Post], visible_post: Post
+) -> None:
     feed = json.loads(client.get("/feed.json").content)
     assert [item["title"] for item in feed["items"]] == ["Visible okapi report"]

@@ -33,10 +33,30 @@ AUTHORS = [
 ]
 
 TAGS = [
-    {"slug": "trade", "name": "Trade", "description": "Tariffs, supply chains and the deals behind them."},
-    {"slug": "politics", "name": "Politics", "description": "Elections, parliaments and the people who run them."},
-    {"slug": "climate", "name": "Climate", "description": "Energy, emissions and adapting to a warmer world."},
+    {
+        "slug": "trade",
+        "name": "Trade",
+        "description": "Tariffs, supply chains and the deals behind them.",
+    },
+    {
+        "slug": "politics",
+        "name": "Politics",
+        "description": "Elections, parliaments and the people who run them.",
+    },
+    {
+        "slug": "climate",
+        "name": "Climate",
+        "description": "Energy, emissions and adapting to a warmer world.",
+    },
     {"slug": "cities", "name": "Cities", "description": "Housing, transit and local government."},
-    {"slug": "economy", "name": "Economy", "description": "Jobs, prices, budgets and the forces that move them."},
-    {"slug": "health", "name": "Health", "description": "Public health, hospitals and the policies that shape care."},
+    {
+        "slug": "economy",
+        "name": "Economy",
+        "description": "Jobs, prices, budgets and the forces that move them.",
+    },
+    {
+        "slug": "health",
+        "name": "Health",
+        "description": "Public health, hospitals and the policies that shape care.",
+    },
 ]

@@ -42,7 +42,21 @@ ARTICLE_CLASSES = {
     "sup": {"footnote-ref"},
 }
 
-INLINE_TAGS = {"a", "blockquote", "br", "code", "del", "em", "li", "ol", "p", "pre", "s", "strong", "ul"}
+INLINE_TAGS = {
+    "a",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "strong",
+    "ul",
+}
 
 
 @cache

@@ -74,9 +74,13 @@ class PageCache:
             return self._answer(entry, environ, start_response)
         return self._fill(key, environ, start_response)
 
-    def _answer(self, entry: _Entry, environ: Environ, start_response: StartResponse) -> list[bytes]:
+    def _answer(
+        self, entry: _Entry, environ: Environ, start_response: StartResponse
+    ) -> list[bytes]:
         if entry.etag is not None and entry.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
-            start_response("304 Not Modified", [h for h in entry.headers if h[0] != "Content-Length"])
+            start_response(
+                "304 Not Modified", [h for h in entry.headers if h[0] != "Content-Length"]
+            )
             return []
         start_response(entry.status, entry.headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
@@ -86,8 +90,10 @@ class PageCache:
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             captured["status"], captured["headers"] = status, headers
-            return start_response(status, headers, exc_info) if exc_info else start_response(
-                status, headers
+            return (
+                start_response(status, headers, exc_info)
+                if exc_info
+                else start_response(status, headers)
             )
 
         result = self.app(environ, capture)

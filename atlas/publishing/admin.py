@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -29,6 +30,7 @@ from atlas.publishing.models import (
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "description", "logo", "accent_colour"]}),
         ("Locale and address", {"fields": ["language", "timezone", "public_url"]}),
@@ -105,16 +107,14 @@ class RevisionInline(admin.TabularInline):
         return format_html('<a href="{}">Compare and restore</a>', url)
 
 
-class PostForm(forms.ModelForm):
-    class Meta:
-        model = Post
-        fields = "__all__"
-        widgets = {"body": forms.Textarea(attrs={"rows": 30, "class": "vLargeTextField"})}
-
-
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    form = PostForm
+    formfield_overrides = {
+        models.TextField: {
+            "widget": forms.Textarea(attrs={"rows": 30, "class": "vLargeTextField"})
+        },
+        models.URLField: {"assume_scheme": "https"},
+    }
     list_display = ["title", "status", "visibility", "published_at", "author_names"]
     list_filter = ["status", "visibility", "tags", "authors"]
     search_fields = ["title", "subtitle", "body"]
@@ -129,7 +129,10 @@ class PostAdmin(admin.ModelAdmin):
         ("Topics", {"fields": ["tags"]}),
         (
             "Search and sharing",
-            {"classes": ["collapse"], "fields": ["slug", "seo_title", "seo_description", "canonical_url"]},
+            {
+                "classes": ["collapse"],
+                "fields": ["slug", "seo_title", "seo_description", "canonical_url"],
+            },
         ),
         ("Figures", {"classes": ["collapse"], "fields": ["reading_time"]}),
     ]
@@ -165,7 +168,9 @@ class PostAdmin(admin.ModelAdmin):
             return False
         if obj is None or request.user.has_perm("publishing.edit_others_posts"):
             return True
-        is_own = obj.created_by_id == request.user.pk or obj.authors.filter(user=request.user).exists()
+        is_own = (
+            obj.created_by_id == request.user.pk or obj.authors.filter(user=request.user).exists()
+        )
         if not is_own:
             return False
         return obj.status == Post.Status.DRAFT or request.user.has_perm("publishing.publish_post")
@@ -219,9 +224,15 @@ class PostAdmin(admin.ModelAdmin):
             if not self.has_change_permission(request, post):
                 raise PermissionDenied
             services.restore_revision(revision, request.user)
-            messages.success(request, f"Restored the revision of {revision.created_at:%d %B %Y %H:%M}.")
+            messages.success(
+                request, f"Restored the revision of {revision.created_at:%d %B %Y %H:%M}."
+            )
             return HttpResponseRedirect(reverse("admin:publishing_post_change", args=[post.pk]))
-        previous = post.revisions.filter(created_at__lte=revision.created_at).exclude(pk=revision.pk).first()
+        previous = (
+            post.revisions.filter(created_at__lte=revision.created_at)
+            .exclude(pk=revision.pk)
+            .first()
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

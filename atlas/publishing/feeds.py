@@ -25,7 +25,10 @@ class RssWithContent(Rss201rev2Feed):
     """RSS 2.0 carrying the full article in content:encoded."""
 
     def rss_attributes(self) -> dict[str, str]:
-        return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
 
     def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, item)
@@ -39,10 +42,14 @@ class AtomWithContent(Atom1Feed):
 
 
 def feed_posts(scope: Tag | Author | None) -> QuerySet[Post]:
-    posts = Post.objects.published().newest_first().prefetch_related(
-        Prefetch("authors", queryset=Author.objects.order_by("postauthor__position")),
-        "tags",
-        "corrections",
+    posts = (
+        Post.objects.published()
+        .newest_first()
+        .prefetch_related(
+            Prefetch("authors", queryset=Author.objects.order_by("postauthor__position")),
+            "tags",
+            "corrections",
+        )
     )
     if isinstance(scope, Tag):
         posts = posts.filter(tags=scope)

@@ -35,9 +35,9 @@ def make_renditions(image: FieldFile | None) -> dict[str, object]:
         return {}
     digest = hashlib.sha256(data).hexdigest()[:16]
     names: dict[str, str] = {}
-    for width in WIDTHS:
-        if width > source.width and names:
-            break
+    targets = [width for width in WIDTHS if width < source.width]
+    targets.append(min(source.width, WIDTHS[-1]))  # never enlarged
+    for width in targets:
         resized = source.copy()
         resized.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
         name = f"renditions/{digest}-{resized.width}.jpg"

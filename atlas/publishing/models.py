@@ -203,9 +203,8 @@ class Post(models.Model):
         return max(filter(None, [self.published_at, self.content_modified_at]), default=None)
 
     def clean(self) -> None:
-        if self.status in (self.Status.SCHEDULED, self.Status.PUBLISHED) and not self.published_at:
-            if self.status == self.Status.SCHEDULED:
-                raise ValidationError({"published_at": "A scheduled post needs a publish time."})
+        if self.status == self.Status.SCHEDULED and not self.published_at:
+            raise ValidationError({"published_at": "A scheduled post needs a publish time."})
         if self.pk and self.slug:
             stored = Post.objects.filter(pk=self.pk).values("slug", "status").first()
             if (
@@ -239,7 +238,9 @@ class PostAuthor(models.Model):
 
     class Meta:
         ordering = ["position"]
-        constraints = [models.UniqueConstraint(fields=["post", "author"], name="unique_post_author")]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "author"], name="unique_post_author")
+        ]
         verbose_name = "author"
 
     def __str__(self) -> str:

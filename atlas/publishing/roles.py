@@ -27,6 +27,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "publishing.delete_correction", "publishing.view_publication",
     ],
 }  # fmt: skip
+BYLINE_PERMISSIONS = [
+    "publishing.view_postauthor", "publishing.add_postauthor",
+    "publishing.change_postauthor", "publishing.delete_postauthor",
+]  # fmt: skip
 ADMINISTRATOR_APPS = ("publishing", "auth")
 
 
@@ -34,7 +38,7 @@ def ensure_roles(**kwargs: Any) -> None:
     """Create or refresh the role groups (after every migrate; idempotent)."""
     for name, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(_permissions(codenames))
+        group.permissions.set(_permissions(codenames + BYLINE_PERMISSIONS))
     administrator, _ = Group.objects.get_or_create(name="Administrator")
     administrator.permissions.set(
         Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS)

@@ -68,7 +68,9 @@ def restore_revision(revision: Revision, user: User | None = None) -> Post:
     post = revision.post
     for name in ("title", "subtitle", "body", "seo_title", "seo_description"):
         setattr(post, name, getattr(revision, name))
-    return save_post(post, user, note=f"Restored the revision of {revision.created_at:%Y-%m-%d %H:%M}")
+    return save_post(
+        post, user, note=f"Restored the revision of {revision.created_at:%Y-%m-%d %H:%M}"
+    )
 
 
 def schedule_publication(post_id: int, when: Any) -> None:

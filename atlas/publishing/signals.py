@@ -14,7 +14,9 @@ def _content_changed(sender: Any, **kwargs: Any) -> None:
 
 
 for model in (Author, Correction, Post, PostAuthor, Publication, Tag):
-    post_save.connect(_content_changed, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
+    post_save.connect(
+        _content_changed, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}"
+    )
     post_delete.connect(
         _content_changed, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}"
     )

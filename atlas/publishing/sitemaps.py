@@ -53,4 +53,9 @@ class PagesSitemap(PublicationSitemap):
         return reverse(name)
 
 
-SITEMAPS = {"pages": PagesSitemap, "posts": PostSitemap, "tags": TagSitemap, "authors": AuthorSitemap}
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "posts": PostSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+}

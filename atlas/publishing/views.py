@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
+from django.views.static import serve
 
 from atlas.lib.html import split_after_paragraph
 from atlas.publishing import structured_data
@@ -151,3 +152,12 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap = Publication.current().absolute(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /preview/", f"Sitemap: {sitemap}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded files. Renditions are named by their content's hash, so they never change."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if path.startswith("renditions/"):
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

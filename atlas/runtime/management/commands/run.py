@@ -19,14 +19,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--no-demo", action="store_true", help="Start with an empty publication.")
+        parser.add_argument(
+            "--no-demo", action="store_true", help="Start with an empty publication."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.load_demo_when_empty(options["no_demo"], options["port"])
         processes = [
-            subprocess.Popen([sys.executable, "-m", "atlas", "serve", "--port", str(options["port"])]),
+            subprocess.Popen(
+                [sys.executable, "-m", "atlas", "serve", "--port", str(options["port"])]
+            ),
             subprocess.Popen([sys.executable, "-m", "atlas", "worker"]),
         ]
         self.stdout.write(

@@ -47,9 +47,10 @@ class Command(BaseCommand):
             arguments.append("--access-log")
         arguments.append("atlas.wsgi:application")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atlas.settings")
+        database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         self.stdout.write(
             f"Atlas at http://{options['host']}:{options['port']}/ "
-            f"({options['workers']} workers, {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
+            f"({options['workers']} workers, {database})"
         )
         sys.stdout.flush()
         os.execv(sys.executable, arguments)

@@ -71,12 +71,13 @@ def test_saving_a_scheduled_post_enqueues_its_publication(
 
     at = timezone.now() + timedelta(hours=3)
     with django_capture_on_commit_callbacks(execute=True):
-        make_post("Queued story", status=Post.Status.SCHEDULED, published_at=at)
+        post = make_post("Queued story", status=Post.Status.SCHEDULED, published_at=at)
     if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
         from django_tasks_db.models import DBTaskResult
 
         queued = DBTaskResult.objects.get()
         assert queued.task_path.endswith("publish_due_posts_task")
+        assert queued.args_kwargs["args"] == [post.pk]
         assert abs((queued.run_after - at).total_seconds()) < 1
     else:
         assert default_task_backend.supports_defer

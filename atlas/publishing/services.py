@@ -77,9 +77,16 @@ def schedule_publication(post_id: int, when: Any) -> None:
     from atlas.publishing.tasks import publish_due_posts_task
 
     try:
-        publish_due_posts_task.using(run_after=when).enqueue()
+        publish_due_posts_task.using(run_after=when).enqueue(post_id)
     except Exception:  # the periodic catch-up publishes it anyway
         logger.exception("Could not enqueue the publication of post %s", post_id)
+
+
+def reschedule_if_early(post_id: int) -> None:
+    """Queues may wake a little early (some round times to the second): try again on time."""
+    post = Post.objects.filter(pk=post_id, status=Post.Status.SCHEDULED).first()
+    if post is not None and post.published_at and post.published_at > timezone.now():
+        schedule_publication(post.pk, post.published_at)
 
 
 def publish_due_posts() -> list[int]:

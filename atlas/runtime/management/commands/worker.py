@@ -21,7 +21,9 @@ class Command(BaseCommand):
         stop_clock = None if options["no_clock"] else start_clock()
         try:
             if settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
-                call_command("rqworker", "default", with_scheduler=True)
+                call_command(
+                    "rqworker", "default", with_scheduler=True, job_class="django_tasks_rq.Job"
+                )
             else:
                 call_command("db_worker", queue_name="default", interval=0.5, reload=False)
         finally:

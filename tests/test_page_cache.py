@@ -122,3 +122,19 @@ def test_cache_stays_within_its_size(story: Post, make_post: Any) -> None:
     ]:
         call(small, page_path)
     assert small.size <= 20_000
+
+
+def test_a_change_in_another_process_retires_this_processes_pages(db: Any) -> None:
+    import subprocess
+    import sys
+
+    from atlas.lib.pagecache import content_version
+
+    before = content_version()
+    subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); "
+         "from atlas.lib.pagecache import invalidate; invalidate()"],
+        check=True,
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "atlas.settings"},
+    )  # fmt: skip
+    assert content_version() != before

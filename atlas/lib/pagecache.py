@@ -2,18 +2,23 @@
 
 Django marks a response cacheable with `Cache-Control: public`; this layer keeps the bytes of
 such responses in a bounded per-process LRU, keyed by host, path, query string and the current
-*content version*. Any change to what readers see replaces the content version (a shared cache
-key, so every process and machine sees it at once), which retires every stored page.
+*content version*. Any change to what readers see replaces the content version (a key in the
+shared cache, or a file on a single machine, so every process sees it at once), which retires
+every stored page.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
 
 VERSION_KEY = "atlas:content-version"
@@ -24,19 +29,62 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
+class _SharedCacheVersion:
+    """The version as a key of the shared cache (Redis): seen by every machine at once."""
+
+    def get(self) -> str:
+        cache = caches["default"]
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            version = secrets.token_hex(8)
+            if not cache.add(VERSION_KEY, version, timeout=None):
+                version = cache.get(VERSION_KEY) or version
+        return version
+
+    def replace(self) -> None:
+        caches["default"].set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+
+
+class _FileVersion:
+    """The version as a file's identity, for one machine: a stat() per request, no read.
+
+    Every replacement writes a new file and renames it into place, so the (inode, mtime) pair
+    changes atomically for every process.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def get(self) -> str:
+        try:
+            status = os.stat(self.path)
+        except FileNotFoundError:
+            self.replace()
+            status = os.stat(self.path)
+        return f"{status.st_ino}-{status.st_mtime_ns}"
+
+    def replace(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(6)}")
+        temporary.write_text(secrets.token_hex(8))
+        os.replace(temporary, self.path)
+
+
+@cache
+def _version_store() -> _SharedCacheVersion | _FileVersion:
+    backend = settings.CACHES["default"]["BACKEND"]
+    if "filebased" in backend or "locmem" in backend:
+        return _FileVersion(Path(settings.VAR_DIR) / "page-cache-version")
+    return _SharedCacheVersion()
+
+
 def content_version() -> str:
-    cache = caches["default"]
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = secrets.token_hex(8)
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY) or version
-    return version
+    return _version_store().get()
 
 
 def invalidate() -> None:
     """Retire every cached page, in every process (call after the change has committed)."""
-    caches["default"].set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+    _version_store().replace()
 
 
 class _Entry:
@@ -71,6 +119,9 @@ class PageCache:
         )
         entry = self.entries.get(key)
         if entry is not None:
+            with self.lock:
+                if key in self.entries:
+                    self.entries.move_to_end(key)
             return self._answer(entry, environ, start_response)
         return self._fill(key, environ, start_response)
 

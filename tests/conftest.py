@@ -7,12 +7,17 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import timezone
 
 from atlas.publishing import services
 from atlas.publishing.models import Author, Post, PostAuthor, Tag
+
+# Live-server threads open connections of their own: close them after each request, so that
+# nothing holds the test database when it is dropped.
+settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from atlas.publishing import services
 from atlas.publishing.models import Tag
@@ -39,6 +40,8 @@ def browser_page() -> Any:
             yield page
         finally:
             browser.close()
+            # Playwright runs the test inside a greenlet: connections opened there are its own.
+            connections.close_all()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 

@@ -119,3 +119,32 @@ def test_robots_points_at_the_sitemap(client: Client, db: Any) -> None:
 
 def test_post_to_a_public_page_is_refused(client: Client, story: Any) -> None:
     assert client.post(story.get_absolute_url()).status_code in (403, 405)
+
+
+def test_server_error_page_is_in_the_site_style(client: Client, db: Any, monkeypatch: Any) -> None:
+    from atlas.publishing import views
+
+    def broken() -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(views, "listed_posts", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
+    assert b"database on fire" not in response.content
+
+
+def test_dates_read_in_the_publications_time_zone(client: Client, make_post: Any) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from atlas.publishing.models import Post, Publication
+
+    Publication.objects.filter(pk=1).update(timezone="Pacific/Auckland")
+    post = make_post("Late-night vote")
+    Post.objects.filter(pk=post.pk).update(
+        published_at=datetime(2026, 3, 1, 20, 30, tzinfo=ZoneInfo("UTC"))
+    )
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert ">2 March 2026</time>" in html  # 09:30 the next day in Auckland

@@ -143,11 +143,11 @@ def test_footnotes_tables_quotes_and_anchors() -> None:
         "[^poll]: Abacus-style survey, 2024."
     )
     assert '<h2 id="sources-and-methods">' in html
-    assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1"' in html
-    assert '<section class="footnotes">' in html and 'id="fn1"' in html
+    assert '<sup class="footnote-ref"><a href="#fn-poll" id="fnref-poll"' in html
+    assert '<section class="footnotes">' in html and 'id="fn-poll"' in html
     assert "<table>" in html and "<td>100%</td>" in html
     assert "<blockquote>" in html and "\u201cCanada should remain wary,\u201d" in html
-    assert "<s>wrong</s>" in html
+    assert "<del>wrong</del>" in html and "right \u2013 indeed" in html
 
 
 def test_inline_profile_is_stricter() -> None:

@@ -6,8 +6,8 @@ import math
 import re
 from functools import cache
 
-import nh3
 import cmarkgfm
+import nh3
 from cmarkgfm.cmark import Options
 
 WORDS_PER_MINUTE = 230

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 
 from atlas.publishing import services, views
 from atlas.publishing.models import (
@@ -225,7 +226,8 @@ class PostAdmin(admin.ModelAdmin):
                 raise PermissionDenied
             services.restore_revision(revision, request.user)
             messages.success(
-                request, f"Restored the revision of {revision.created_at:%d %B %Y %H:%M}."
+                request,
+                f"Restored the revision of {localtime(revision.created_at):%d %B %Y %H:%M}.",
             )
             return HttpResponseRedirect(reverse("admin:publishing_post_change", args=[post.pk]))
         previous = (
@@ -241,7 +243,7 @@ class PostAdmin(admin.ModelAdmin):
             "previous": previous,
             "diffs": revision_diffs(previous, revision),
             "can_restore": self.has_change_permission(request, post),
-            "title": f"Revision of {revision.created_at:%d %B %Y %H:%M}",
+            "title": f"Revision of {localtime(revision.created_at):%d %B %Y %H:%M}",
         }
         return TemplateResponse(request, "admin/publishing/revision.html", context)
 

@@ -69,7 +69,9 @@ def restore_revision(revision: Revision, user: User | None = None) -> Post:
     for name in ("title", "subtitle", "body", "seo_title", "seo_description"):
         setattr(post, name, getattr(revision, name))
     return save_post(
-        post, user, note=f"Restored the revision of {revision.created_at:%Y-%m-%d %H:%M}"
+        post,
+        user,
+        note=f"Restored the revision of {timezone.localtime(revision.created_at):%Y-%m-%d %H:%M}",
     )
 
 

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
+    # Apps that fill the publishing templates' slots come before publishing.
+    "atlas.members",
     "atlas.publishing",
     "atlas.runtime",
     "atlas.demo",
@@ -171,7 +173,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "members:sign_in"
+SESSION_COOKIE_AGE = env.int("ATLAS_SESSION_DAYS", default=60) * 24 * 3600
+# Addresses of reverse proxies in front of Atlas, counted from the right of X-Forwarded-For.
+ATLAS_TRUSTED_PROXIES = env.int("ATLAS_TRUSTED_PROXIES", default=0)
 
 # Security: safe by default, strict in production.
 SESSION_COOKIE_HTTPONLY = True

@@ -20,5 +20,6 @@ urlpatterns = [
         name="sitemap",
     ),
     re_path(r"^media/(?P<path>.*)$", media, name="media"),
+    path("", include("atlas.members.urls")),
     path("", include("atlas.publishing.urls")),
 ]

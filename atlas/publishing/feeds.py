@@ -58,9 +58,12 @@ def feed_posts(scope: Tag | Author | None) -> QuerySet[Post]:
     return posts[:FEED_LENGTH]
 
 
-def item_content(post: Post) -> str:
-    """The article as feeds carry it: the body, then its corrections and updates."""
-    return render_to_string("publishing/feed_item.html", {"post": post})
+def item_content(post: Post, publication: Publication) -> str:
+    """The article as feeds carry it: the body, then its corrections and updates.
+
+    Feeds are anonymous: a post for members carries its excerpt and a link, never its body.
+    """
+    return render_to_string("publishing/feed_item.html", {"post": post, "publication": publication})
 
 
 def scope_title(publication: Publication, scope: Tag | Author | None) -> str:
@@ -127,7 +130,7 @@ class PostsFeed(Feed):
         return [tag.name for tag in post.tags.all()]
 
     def item_extra_kwargs(self, post: Post) -> dict[str, Any]:
-        return {"content_html": item_content(post)}
+        return {"content_html": item_content(post, self.publication)}
 
 
 class AtomPostsFeed(PostsFeed):
@@ -184,7 +187,7 @@ def json_feed_item(publication: Publication, post: Post) -> dict[str, Any]:
         "id": url,
         "url": url,
         "title": post.title,
-        "content_html": item_content(post),
+        "content_html": item_content(post, publication),
         "summary": post.excerpt,
         "date_published": post.published_at.isoformat(),
         "date_modified": post.date_modified.isoformat(),

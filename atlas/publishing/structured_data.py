@@ -34,6 +34,12 @@ def for_article(publication: Publication, post: Post, context: dict[str, Any]) -
         "isAccessibleForFree": post.visibility == Post.Visibility.PUBLIC,
         "inLanguage": publication.language,
     }
+    if post.visibility != Post.Visibility.PUBLIC:
+        article["hasPart"] = {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": ".paywall",
+        }
     if publication.logo:
         article["publisher"]["logo"] = {
             "@type": "ImageObject",

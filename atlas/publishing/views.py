@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from atlas.lib.html import split_after_paragraph
-from atlas.publishing import structured_data
+from atlas.publishing import access, structured_data
 from atlas.publishing.context_processors import current_publication
 from atlas.publishing.http import private_page, public_page
 from atlas.publishing.models import Author, Correction, Post, Publication, Tag
@@ -81,7 +81,8 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def render_article(request: HttpRequest, post: Post, preview: bool = False) -> HttpResponse:
     publication = current_publication(request)
-    body_before, body_after = split_after_paragraph(post.body_html, 3)
+    gated = not access.can_read(request, post)
+    body_before, body_after = ("", "") if gated else split_after_paragraph(post.body_html, 3)
     # Plain queries rather than prefetching: a single article needs no batching, and this is
     # measurably cheaper on the page every reader opens.
     context = {
@@ -94,6 +95,7 @@ def render_article(request: HttpRequest, post: Post, preview: bool = False) -> H
         "body_before_slot": body_before,
         "body_after_slot": body_after,
         "preview": preview,
+        "gated": gated,
         "canonical_url": post.canonical_url or publication.absolute(post.get_absolute_url()),
     }
     context["structured_data"] = structured_data.for_article(publication, post, context)

@@ -1,0 +1,148 @@
+"""Staff manage the list: search, filters, labels, notes, history, counts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from atlas.members.models import (
+    Label,
+    Member,
+    MemberEvent,
+    MembershipSettings,
+    Newsletter,
+    OutboundEmail,
+    Subscription,
+)
+
+
+@admin.register(Newsletter)
+class NewsletterAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_default", "position", "active_members"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Newsletter]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(active_count=Count("subscriptions", filter=Q(subscriptions__status="active")))
+        )
+
+    @admin.display(description="Active members", ordering="active_count")
+    def active_members(self, newsletter: Newsletter) -> int:
+        return newsletter.active_count  # type: ignore[attr-defined]
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(MembershipSettings)
+class MembershipSettingsAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not MembershipSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SubscriptionInline(admin.TabularInline):
+    model = Subscription
+    extra = 0
+    fields = ["newsletter", "status", "changed_at"]
+    readonly_fields = ["changed_at"]
+
+
+class EventInline(admin.TabularInline):
+    model = MemberEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "detail"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+    verbose_name_plural = "history"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class NewsletterFilter(admin.SimpleListFilter):
+    title = "newsletter"
+    parameter_name = "newsletter"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(newsletter.pk), newsletter.name) for newsletter in Newsletter.objects.all()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Member]) -> QuerySet[Member]:
+        if not self.value():
+            return queryset
+        return queryset.filter(
+            subscriptions__newsletter_id=self.value(), subscriptions__status="active"
+        )
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["email", "name", "status", "tier", "source", "utm_source", "created_at"]
+    list_filter = [
+        "status",
+        NewsletterFilter,
+        "tier",
+        "source",
+        "labels",
+        ("created_at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["email_lower", "name"]
+    date_hierarchy = "created_at"
+    filter_horizontal = ["labels"]
+    inlines = [SubscriptionInline, EventInline]
+    readonly_fields = [
+        "created_at", "confirmed_at", "source", "signup_page", "referrer",
+        "utm_source", "utm_medium", "utm_campaign", "user",
+    ]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": ["email", "name", "comment_name", "status", "tier"]}),
+        ("Staff", {"fields": ["labels", "notes"]}),
+        ("Where they came from", {"fields": readonly_fields}),
+    ]
+    show_full_result_count = False  # counting a large filtered list on every page is slow
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        extra_context = {**(extra_context or {}), "member_counts": member_counts()}
+        return super().changelist_view(request, extra_context)
+
+
+def member_counts() -> dict[str, Any]:
+    """Headline numbers, each one indexed query."""
+    week_ago = timezone.now() - timedelta(days=7)
+    return {
+        "total": Member.objects.count(),
+        "active": Member.objects.filter(status=Member.Status.ACTIVE).count(),
+        "new_this_week": Member.objects.filter(created_at__gte=week_ago).count(),
+        "newsletters": [
+            (newsletter.name, newsletter.subscriptions.filter(status="active").count())
+            for newsletter in Newsletter.objects.all()
+        ],
+    }
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """The local outbox: every transactional email, its state and last error."""
+
+    list_display = ["created_at", "to", "template", "status", "attempts", "sent_at"]
+    list_filter = ["status", "template"]
+    search_fields = ["to"]
+    readonly_fields = [field.name for field in OutboundEmail._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,45 @@
+"""Request helpers for reader forms: client address, safe redirects, same-origin posts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The reader's address; behind N trusted proxies, the Nth address from the right."""
+    proxies = settings.ATLAS_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def safe_next(request: HttpRequest, candidate: str | None, default: str = "/") -> str:
+    """Only a path on this site: no other host, no scheme, no `//` or backslash tricks."""
+    if not candidate or not candidate.startswith("/") or candidate.startswith(("//", "/\\")):
+        return default
+    if any(character in candidate for character in "\r\n\t\\"):
+        return default
+    if not url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return default
+    return candidate
+
+
+def same_origin(request: HttpRequest) -> bool:
+    """True when the browser says the form was posted from one of our own pages.
+
+    Forms embedded in cached public pages carry no CSRF token (a token would need a cookie);
+    for them the Origin header (or, failing that, the Referer) is the CSRF check.
+    """
+    own = f"{request.scheme}://{request.get_host()}"
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin:
+        return origin == own
+    referer = request.META.get("HTTP_REFERER", "")
+    return referer == own or referer.startswith(own + "/")

@@ -1,0 +1,133 @@
+"""Transactional mail for members: queued as a row, sent by a worker, safe to retry.
+
+`queue()` writes an OutboundEmail and, after the commit, wakes a worker with its ID. The
+worker claims the row with a lease (a conditional update), renders the template set, creates
+any single-use link at that moment (so its lifetime starts when it is sent), and sends it
+through Django's email backend. A row whose worker died is picked up again once its lease
+expires, by the periodic `send_queued()`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from atlas.lib.email import build_message
+from atlas.members.models import Member, OutboundEmail
+from atlas.publishing.models import Publication
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+LINK_ROUTES = {
+    "sign_in": "members:sign_in_link",
+    "confirm": "members:confirm_link",
+    "change_email": "members:change_email_link",
+}
+
+
+def queue(to: str, template: str, member: Member | None = None, **context: Any) -> OutboundEmail:
+    """Record an email to send; a worker sends it after the surrounding transaction commits."""
+    email = OutboundEmail.objects.create(to=to, template=template, context=context, member=member)
+    transaction.on_commit(lambda: _wake_worker(email.pk))
+    return email
+
+
+def _wake_worker(email_id: int) -> None:
+    from atlas.members.tasks import send_email_task
+
+    try:
+        send_email_task.enqueue(email_id)
+    except Exception:  # the periodic catch-up sends it anyway
+        logger.exception("Could not enqueue email %s", email_id)
+
+
+def claim(email_id: int) -> OutboundEmail | None:
+    """Take the row for sending, unless another worker holds it or it is done."""
+    now = timezone.now()
+    claimable = Q(status=OutboundEmail.Status.QUEUED) | Q(
+        status=OutboundEmail.Status.SENDING, lease_until__lt=now
+    )
+    with transaction.atomic():
+        won = (
+            OutboundEmail.objects.filter(claimable, pk=email_id)
+            .filter(attempts__lt=MAX_ATTEMPTS)
+            .update(status=OutboundEmail.Status.SENDING, lease_until=now + LEASE)
+        )
+    if not won:
+        return None
+    return OutboundEmail.objects.select_related("member").get(pk=email_id)
+
+
+def send(email_id: int) -> bool:
+    """Send one queued email; True when it went out now."""
+    email = claim(email_id)
+    if email is None:
+        return False
+    OutboundEmail.objects.filter(pk=email.pk).update(attempts=email.attempts + 1)
+    try:
+        message = build_message(
+            email.template,
+            render_context(email),
+            to=email.to,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            message_id=f"<atlas.{email.pk}.{email.created_at:%Y%m%d%H%M%S}@{_domain()}>",
+        )
+        message.send()
+    except Exception as error:
+        failed = email.attempts + 1 >= MAX_ATTEMPTS
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            status=OutboundEmail.Status.FAILED if failed else OutboundEmail.Status.QUEUED,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            lease_until=None,
+        )
+        logger.warning("Email %s to a member failed: %s", email.pk, error)
+        return False
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.SENT,
+        sent_at=timezone.now(),
+        message_id=message.extra_headers["Message-ID"],
+        lease_until=None,
+    )
+    return True
+
+
+def send_queued(older_than: timedelta = timedelta(seconds=30)) -> int:
+    """Periodic catch-up: send what no worker took (a lost wake-up, a dead worker, a retry)."""
+    now = timezone.now()
+    due = OutboundEmail.objects.filter(
+        Q(status=OutboundEmail.Status.QUEUED, created_at__lt=now - older_than)
+        | Q(status=OutboundEmail.Status.SENDING, lease_until__lt=now),
+        attempts__lt=MAX_ATTEMPTS,
+    ).values_list("pk", flat=True)[:500]
+    return sum(send(email_id) for email_id in list(due))
+
+
+def render_context(email: OutboundEmail) -> dict[str, Any]:
+    from atlas.members.services import create_link
+
+    publication = Publication.current()
+    context: dict[str, Any] = {**email.context, "publication": publication, "member": email.member}
+    purpose = email.context.get("link")
+    if purpose and email.member is not None:
+        token = create_link(
+            email.member,
+            purpose,
+            email=email.to,
+            next_path=email.context.get("next_path", ""),
+        )
+        context["link_url"] = publication.absolute(reverse(LINK_ROUTES[purpose], args=[token]))
+    context["account_url"] = publication.absolute(reverse("members:account"))
+    return context
+
+
+def _domain() -> str:
+    return Publication.current().base_url.split("://", 1)[-1].split("/", 1)[0].split(":")[0]

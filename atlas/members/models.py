@@ -1,0 +1,285 @@
+"""Readers who subscribe: members, newsletters, subscriptions, sign-in links, history, mail."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+def email_digest(email: str) -> str:
+    """A stable, one-way fingerprint of an address (for suppression without keeping it)."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+class Newsletter(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    is_default = models.BooleanField(
+        default=False, help_text="Offered, ticked, on every sign-up form."
+    )
+    from_name = models.CharField(max_length=120, blank=True)
+    from_email = models.EmailField(blank=True)
+    reply_to = models.EmailField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Label(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def active(self) -> MemberQuerySet:
+        return self.filter(status=Member.Status.ACTIVE)
+
+    def with_email(self, email: str) -> MemberQuerySet:
+        return self.filter(email_lower=email.strip().lower())
+
+
+class Member(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending confirmation"
+        ACTIVE = "active", "Active"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Complained"
+
+    class Tier(models.TextChoices):
+        FREE = "free", "Free"
+        PAID = "paid", "Paid"
+        COMPED = "comped", "Complimentary"
+
+    email = models.EmailField(max_length=254)
+    email_lower = models.CharField(max_length=254, unique=True, editable=False)
+    name = models.CharField(max_length=120, blank=True)
+    comment_name = models.CharField(
+        max_length=60, blank=True, help_text="Shown with comments; the name when empty."
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    tier = models.CharField(max_length=8, choices=Tier.choices, default=Tier.FREE)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
+    labels = models.ManyToManyField(Label, blank=True, related_name="members")
+    notes = models.TextField(blank=True)
+    newsletters = models.ManyToManyField(
+        Newsletter, through="Subscription", related_name="members", blank=True
+    )
+
+    source = models.CharField(max_length=40, blank=True, help_text="web, import, admin, api")
+    signup_page = models.CharField(max_length=300, blank=True)
+    referrer = models.CharField(max_length=300, blank=True)
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_medium = models.CharField(max_length=100, blank=True)
+    utm_campaign = models.CharField(max_length=100, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email_lower = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return self.comment_name or self.name or self.email.split("@", 1)[0]
+
+    @property
+    def is_paid(self) -> bool:
+        return self.tier in (self.Tier.PAID, self.Tier.COMPED)
+
+
+class Subscription(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending confirmation"
+        ACTIVE = "active", "Subscribed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="subscriptions")
+    newsletter = models.ForeignKey(
+        Newsletter, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "newsletter"], name="unique_subscription")
+        ]
+        indexes = [models.Index(fields=["newsletter", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.newsletter}: {self.status}"
+
+
+class MemberEvent(models.Model):
+    """A member's history: what happened, when, and where from."""
+
+    class Kind(models.TextChoices):
+        SIGNED_UP = "signed_up", "Signed up"
+        CONFIRMED = "confirmed", "Confirmed"
+        SUBSCRIBED = "subscribed", "Subscribed to a newsletter"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed from a newsletter"
+        UNSUBSCRIBED_ALL = "unsubscribed_all", "Unsubscribed from everything"
+        SIGNED_IN = "signed_in", "Signed in"
+        EMAIL_CHANGED = "email_changed", "Changed email address"
+        PROFILE_CHANGED = "profile_changed", "Changed profile"
+        IMPORTED = "imported", "Imported"
+        TIER_CHANGED = "tier_changed", "Plan changed"
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Complained"
+        DELETED = "deleted", "Deleted their account"
+
+    member = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="events")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Suppression(models.Model):
+    """An address that must not be (re)added by an import: only its fingerprint is kept."""
+
+    class Reason(models.TextChoices):
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Complained"
+        DELETED = "deleted", "Deleted their account"
+
+    email_digest = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.email_digest[:12]}… ({self.reason})"
+
+
+class EmailLink(models.Model):
+    """A single-use link sent by email: sign in, confirm a subscription, confirm a new address.
+
+    Only a hash of the token is stored; using a link is a conditional update, so one token
+    signs in exactly once however many requests race for it.
+    """
+
+    class Purpose(models.TextChoices):
+        SIGN_IN = "sign_in", "Sign in"
+        CONFIRM = "confirm", "Confirm subscription"
+        CHANGE_EMAIL = "change_email", "Confirm new address"
+
+    LIFETIMES = {
+        Purpose.SIGN_IN: timedelta(minutes=10),
+        Purpose.CONFIRM: timedelta(days=7),
+        Purpose.CHANGE_EMAIL: timedelta(hours=24),
+    }
+
+    token_digest = models.CharField(max_length=64, unique=True)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="links")
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    email = models.EmailField(max_length=254, help_text="The address the link was sent to.")
+    next_path = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["member", "purpose", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} link for {self.email}"
+
+
+class OutboundEmail(models.Model):
+    """A transactional email: a row before it is a message, sent by a worker, at most once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    to = models.EmailField(max_length=254)
+    template = models.CharField(max_length=80)
+    context = models.JSONField(default=dict)
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.template} to {self.to} ({self.status})"
+
+
+class MembershipSettings(models.Model):
+    """How readers join (a single row)."""
+
+    double_opt_in = models.BooleanField(
+        default=True,
+        help_text="Ask new readers to confirm their address before anything else is sent.",
+    )
+    consent_text = models.CharField(
+        max_length=300,
+        default="By subscribing you agree to receive our newsletter. "
+        "Every email has a one-click unsubscribe link.",
+    )
+    signup_open = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "membership settings"
+        verbose_name_plural = "membership settings"
+
+    def __str__(self) -> str:
+        return "Membership settings"
+
+    @classmethod
+    def current(cls) -> MembershipSettings:
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row

@@ -1,0 +1,10 @@
+"""Background work for members. Arguments are IDs; every task is safe to run twice."""
+
+from django_tasks import task
+
+from atlas.members import mail
+
+
+@task()
+def send_email_task(email_id: int) -> bool:
+    return mail.send(email_id)

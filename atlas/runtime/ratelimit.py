@@ -1,0 +1,77 @@
+"""Fixed-window rate limits, counted exactly across processes.
+
+Redis (INCR + EXPIRE) when REDIS_URL is set; otherwise one upserted row per key and window in
+the database. Both are atomic, so concurrent requests cannot slip past a limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from atlas.runtime.models import RateCounter
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `hits` per `seconds`."""
+
+    hits: int
+    seconds: int
+
+
+def _key(scope: str, subject: str) -> str:
+    digest = hashlib.sha256(subject.strip().lower().encode()).hexdigest()[:32]
+    return f"{scope}:{digest}"
+
+
+def hit(scope: str, subject: str, limit: Limit) -> bool:
+    """Count one hit; True while the subject is within the limit."""
+    now = int(time.time())
+    window_start = now - now % limit.seconds
+    key = _key(scope, subject)
+    if settings.REDIS_URL:
+        count = _redis_hit(f"atlas:rate:{key}:{window_start}", limit.seconds)
+    else:
+        count = _database_hit(key, window_start)
+    return count <= limit.hits
+
+
+@cache
+def _redis_client():
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def _redis_hit(key: str, seconds: int) -> int:
+    pipeline = _redis_client().pipeline()
+    pipeline.incr(key)
+    pipeline.expire(key, seconds + 5)
+    count, _ = pipeline.execute()
+    return int(count)
+
+
+def _database_hit(key: str, window_start: int) -> int:
+    table = RateCounter._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, window_start, hits) VALUES (%s, %s, 1) "
+            "ON CONFLICT (key, window_start) DO UPDATE SET hits = "
+            f"{table}.hits + 1 RETURNING hits",
+            [key, window_start],
+        )
+        (count,) = cursor.fetchone()
+    return int(count)
+
+
+def prune(older_than_seconds: int = 2 * 24 * 3600) -> int:
+    """Delete windows that ended long ago (a periodic job)."""
+    cutoff = int(time.time()) - older_than_seconds
+    deleted, _ = RateCounter.objects.filter(window_start__lt=cutoff).delete()
+    return deleted

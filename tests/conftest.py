@@ -21,6 +21,15 @@ settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Rate-limit counters in Redis outlive a test's transaction: start each test at zero."""
+    if settings.REDIS_URL:
+        from atlas.runtime.ratelimit import reset_redis_counters
+
+        reset_redis_counters()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_files(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
@@ -108,3 +117,35 @@ def make_post(db: Any, author: Author) -> PostFactory:
         return post
 
     return factory
+
+
+@pytest.fixture
+def mailbox(settings: Any) -> Any:
+    """A real SMTP server on loopback; Django's SMTP backend sends to it."""
+    from tests.mailbox import Mailbox
+
+    server = Mailbox()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    yield server
+    server.stop()
+
+
+def deliver_outbox() -> int:
+    """Send every queued transactional email now, as a worker would."""
+    from atlas.members import mail
+    from atlas.members.models import OutboundEmail
+
+    queued = OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED)
+    return sum(mail.send(email_id) for email_id in list(queued.values_list("pk", flat=True)))
+
+
+@pytest.fixture
+def deliver() -> Callable[[], int]:
+    return deliver_outbox

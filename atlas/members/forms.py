@@ -14,6 +14,7 @@ from atlas.members.models import Newsletter
 class EmailAddressField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 320)
+        kwargs.setdefault("error_messages", {"required": "Enter your email address."})
         kwargs.setdefault("widget", forms.EmailInput(attrs={"autocomplete": "email"}))
         super().__init__(**kwargs)
 

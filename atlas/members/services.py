@@ -56,7 +56,16 @@ def record(member: Member | None, kind: str, **detail: Any) -> MemberEvent:
 
 
 def default_newsletters() -> list[Newsletter]:
-    return list(Newsletter.objects.filter(is_default=True)) or list(Newsletter.objects.all()[:1])
+    """The newsletters a sign-up form offers ticked; a publication always has at least one."""
+    defaults = list(Newsletter.objects.filter(is_default=True)) or list(
+        Newsletter.objects.all()[:1]
+    )
+    if not defaults:
+        newsletter, _ = Newsletter.objects.get_or_create(
+            slug="newsletter", defaults={"name": "Newsletter", "is_default": True}
+        )
+        defaults = [newsletter]
+    return defaults
 
 
 def subscribe(

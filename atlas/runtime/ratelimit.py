@@ -70,6 +70,13 @@ def _database_hit(key: str, window_start: int) -> int:
     return int(count)
 
 
+def reset_redis_counters() -> None:
+    """Forget every counter kept in Redis (tests, or an operator lifting a block)."""
+    client = _redis_client()
+    for key in client.scan_iter(match="atlas:rate:*", count=1000):
+        client.delete(key)
+
+
 def prune(older_than_seconds: int = 2 * 24 * 3600) -> int:
     """Delete windows that ended long ago (a periodic job)."""
     cutoff = int(time.time()) - older_than_seconds

@@ -1,0 +1,74 @@
+"""A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps every message it accepts."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import socket
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class Received:
+    sender: str
+    recipients: list[str]
+    message: EmailMessage
+
+    @property
+    def text(self) -> str:
+        part = self.message.get_body(preferencelist=("plain",))
+        return part.get_content() if part else ""
+
+    @property
+    def html(self) -> str:
+        part = self.message.get_body(preferencelist=("html",))
+        return part.get_content() if part else ""
+
+    def links(self) -> list[str]:
+        return re.findall(r"https?://[^\s<>\"']+", self.text)
+
+
+@dataclass
+class _Handler:
+    received: list[Received] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.handler = _Handler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    @property
+    def messages(self) -> list[Received]:
+        return self.handler.received
+
+    def to(self, address: str) -> list[Received]:
+        return [item for item in self.messages if address in item.recipients]
+
+    def last_to(self, address: str) -> Received:
+        found = self.to(address)
+        assert found, f"no message to {address}; got {[m.recipients for m in self.messages]}"
+        return found[-1]

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from atlas.demo.images import make_feature_image
 from atlas.demo.people import AUTHORS, PUBLICATION, TAGS
+from atlas.demo.readers import create_readers
 from atlas.publishing import services
 from atlas.publishing.models import Author, Post, PostAuthor, Publication, Tag
 from atlas.publishing.roles import ensure_roles
@@ -50,6 +51,7 @@ class DemoResult:
     correction_count: int = 0
     author_count: int = 0
     tag_count: int = 0
+    reader_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ def load_demo(stdout: Writer | None = None) -> DemoResult:
         )
         create_draft(newsroom)
         create_scheduled_post(newsroom, seed=len(stories))
+        make_members_only(stories)
+        reader_count = create_readers()
     return DemoResult(
         created=True,
         editor_password=password,
@@ -92,6 +96,7 @@ def load_demo(stdout: Writer | None = None) -> DemoResult:
         correction_count=correction_count,
         author_count=len(newsroom.authors),
         tag_count=len(newsroom.tags),
+        reader_count=reader_count,
     )
 
 
@@ -229,6 +234,14 @@ def add_dated_correction(newsroom: Newsroom, post: Post, correction: dict[str, A
     dated = published_at + timedelta(days=int(correction["days_after"])) + CORRECTION_DELAY
     note.published_at = min(dated, timezone.now())
     services.save_correction(note)
+
+
+def make_members_only(stories: list[Story], every: int = 7) -> None:
+    """A few stories for members only, so the demo shows how gated posts look."""
+    titles = [story["title"] for story in stories[3::every]]
+    for post in Post.objects.filter(title__in=titles):
+        post.visibility = Post.Visibility.MEMBERS
+        services.save_post(post, note="Demo: for members")
 
 
 def create_draft(newsroom: Newsroom) -> Post:

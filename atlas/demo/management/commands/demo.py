@@ -38,5 +38,6 @@ def summary(result: DemoResult, seconds: float) -> str:
         f"Loaded the demo publication in {seconds:.1f} s: "
         f"{result.published_count} published stories ({result.correction_count} with a "
         f"correction or update), {result.draft_count} draft, {result.scheduled_count} scheduled; "
-        f"{result.author_count} authors, {result.tag_count} tags."
+        f"{result.author_count} authors, {result.tag_count} tags; "
+        f"{result.reader_count} members in 2 newsletters."
     )

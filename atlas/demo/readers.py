@@ -1,0 +1,82 @@
+"""The demo publication's readers: two newsletters and a few dozen members of every kind."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from atlas.members.models import Label, Member, MemberEvent, Newsletter, Subscription
+
+NEWSLETTERS = [
+    {
+        "slug": "newsletter",
+        "name": "Daily Briefing",
+        "description": "The day's reporting, every weekday morning.",
+        "is_default": True,
+    },
+    {
+        "slug": "weekly-analysis",
+        "name": "Weekly Analysis",
+        "description": "One long read on Saturdays: the numbers behind the news.",
+        "is_default": False,
+    },
+]
+
+FIRST_NAMES = (
+    "Ana Ben Chloé Dev Eli Fatima Gus Hana Ivo Jun Kira Luis Mei Noor Olu Pia Quinn Ravi Sade Tomás"
+).split()
+LAST_NAMES = (
+    "Abara Berg Costa Duval Eze Fonseca Gill Haddad Ito Jansen Kowal Lund Moreau Nakamura Osei"
+).split()
+SOURCES = ["", "", "newsletter-swap", "twitter", "podcast", "search"]
+
+
+def create_newsletters() -> list[Newsletter]:
+    newsletters = []
+    for spec in NEWSLETTERS:
+        newsletter, _ = Newsletter.objects.update_or_create(slug=spec["slug"], defaults=spec)
+        newsletters.append(newsletter)
+    return newsletters
+
+
+def create_readers(count: int = 60, seed: int = 7) -> int:
+    """Members spread over five months: mostly active, some pending, unsubscribed, paid."""
+    daily, weekly = create_newsletters()
+    supporters = Label.objects.get_or_create(name="Founding supporter")[0]
+    chooser = random.Random(seed)
+    now = timezone.now()
+    for number in range(count):
+        first, last = chooser.choice(FIRST_NAMES), chooser.choice(LAST_NAMES)
+        joined = now - timedelta(days=chooser.randint(0, 150), hours=chooser.randint(0, 23))
+        status = chooser.choices(
+            [Member.Status.ACTIVE, Member.Status.PENDING, Member.Status.UNSUBSCRIBED],
+            weights=[85, 8, 7],
+        )[0]
+        member = Member.objects.create(
+            email=f"{first}.{last}.{number}@example.org".lower(),
+            name=f"{first} {last}",
+            status=status,
+            tier=Member.Tier.PAID if number % 9 == 0 else Member.Tier.FREE,
+            created_at=joined,
+            confirmed_at=joined + timedelta(minutes=7) if status != Member.Status.PENDING else None,
+            source="web",
+            signup_page="/",
+            utm_source=chooser.choice(SOURCES),
+        )
+        if number % 9 == 0:
+            member.labels.add(supporters)
+        subscription_status = {
+            Member.Status.ACTIVE: Subscription.Status.ACTIVE,
+            Member.Status.PENDING: Subscription.Status.PENDING,
+        }.get(status, Subscription.Status.UNSUBSCRIBED)
+        Subscription.objects.create(member=member, newsletter=daily, status=subscription_status)
+        if number % 3 == 0:
+            Subscription.objects.create(
+                member=member, newsletter=weekly, status=subscription_status
+            )
+        MemberEvent.objects.create(
+            member=member, kind=MemberEvent.Kind.SIGNED_UP, created_at=joined
+        )
+    return count

@@ -36,7 +36,9 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-ATLAS_PUBLIC_URL = env.str("ATLAS_PUBLIC_URL", default="http://127.0.0.1:8000")
+ATLAS_PUBLIC_URL = env.str(
+    "ATLAS_PUBLIC_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -33,7 +33,8 @@ class Publication(models.Model):
     language = models.CharField(max_length=16, default="en", choices=settings.LANGUAGES)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     public_url = models.URLField(
-        help_text="The site's address as readers see it, used in feeds, emails and links.",
+        help_text="The site's address as readers see it, used in feeds, emails and links. "
+        "Empty: ATLAS_PUBLIC_URL.",
         blank=True,
     )
     updated_at = models.DateTimeField(auto_now=True)
@@ -47,9 +48,7 @@ class Publication(models.Model):
 
     @classmethod
     def current(cls) -> Publication:
-        publication, _ = cls.objects.get_or_create(
-            pk=1, defaults={"public_url": settings.ATLAS_PUBLIC_URL}
-        )
+        publication, _ = cls.objects.get_or_create(pk=1)
         return publication
 
     @property

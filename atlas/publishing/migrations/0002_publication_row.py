@@ -1,10 +1,9 @@
-from django.conf import settings
 from django.db import migrations
 
 
 def create_publication(apps, schema_editor):
     Publication = apps.get_model("publishing", "Publication")
-    Publication.objects.get_or_create(pk=1, defaults={"public_url": settings.ATLAS_PUBLIC_URL})
+    Publication.objects.get_or_create(pk=1)
 
 
 class Migration(migrations.Migration):

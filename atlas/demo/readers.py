@@ -24,12 +24,45 @@ NEWSLETTERS = [
     },
 ]
 
-FIRST_NAMES = (
-    "Ana Ben Chloé Dev Eli Fatima Gus Hana Ivo Jun Kira Luis Mei Noor Olu Pia Quinn Ravi Sade Tomás"
-).split()
-LAST_NAMES = (
-    "Abara Berg Costa Duval Eze Fonseca Gill Haddad Ito Jansen Kowal Lund Moreau Nakamura Osei"
-).split()
+FIRST_NAMES = [
+    "Ana",
+    "Ben",
+    "Chloé",
+    "Dev",
+    "Eli",
+    "Fatima",
+    "Gus",
+    "Hana",
+    "Ivo",
+    "Jun",
+    "Kira",
+    "Luis",
+    "Mei",
+    "Noor",
+    "Olu",
+    "Pia",
+    "Quinn",
+    "Ravi",
+    "Sade",
+    "Tomás",
+]
+LAST_NAMES = [
+    "Abara",
+    "Berg",
+    "Costa",
+    "Duval",
+    "Eze",
+    "Fonseca",
+    "Gill",
+    "Haddad",
+    "Ito",
+    "Jansen",
+    "Kowal",
+    "Lund",
+    "Moreau",
+    "Nakamura",
+    "Osei",
+]
 SOURCES = ["", "", "newsletter-swap", "twitter", "podcast", "search"]
 
 

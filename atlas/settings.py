@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     # Apps that fill the publishing templates' slots come before publishing.
+    "atlas.discussions",
     "atlas.members",
     "atlas.publishing",
     "atlas.runtime",

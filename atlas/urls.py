@@ -21,5 +21,6 @@ urlpatterns = [
     ),
     re_path(r"^media/(?P<path>.*)$", media, name="media"),
     path("", include("atlas.members.urls")),
+    path("", include("atlas.discussions.urls")),
     path("", include("atlas.publishing.urls")),
 ]

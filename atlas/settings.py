@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     # Apps that fill the publishing templates' slots come before publishing.
+    "atlas.delivery",
     "atlas.discussions",
     "atlas.members",
     "atlas.publishing",
@@ -147,6 +148,14 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Atlas <newsroom@localhost>")
+# Newsletters: a provider's API instead of SMTP (any django-anymail backend name, e.g. "mailgun",
+# with its settings as ANYMAIL_* variables), and DKIM keys (`atlas dkim_keygen`).
+ATLAS_EMAIL_PROVIDER = env.str("ATLAS_EMAIL_PROVIDER", default="")
+ANYMAIL = {
+    key[len("ANYMAIL_") :]: value for key, value in os.environ.items() if key.startswith("ANYMAIL_")
+}
+ATLAS_DKIM_DOMAIN = env.str("ATLAS_DKIM_DOMAIN", default="")
+ATLAS_DKIM_DIR = env.str("ATLAS_DKIM_DIR", default=str(VAR_DIR / "dkim"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTH_PASSWORD_VALIDATORS = [

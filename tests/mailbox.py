@@ -18,6 +18,7 @@ class Received:
     sender: str
     recipients: list[str]
     message: EmailMessage
+    raw: bytes = b""
 
     @property
     def text(self) -> str:
@@ -39,7 +40,9 @@ class _Handler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        self.received.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), message, envelope.content)
+        )
         return "250 Message accepted for delivery"
 
 

@@ -14,11 +14,12 @@ PeriodicJob = tuple[float, Callable[[], object]]
 
 
 def periodic_jobs() -> list[PeriodicJob]:
+    from atlas.delivery.engine import recover
     from atlas.members.mail import send_queued
     from atlas.publishing.services import publish_due_posts
     from atlas.runtime.ratelimit import prune
 
-    return [(30.0, publish_due_posts), (30.0, send_queued), (3600.0, prune)]
+    return [(30.0, publish_due_posts), (15.0, recover), (30.0, send_queued), (3600.0, prune)]
 
 
 def run_clock(stop: threading.Event, jobs: list[PeriodicJob] | None = None) -> None:

@@ -1,0 +1,463 @@
+"""The delivery engine: prepare the ledger, claim batches with leases, send, record, recover.
+
+The ledger (Delivery rows) is the truth; the task queue only wakes workers with batch IDs.
+Rules that make "nothing lost, nothing doubled" hold:
+- a batch is sent by the one worker holding its lease (a conditional update claims it);
+- each message's outcome is committed before the next message is sent, so a killed worker
+  leaves at most the one message in flight unrecorded (it is sent again, same Message-ID);
+- before each message the worker checks it still holds the lease, so a worker that stalled
+  past its lease stops instead of racing the worker that took over;
+- leases expire, and a periodic job returns expired batches to the pool.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from atlas.delivery.models import Batch, Delivery, DeliverySettings, Send
+from atlas.delivery.rendering import MessageFactory, Recipient
+from atlas.delivery.transport import Transport, dkim_keys, open_transport
+from atlas.lib.smtp import ConnectionLost
+from atlas.members.models import Member, MemberEvent, Subscription, Suppression, email_digest
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+RENEW_EVERY = timedelta(seconds=10)
+RETRY_DELAYS = [timedelta(minutes=minutes) for minutes in (1, 5, 15, 60)]
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+stop_requested = threading.Event()
+
+
+# Preparation -------------------------------------------------------------------------------
+
+
+def recipients_after(send: Send, member_id: int, limit: int) -> list[tuple[int, str, str, int]]:
+    """(member id, email, tier, newsletter id) of the next subscribers, in member order."""
+    newsletter_ids = list(send.newsletters.values_list("pk", flat=True))
+    members = Member.objects.filter(
+        pk__gt=member_id,
+        status=Member.Status.ACTIVE,
+        subscriptions__newsletter_id__in=newsletter_ids,
+        subscriptions__status=Subscription.Status.ACTIVE,
+    )
+    label_ids = list(send.labels.values_list("pk", flat=True))
+    if label_ids:
+        members = members.filter(labels__in=label_ids)
+    if send.audience == Send.Audience.FREE:
+        members = members.filter(tier=Member.Tier.FREE)
+    elif send.audience == Send.Audience.PAID:
+        members = members.exclude(tier=Member.Tier.FREE)
+    rows = members.order_by("pk").values_list(
+        "pk", "email", "tier", "subscriptions__newsletter_id"
+    )[: limit * max(1, len(newsletter_ids))]
+    unique: dict[int, tuple[int, str, str, int]] = {}
+    for row in rows:
+        if row[3] in newsletter_ids:
+            unique.setdefault(row[0], row)
+    return list(unique.values())[:limit]
+
+
+def prepare_next_batch(send_id: int) -> int | None:
+    """Add the next batch of recipients to the ledger; None when the ledger is complete."""
+    with transaction.atomic():
+        send = Send.objects.select_for_update().get(pk=send_id)
+        if send.prepared or send.status not in (Send.Status.PREPARING, Send.Status.SENDING):
+            return None
+        size = DeliverySettings.current().batch_size
+        rows = recipients_after(send, send.prepared_through, size)
+        if not rows:
+            send.prepared = True
+            send.status = Send.Status.SENDING
+            send.save(update_fields=["prepared", "status"])
+            transaction.on_commit(lambda: finish_if_done(send_id))
+            return None
+        batch = Batch.objects.create(send=send)
+        entitled = _entitlement(send)
+        Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    send=send,
+                    batch=batch,
+                    member_id=member_id,
+                    newsletter_id=newsletter_id,
+                    email=email,
+                    full_text=entitled(tier),
+                )
+                for member_id, email, tier, newsletter_id in rows
+            ],
+            ignore_conflicts=True,
+        )
+        send.prepared_through = rows[-1][0]
+        if send.status == Send.Status.PREPARING:
+            send.status = Send.Status.SENDING
+            send.started_at = timezone.now()
+        send.save(update_fields=["prepared_through", "status", "started_at"])
+    return batch.pk
+
+
+def _entitlement(send: Send) -> Any:
+    visibility = send.post.visibility
+    if visibility == "paid":
+        return lambda tier: tier != Member.Tier.FREE
+    return lambda tier: True
+
+
+# Claiming and sending ----------------------------------------------------------------------
+
+
+def claim_batch(batch_id: int) -> Batch | None:
+    now = timezone.now()
+    claimable = Q(status=Batch.Status.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    ) | Q(status=Batch.Status.CLAIMED, lease_until__lt=now)
+    with transaction.atomic():
+        won = Batch.objects.filter(claimable, pk=batch_id).update(
+            status=Batch.Status.CLAIMED, worker=WORKER_ID, lease_until=now + LEASE
+        )
+    if not won:
+        return None
+    batch = Batch.objects.select_related("send", "send__post").get(pk=batch_id)
+    Batch.objects.filter(pk=batch_id).update(attempts=batch.attempts + 1)
+    return batch
+
+
+def renew_lease(batch: Batch) -> bool:
+    """Extend our lease; False if we lost it (it expired and another worker took it)."""
+    return bool(
+        Batch.objects.filter(pk=batch.pk, status=Batch.Status.CLAIMED, worker=WORKER_ID).update(
+            lease_until=timezone.now() + LEASE
+        )
+    )
+
+
+def release(batch: Batch, delay: timedelta | None = None) -> None:
+    Batch.objects.filter(pk=batch.pk, worker=WORKER_ID, status=Batch.Status.CLAIMED).update(
+        status=Batch.Status.PENDING,
+        lease_until=None,
+        next_attempt_at=timezone.now() + delay if delay else None,
+    )
+
+
+def deliver_batch(batch_id: int) -> int:
+    """Send one batch; return how many messages were accepted. Safe to call twice."""
+    batch = claim_batch(batch_id)
+    if batch is None:
+        return 0
+    send = batch.send
+    if send.status != Send.Status.SENDING:
+        release(batch)
+        return 0
+    with _stop_on_sigterm():
+        return _send_rows(batch, send)
+
+
+def _due_rows(batch: Batch) -> list[Delivery]:
+    return list(
+        Delivery.objects.filter(batch=batch)
+        .filter(
+            Q(state=Delivery.State.PENDING)
+            | Q(state=Delivery.State.DEFERRED, retry_at__lte=timezone.now())
+        )
+        .order_by("pk")
+    )
+
+
+def _send_rows(batch: Batch, send: Send) -> int:
+    rows = _due_rows(batch)
+    if not rows:
+        _close_batch(batch)
+        return 0
+    still_wanted = _still_wanted(send, rows)
+    factory = MessageFactory(send, dkim_keys())
+    connection_smtp = open_transport()
+    accepted = 0
+    pace = _pace(DeliverySettings.current().messages_per_minute)
+    try:
+        connection_smtp.open()
+    except ConnectionLost as error:
+        _connection_failed(batch, send, str(error))
+        return 0
+    Send.objects.filter(pk=send.pk).update(connection_errors=0)
+    last_renewal = time.monotonic()
+    try:
+        for row in rows:
+            if stop_requested.is_set() or _send_halted(send.pk):
+                release(batch)
+                return accepted
+            if time.monotonic() - last_renewal > RENEW_EVERY.total_seconds():
+                if not renew_lease(batch):
+                    logger.warning("Lost the lease on batch %s; stopping", batch.pk)
+                    return accepted
+                last_renewal = time.monotonic()
+            if not send.is_test and row.member_id not in still_wanted:
+                _record(row, Delivery.State.SUPPRESSED, None, "No longer subscribed")
+                continue
+            accepted += _send_one(connection_smtp, factory, row, send)
+            pace()
+    except ConnectionLost as error:
+        _connection_failed(batch, send, str(error))
+        return accepted
+    finally:
+        connection_smtp.close()
+    Send.objects.filter(pk=send.pk).update(last_progress_at=timezone.now())
+    _close_batch(batch)
+    return accepted
+
+
+def _send_one(smtp: Transport, factory: MessageFactory, row: Delivery, send: Send) -> int:
+    recipient = Recipient(
+        email=row.email,
+        member_id=row.member_id or 0,
+        newsletter_id=row.newsletter_id,
+        newsletter_name=_newsletter_name(row.newsletter_id),
+        full_text=row.full_text,
+    )
+    data = factory.build(recipient, row.message_id(factory.domain))
+    reply = smtp.send(factory.sender, row.email, data)
+    if reply.accepted:
+        _record(row, Delivery.State.SENT, reply.code, "", sent=True)
+        return 1
+    if reply.temporary:
+        _defer(row, send, reply.code, reply.summary())
+        if reply.code == 421:  # the server is closing this connection
+            raise ConnectionLost(reply.summary())
+        return 0
+    _record(row, Delivery.State.FAILED, reply.code, reply.summary())
+    if reply.hard_bounce:
+        mark_bounced(row.member_id, reply.summary())
+    return 0
+
+
+_newsletter_names: dict[int | None, str] = {}
+
+
+def _newsletter_name(newsletter_id: int | None) -> str:
+    if newsletter_id not in _newsletter_names:
+        from atlas.members.models import Newsletter
+
+        newsletter = Newsletter.objects.filter(pk=newsletter_id).first()
+        _newsletter_names[newsletter_id] = newsletter.name if newsletter else "our newsletter"
+    return _newsletter_names[newsletter_id]
+
+
+def _still_wanted(send: Send, rows: list[Delivery]) -> set[int]:
+    """Members of these rows who may still receive this send (one query)."""
+    member_ids = [row.member_id for row in rows if row.member_id]
+    newsletter_ids = list(send.newsletters.values_list("pk", flat=True))
+    return set(
+        Member.objects.filter(
+            pk__in=member_ids,
+            status=Member.Status.ACTIVE,
+            subscriptions__newsletter_id__in=newsletter_ids,
+            subscriptions__status=Subscription.Status.ACTIVE,
+        ).values_list("pk", flat=True)
+    )
+
+
+def _record(row: Delivery, state: str, code: int | None, detail: str, sent: bool = False) -> None:
+    """Commit one outcome before the next message goes out."""
+    with transaction.atomic():
+        _fast_commit()
+        Delivery.objects.filter(pk=row.pk).update(
+            state=state,
+            smtp_code=code,
+            detail=detail[:500],
+            attempts=row.attempts + 1,
+            sent_at=timezone.now() if sent else None,
+            retry_at=None,
+        )
+
+
+def _fast_commit() -> None:
+    # On PostgreSQL, don't wait for the WAL flush per message: a killed *worker* loses nothing
+    # committed; only a database crash could forget the last fraction of a second of outcomes,
+    # which are then sent again (never lost).
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def _defer(row: Delivery, send: Send, code: int, detail: str) -> None:
+    age = timezone.now() - (send.started_at or send.created_at)
+    if age > DeliverySettings.current().retry_for:
+        _record(row, Delivery.State.FAILED, code, f"Gave up after retrying: {detail}")
+        return
+    delay = RETRY_DELAYS[min(row.attempts, len(RETRY_DELAYS) - 1)]
+    with transaction.atomic():
+        _fast_commit()
+        Delivery.objects.filter(pk=row.pk).update(
+            state=Delivery.State.DEFERRED,
+            smtp_code=code,
+            detail=detail[:500],
+            attempts=row.attempts + 1,
+            retry_at=timezone.now() + delay,
+        )
+
+
+def _close_batch(batch: Batch) -> None:
+    """Done when every row is terminal; otherwise back to the pool until the next retry."""
+    next_retry = (
+        Delivery.objects.filter(batch=batch, state=Delivery.State.DEFERRED)
+        .order_by("retry_at")
+        .values_list("retry_at", flat=True)
+        .first()
+    )
+    pending = Delivery.objects.filter(batch=batch, state=Delivery.State.PENDING).exists()
+    if pending:
+        release(batch)
+    elif next_retry is not None:
+        Batch.objects.filter(pk=batch.pk, worker=WORKER_ID).update(
+            status=Batch.Status.PENDING, lease_until=None, next_attempt_at=next_retry
+        )
+    else:
+        Batch.objects.filter(pk=batch.pk, worker=WORKER_ID).update(
+            status=Batch.Status.DONE, lease_until=None
+        )
+        finish_if_done(batch.send_id)
+
+
+def finish_if_done(send_id: int) -> None:
+    unfinished = Batch.objects.filter(send_id=send_id).exclude(status=Batch.Status.DONE).exists()
+    if not unfinished:
+        Send.objects.filter(pk=send_id, status=Send.Status.SENDING, prepared=True).update(
+            status=Send.Status.DONE, finished_at=timezone.now()
+        )
+
+
+def _connection_failed(batch: Batch, send: Send, reason: str) -> None:
+    logger.warning("SMTP connection failed for batch %s: %s", batch.pk, reason)
+    errors = send.connection_errors + 1
+    Send.objects.filter(pk=send.pk).update(connection_errors=errors)
+    release(batch, delay=timedelta(seconds=min(60, 2**errors)))
+    if errors >= DeliverySettings.current().pause_after_connection_errors:
+        Send.objects.filter(pk=send.pk, status=Send.Status.SENDING).update(
+            status=Send.Status.PAUSED,
+            status_reason=f"Paused after {errors} connection errors in a row: {reason}"[:300],
+        )
+
+
+_halt_checked = {"at": 0.0, "halted": False}
+
+
+def _send_halted(send_id: int) -> bool:
+    """Paused or cancelled by staff (checked at most every half second)."""
+    now = time.monotonic()
+    if now - _halt_checked["at"] > 0.5:
+        status = Send.objects.filter(pk=send_id).values_list("status", flat=True).first()
+        _halt_checked.update(at=now, halted=status != Send.Status.SENDING)
+    return bool(_halt_checked["halted"])
+
+
+def _pace(per_minute: int) -> Any:
+    if not per_minute:
+        return lambda: None
+    interval = 60.0 / per_minute
+    state = {"next": time.monotonic()}
+
+    def wait() -> None:
+        state["next"] += interval
+        delay = state["next"] - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+
+    return wait
+
+
+class _stop_on_sigterm:
+    """While a batch is sent, SIGTERM finishes the message in hand, then stops."""
+
+    def __enter__(self) -> None:
+        self.installed = threading.current_thread() is threading.main_thread()
+        if self.installed:
+            self.previous = signal.getsignal(signal.SIGTERM)
+            signal.signal(signal.SIGTERM, self._handle)
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        stop_requested.set()
+        if callable(self.previous):
+            self.previous(signum, frame)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.installed:
+            signal.signal(signal.SIGTERM, self.previous)
+
+
+# Bounces and complaints --------------------------------------------------------------------
+
+
+def mark_bounced(member_id: int | None, detail: str) -> None:
+    member = Member.objects.filter(pk=member_id).first()
+    if member is None:
+        return
+    with transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(status=Member.Status.BOUNCED)
+        Suppression.objects.update_or_create(
+            email_digest=email_digest(member.email), defaults={"reason": "bounced"}
+        )
+        MemberEvent.objects.create(
+            member=member, kind=MemberEvent.Kind.BOUNCED, detail={"why": detail[:200]}
+        )
+
+
+# Recovery (periodic) -----------------------------------------------------------------------
+
+
+def recover() -> int:
+    """Wake work that no worker holds: expired leases, retries now due, unprepared sends."""
+    from atlas.delivery.tasks import prepare_send_task
+
+    now = timezone.now()
+    window = DeliverySettings.current().resume_window
+    woken = 0
+    for send in Send.objects.filter(status__in=[Send.Status.SENDING, Send.Status.PREPARING]):
+        last = send.last_progress_at or send.started_at or send.created_at
+        if now - last > window and _has_work(send):
+            Send.objects.filter(pk=send.pk, status=send.status).update(
+                status=Send.Status.WAITING,
+                status_reason=f"No progress since {last:%Y-%m-%d %H:%M} UTC; resume or cancel.",
+            )
+            continue
+        if not send.prepared:
+            prepare_send_task.enqueue(send.pk)
+            woken += 1
+    # A batch's wake-up may have been lost (a queue restart); wake it again after a while.
+    forgotten = now - timedelta(minutes=2)
+    due = Batch.objects.filter(
+        Q(status=Batch.Status.CLAIMED, lease_until__lt=now)
+        | Q(status=Batch.Status.PENDING)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        & (Q(woken_at__isnull=True) | Q(woken_at__lt=forgotten) | Q(next_attempt_at__isnull=False)),
+        send__status=Send.Status.SENDING,
+    ).values_list("pk", flat=True)[:1000]
+    for batch_id in list(due):
+        wake(batch_id)
+        woken += 1
+    return woken
+
+
+def wake(batch_id: int, at: Any = None) -> None:
+    """Ask a worker to send this batch (now, or at `at`)."""
+    from atlas.delivery.tasks import deliver_batch_task
+
+    Batch.objects.filter(pk=batch_id).update(woken_at=timezone.now())
+    task = deliver_batch_task.using(run_after=at) if at else deliver_batch_task
+    task.enqueue(batch_id)
+
+
+def _has_work(send: Send) -> bool:
+    return (
+        not send.prepared
+        or Batch.objects.filter(send=send).exclude(status=Batch.Status.DONE).exists()
+    )

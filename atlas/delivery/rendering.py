@@ -1,0 +1,180 @@
+"""The newsletter email: rendered once per send, personalised per recipient by substitution.
+
+A send renders its post twice at most (the full text, and a teaser for readers not entitled to
+a gated post), with CSS inlined and the body put in DKIM-canonical form once. Each recipient's
+message is then the template with a few placeholders replaced, a SHA-256 and a signature.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.header import Header
+from email.utils import formataddr, formatdate
+from functools import cached_property
+from html import escape as escape_html
+
+import css_inline
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from atlas.lib.dkim import DkimKey, canonical_body, sign_message
+from atlas.lib.email import header_safe
+from atlas.members.tokens import unsubscribe_token
+from atlas.publishing.models import Publication
+
+UNSUBSCRIBE = "%%ATLAS-UNSUBSCRIBE%%"
+NEWSLETTER = "%%ATLAS-NEWSLETTER%%"
+NEWSLETTER_HTML = "%%ATLAS-NEWSLETTER-HTML%%"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_RELATIVE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
+_LONG_LINE = 900
+
+
+def header_text(value: str) -> str:
+    """A user-provided value made fit for a header: no line breaks or control characters."""
+    return _CONTROL.sub(" ", value).strip()
+
+
+def encoded_header(value: str) -> str:
+    value = header_text(value)
+    return value if value.isascii() else Header(value, "utf-8").encode(maxlinelen=900)
+
+
+def wrap_long_lines(text: str) -> str:
+    """Keep every line under SMTP's 998-octet limit by breaking at spaces."""
+    lines = []
+    for line in text.splitlines():
+        while len(line.encode()) > _LONG_LINE and " " in line[:_LONG_LINE]:
+            cut = line.rfind(" ", 0, _LONG_LINE)
+            lines.append(line[:cut])
+            line = line[cut + 1 :]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def render_parts(send, full: bool) -> tuple[str, str]:
+    """(text, html) of the newsletter for this send, with placeholders for each recipient."""
+    publication = Publication.current()
+    post = send.post
+    base = publication.base_url
+    body_html = _RELATIVE_URL.sub(rf"\1{base}/", post.body_html)
+    from atlas.publishing.structured_data import feature_image_url
+
+    image = feature_image_url(post, "960")
+    context = {
+        "publication": publication,
+        "post": post,
+        "full": full,
+        "body_html": body_html,
+        "authors": list(post.authors.order_by("postauthor__position")),
+        "post_url": publication.absolute(post.get_absolute_url()),
+        "image_url": publication.absolute(image) if image else "",
+        "logo_url": publication.absolute(publication.logo.url) if publication.logo else "",
+        "unsubscribe_url": UNSUBSCRIBE,
+        "newsletter_name": NEWSLETTER,
+        "postal_address": send_settings().postal_address,
+        "subscribe_url": publication.absolute(reverse("members:subscribe")),
+    }
+    html = render_to_string(
+        "delivery/email/post.html", {**context, "newsletter_name": NEWSLETTER_HTML}
+    )
+    html = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False).inline(html)
+    text = render_to_string("delivery/email/post.txt", context)
+    return wrap_long_lines(text), wrap_long_lines(html)
+
+
+def send_settings():
+    from atlas.delivery.models import DeliverySettings
+
+    return DeliverySettings.current()
+
+
+@dataclass
+class Recipient:
+    email: str
+    member_id: int
+    newsletter_id: int | None
+    newsletter_name: str
+    full_text: bool
+
+
+class MessageFactory:
+    """Builds the bytes of each recipient's message for one send."""
+
+    def __init__(self, send, keys: list[DkimKey]) -> None:
+        self.send = send
+        self.keys = keys
+        self.publication = Publication.current()
+        delivery_settings = send_settings()
+        name = delivery_settings.from_name or self.publication.name
+        address = delivery_settings.from_email or _address_of(settings.DEFAULT_FROM_EMAIL)
+        self.sender = address
+        self.domain = address.rpartition("@")[2] or "localhost"
+        self.from_header = formataddr((header_text(name), address), charset="utf-8")
+        self.reply_to = delivery_settings.reply_to
+        self.subject = encoded_header(send.subject)
+        self.boundary = f"atlas-send-{send.pk}"
+
+    @cached_property
+    def bodies(self) -> dict[bool, tuple[bytes, bytes]]:
+        """Per variant (full or teaser), the canonical body split around the placeholders."""
+        variants = {True: (self.send.full_text, self.send.full_html)}
+        if self.send.teaser_html:
+            variants[False] = (self.send.teaser_text, self.send.teaser_html)
+        bodies = {}
+        for full, (text, html) in variants.items():
+            body = canonical_body(
+                f"--{self.boundary}\n"
+                'Content-Type: text/plain; charset="utf-8"\nContent-Transfer-Encoding: 8bit\n\n'
+                f"{text}\n--{self.boundary}\n"
+                'Content-Type: text/html; charset="utf-8"\nContent-Transfer-Encoding: 8bit\n\n'
+                f"{html}\n--{self.boundary}--\n"
+            )
+            bodies[full] = (body.encode(), b"\r\n." in body.encode())
+        return bodies
+
+    def unsubscribe_url(self, recipient: Recipient) -> str:
+        token = unsubscribe_token(recipient.member_id, recipient.newsletter_id)
+        return self.publication.absolute(reverse("members:unsubscribe", args=[token]))
+
+    def build(self, recipient: Recipient, message_id: str) -> bytes:
+        body_template, needs_dot_stuffing = (
+            self.bodies.get(recipient.full_text) or self.bodies[True]
+        )
+        unsubscribe_url = self.unsubscribe_url(recipient)
+        name = header_text(recipient.newsletter_name)
+        body = (
+            body_template.replace(UNSUBSCRIBE.encode(), unsubscribe_url.encode())
+            .replace(NEWSLETTER_HTML.encode(), escape_html(name).encode())
+            .replace(NEWSLETTER.encode(), name.encode())
+        )
+        headers = [
+            ("From", self.from_header),
+            ("To", header_safe(recipient.email)),
+            ("Subject", self.subject),
+            ("Date", formatdate(localtime=False, usegmt=True)),
+            ("Message-ID", message_id),
+            ("List-Id", f"{encoded_header(recipient.newsletter_name)} <newsletter-"
+                        f"{recipient.newsletter_id or 0}.{self.domain}>"),
+            ("List-Unsubscribe", f"<mailto:unsubscribe@{self.domain}?subject=unsubscribe>, "
+                                 f"<{unsubscribe_url}>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ("Precedence", "bulk"),
+            ("MIME-Version", "1.0"),
+            ("Content-Type", f'multipart/alternative; boundary="{self.boundary}"'),
+        ]  # fmt: skip
+        if self.reply_to:
+            headers.insert(2, ("Reply-To", self.reply_to))
+        headers = sign_message(headers, body, self.keys) + headers if self.keys else headers
+        head = "".join(f"{name}: {value}\r\n" for name, value in headers).encode()
+        data = head + b"\r\n" + body
+        if needs_dot_stuffing:
+            data = re.sub(rb"(?m)^\.", b"..", data)
+        return data
+
+
+def _address_of(value: str) -> str:
+    match = re.search(r"<([^>]+)>", value)
+    return match.group(1) if match else value.strip()

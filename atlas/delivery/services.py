@@ -1,0 +1,192 @@
+"""Sending a post as a newsletter: start, test, pause, resume, cancel, and live figures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from atlas.delivery import rendering
+from atlas.delivery.models import Batch, Delivery, Send
+from atlas.members.addresses import normalize_email
+from atlas.members.models import Label, Newsletter
+from atlas.publishing.models import Post
+
+
+class SendRefused(ValueError):
+    """The send cannot start; the message says why."""
+
+
+def render_send(send: Send) -> None:
+    """Render the newsletter once for this send (and a teaser when the post is gated)."""
+    send.full_text, send.full_html = rendering.render_parts(send, full=True)
+    if send.post.visibility != Post.Visibility.PUBLIC:
+        send.teaser_text, send.teaser_html = rendering.render_parts(send, full=False)
+
+
+def start_send(
+    post: Post,
+    newsletters: Iterable[Newsletter],
+    *,
+    audience: str = Send.Audience.ALL,
+    labels: Iterable[Label] = (),
+    user: Any = None,
+    when_live: bool = False,
+) -> Send:
+    """Create a send; it starts now, or when the post goes live (`when_live`)."""
+    newsletters = list(newsletters)
+    if not newsletters:
+        raise SendRefused("Choose at least one newsletter.")
+    if post.sends.exclude(status__in=[Send.Status.CANCELLED]).filter(is_test=False).exists():
+        raise SendRefused("This post has already been sent (or is being sent).")
+    if not when_live and post.status == Post.Status.SCHEDULED:
+        when_live = True
+    with transaction.atomic():
+        send = Send.objects.create(
+            post=post,
+            subject=post.title,
+            audience=audience,
+            created_by=user if getattr(user, "pk", None) else None,
+            status=Send.Status.SCHEDULED if when_live else Send.Status.PREPARING,
+        )
+        send.newsletters.set(newsletters)
+        send.labels.set(list(labels))
+        if not when_live:
+            begin(send)
+    return send
+
+
+def begin(send: Send) -> None:
+    """Render and start preparing the ledger (after the commit)."""
+    from atlas.delivery.tasks import prepare_send_task
+
+    send.refresh_from_db()
+    render_send(send)
+    send.status = Send.Status.PREPARING
+    send.save(
+        update_fields=["full_text", "full_html", "teaser_text", "teaser_html", "status", "subject"]
+    )
+    transaction.on_commit(lambda: prepare_send_task.enqueue(send.pk))
+
+
+def start_scheduled_sends(sender: Any, post_id: int, **kwargs: Any) -> None:
+    """A post went live: its sends waiting for that moment start now (once: conditional)."""
+    for send in Send.objects.filter(post_id=post_id, status=Send.Status.SCHEDULED):
+        with transaction.atomic():
+            won = Send.objects.filter(pk=send.pk, status=Send.Status.SCHEDULED).update(
+                status=Send.Status.PREPARING
+            )
+            if won:
+                begin(send)
+
+
+def test_send(post: Post, addresses: Iterable[str], user: Any = None) -> Send:
+    """Send the newsletter for `post` to a few addresses now, outside the real send."""
+    emails = [normalize_email(address) for address in addresses]
+    if not emails:
+        raise SendRefused("Give at least one address for the test.")
+    with transaction.atomic():
+        send = Send.objects.create(
+            post=post, subject=f"[Test] {post.title}", is_test=True,
+            created_by=user if getattr(user, "pk", None) else None, status=Send.Status.SENDING,
+            started_at=timezone.now(), prepared=True,
+        )  # fmt: skip
+        render_send(send)
+        send.save()
+        batch = Batch.objects.create(send=send)
+        Delivery.objects.bulk_create(
+            Delivery(send=send, batch=batch, email=email, full_text=True) for email in emails
+        )
+        transaction.on_commit(lambda: _wake(batch.pk))
+    return send
+
+
+def _wake(batch_id: int) -> None:
+    from atlas.delivery import engine
+
+    engine.wake(batch_id)
+
+
+def pause(send: Send, reason: str = "Paused by staff") -> bool:
+    return bool(
+        Send.objects.filter(
+            pk=send.pk, status__in=[Send.Status.SENDING, Send.Status.PREPARING]
+        ).update(status=Send.Status.PAUSED, status_reason=reason[:300])
+    )
+
+
+def resume(send: Send) -> bool:
+    """Continue a paused send, or one waiting for a decision after an outage."""
+    from atlas.delivery import engine
+
+    resumed = Send.objects.filter(
+        pk=send.pk, status__in=[Send.Status.PAUSED, Send.Status.WAITING]
+    ).update(
+        status=Send.Status.SENDING, status_reason="", connection_errors=0,
+        last_progress_at=timezone.now(),
+    )  # fmt: skip
+    if resumed:
+        Batch.objects.filter(send=send, status=Batch.Status.PENDING).update(next_attempt_at=None)
+        transaction.on_commit(engine.recover)
+    return bool(resumed)
+
+
+def cancel(send: Send) -> bool:
+    """Stop for good: what is not sent yet is not sent."""
+    with transaction.atomic():
+        cancelled = (
+            Send.objects.filter(pk=send.pk)
+            .exclude(status__in=[Send.Status.DONE, Send.Status.CANCELLED])
+            .update(status=Send.Status.CANCELLED, finished_at=timezone.now())
+        )
+    return bool(cancelled)
+
+
+@dataclass
+class SendFigures:
+    total: int
+    sent: int
+    pending: int
+    deferred: int
+    failed: int
+    suppressed: int
+    per_minute: int
+    eta_minutes: float | None
+    last_errors: list[tuple[str, str]]
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed + self.suppressed
+
+
+def figures(send: Send) -> SendFigures:
+    counts = dict(
+        Delivery.objects.filter(send=send).values_list("state").annotate(count=Count("pk"))
+    )
+    sent_last_minute = Delivery.objects.filter(
+        send=send, state=Delivery.State.SENT, sent_at__gte=timezone.now() - timedelta(minutes=1)
+    ).count()
+    pending = counts.get(Delivery.State.PENDING, 0) + counts.get(Delivery.State.DEFERRED, 0)
+    errors = list(
+        Delivery.objects.filter(
+            send=send, state__in=[Delivery.State.FAILED, Delivery.State.DEFERRED]
+        )
+        .order_by("-pk")
+        .values_list("email", "detail")[:5]
+    )
+    return SendFigures(
+        total=sum(counts.values()),
+        sent=counts.get(Delivery.State.SENT, 0),
+        pending=counts.get(Delivery.State.PENDING, 0),
+        deferred=counts.get(Delivery.State.DEFERRED, 0),
+        failed=counts.get(Delivery.State.FAILED, 0),
+        suppressed=counts.get(Delivery.State.SUPPRESSED, 0),
+        per_minute=sent_last_minute,
+        eta_minutes=round(pending / sent_last_minute, 1) if sent_last_minute else None,
+        last_errors=errors,
+    )

@@ -1,0 +1,117 @@
+"""Where newsletter messages go: SMTP (EMAIL_URL), a provider API (django-anymail), or files."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import itertools
+import os
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from atlas.lib.dkim import DkimKey
+from atlas.lib.smtp import ConnectionLost, Reply, SmtpConnection, SmtpSettings
+
+
+class Transport(Protocol):
+    def open(self) -> None: ...
+    def send(self, sender: str, recipient: str, data: bytes) -> Reply: ...
+    def close(self) -> None: ...
+
+
+def smtp_settings() -> SmtpSettings:
+    return SmtpSettings(
+        host=settings.EMAIL_HOST,
+        port=int(settings.EMAIL_PORT),
+        username=settings.EMAIL_HOST_USER,
+        password=settings.EMAIL_HOST_PASSWORD,
+        use_tls=bool(settings.EMAIL_USE_TLS),
+        use_ssl=bool(settings.EMAIL_USE_SSL),
+        timeout=float(settings.EMAIL_TIMEOUT or 30),
+    )
+
+
+def open_transport() -> Transport:
+    if settings.ATLAS_EMAIL_PROVIDER:
+        return ProviderTransport(settings.ATLAS_EMAIL_PROVIDER)
+    if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+        return SmtpConnection(smtp_settings())
+    return FileTransport(Path(getattr(settings, "EMAIL_FILE_PATH", settings.VAR_DIR / "outbox")))
+
+
+class FileTransport:
+    """Local development without a mail server: each message is a file under the outbox."""
+
+    counter = itertools.count()
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / "newsletters"
+
+    def open(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def send(self, sender: str, recipient: str, data: bytes) -> Reply:
+        name = f"{os.getpid()}-{next(self.counter):08d}.eml"
+        (self.folder / name).write_bytes(data)
+        return Reply(250, "Written to the local outbox")
+
+    def close(self) -> None:
+        pass
+
+
+class ProviderTransport:
+    """A provider's HTTP API through django-anymail (the provider signs with its own DKIM)."""
+
+    def __init__(self, provider: str) -> None:
+        self.backend = f"anymail.backends.{provider}.EmailBackend"
+        self.connection = None
+
+    def open(self) -> None:
+        self.connection = get_connection(self.backend)
+
+    def send(self, sender: str, recipient: str, data: bytes) -> Reply:
+        from anymail.exceptions import AnymailError
+
+        parsed = email.message_from_bytes(data, policy=email.policy.default)
+        text = parsed.get_body(preferencelist=("plain",))
+        html = parsed.get_body(preferencelist=("html",))
+        keep = ("Message-ID", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post", "Precedence")
+        message = EmailMultiAlternatives(
+            subject=str(parsed["Subject"]),
+            body=text.get_content() if text else "",
+            from_email=str(parsed["From"]),
+            to=[recipient],
+            headers={name: str(parsed[name]) for name in keep if parsed[name]},
+            connection=self.connection,
+        )
+        if html:
+            message.attach_alternative(html.get_content(), "text/html")
+        try:
+            message.send()
+        except AnymailError as error:
+            status = getattr(error, "status_code", None) or 0
+            return Reply(550 if 400 <= status < 500 and status != 429 else 451, str(error)[:400])
+        except OSError as error:
+            raise ConnectionLost(str(error)) from error
+        return Reply(250, "Accepted by the provider")
+
+    def close(self) -> None:
+        self.connection = None
+
+
+@cache
+def dkim_keys() -> list[DkimKey]:
+    """Keys found in ATLAS_DKIM_DIR for ATLAS_DKIM_DOMAIN (see `atlas dkim_keygen`)."""
+    domain = settings.ATLAS_DKIM_DOMAIN
+    folder = Path(settings.ATLAS_DKIM_DIR)
+    if not domain or not folder.is_dir():
+        return []
+    keys = []
+    for path in sorted(folder.glob("*.pem")):
+        selector = path.stem.split(".")[0]
+        keys.append(DkimKey.from_pem(domain, selector, path.read_bytes()))
+    return keys

@@ -1,0 +1,128 @@
+"""Sending pre-built messages over one SMTP connection, and reading what the server said."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass
+
+_ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})\b")
+_HARD_BOUNCE_WORDS = re.compile(
+    r"user unknown|no such (user|mailbox)|does not exist|mailbox unavailable|invalid recipient|"
+    r"recipient address rejected|unknown (user|recipient)",
+    re.IGNORECASE,
+)
+
+
+class ConnectionLost(Exception):
+    """The connection failed or dropped; whether the message in flight arrived is unknown."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    code: int
+    text: str
+
+    @property
+    def enhanced(self) -> str:
+        match = _ENHANCED.match(self.text)
+        return ".".join(match.groups()) if match else ""
+
+    @property
+    def accepted(self) -> bool:
+        return 200 <= self.code < 300
+
+    @property
+    def temporary(self) -> bool:
+        return 400 <= self.code < 500
+
+    @property
+    def hard_bounce(self) -> bool:
+        """The mailbox does not exist (5.1.x), as opposed to a policy or content refusal."""
+        if not 500 <= self.code < 600:
+            return False
+        if self.enhanced:
+            return self.enhanced.startswith("5.1.")
+        return self.code in (550, 551, 553) and bool(_HARD_BOUNCE_WORDS.search(self.text))
+
+    def summary(self) -> str:
+        return f"{self.code} {self.text}"[:500]
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 25
+    username: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+    timeout: float = 30.0
+
+
+class SmtpConnection:
+    """One session. `send` writes an already dot-safe message with a single DATA round trip."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self.client: smtplib.SMTP | None = None
+        self.eight_bit = False
+
+    def open(self) -> None:
+        settings = self.settings
+        try:
+            if settings.use_ssl:
+                self.client = smtplib.SMTP_SSL(
+                    settings.host, settings.port, timeout=settings.timeout,
+                    context=ssl.create_default_context(),
+                )  # fmt: skip
+            else:
+                self.client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+            self.client.ehlo()
+            if settings.use_tls:
+                self.client.starttls(context=ssl.create_default_context())
+                self.client.ehlo()
+            if settings.username:
+                self.client.login(settings.username, settings.password)
+            self.eight_bit = self.client.has_extn("8bitmime")
+        except (OSError, smtplib.SMTPException) as error:
+            self.close()
+            raise ConnectionLost(f"Could not open SMTP connection: {error}") from error
+
+    def send(self, sender: str, recipient: str, data: bytes) -> Reply:
+        """Send one message; `data` ends with CRLF and has no line starting with a dot."""
+        client = self.client
+        assert client is not None, "open() first"
+        try:
+            options = ["BODY=8BITMIME"] if self.eight_bit else []
+            code, text = client.mail(sender, options)
+            if code >= 300:
+                client.rset()
+                return Reply(code, text.decode(errors="replace"))
+            code, text = client.rcpt(recipient)
+            if code >= 300:
+                client.rset()
+                return Reply(code, text.decode(errors="replace"))
+            client.putcmd("data")
+            code, text = client.getreply()
+            if code != 354:
+                client.rset()
+                return Reply(code, text.decode(errors="replace"))
+            client.sock.sendall(data + b".\r\n")
+            code, text = client.getreply()
+            return Reply(code, text.decode(errors="replace"))
+        except (TimeoutError, OSError, smtplib.SMTPServerDisconnected) as error:
+            self.close()
+            raise ConnectionLost(str(error) or type(error).__name__) from error
+
+    def close(self) -> None:
+        if self.client is None:
+            return
+        try:
+            self.client.quit()
+        except (OSError, smtplib.SMTPException):
+            with contextlib.suppress(OSError):
+                self.client.close()
+        self.client = None

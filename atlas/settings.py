@@ -155,6 +155,10 @@ ANYMAIL = {
     key[len("ANYMAIL_") :]: value for key, value in os.environ.items() if key.startswith("ANYMAIL_")
 }
 ATLAS_DKIM_DOMAIN = env.str("ATLAS_DKIM_DOMAIN", default="")
+# How long a worker holds a batch without renewing, and how often workers look for work
+# nobody holds (lower them only to test recovery quickly).
+ATLAS_DELIVERY_LEASE_SECONDS = env.int("ATLAS_DELIVERY_LEASE_SECONDS", default=60)
+ATLAS_RECOVER_SECONDS = env.float("ATLAS_RECOVER_SECONDS", default=15.0)
 ATLAS_DKIM_DIR = env.str("ATLAS_DKIM_DIR", default=str(VAR_DIR / "dkim"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

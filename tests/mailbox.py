@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import re
@@ -37,12 +38,32 @@ class Received:
 @dataclass
 class _Handler:
     received: list[Received] = field(default_factory=list)
+    # Faults per recipient: an SMTP reply for RCPT ("451 4.7.1 ...") or DATA ("data:554 ..."),
+    # "drop" (close the connection after the final dot, before replying), or "slow:0.2".
+    faults: dict[str, str] = field(default_factory=dict)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        fault = self.faults.get(address, "")
+        if fault[:1] in ("4", "5"):
+            return fault
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        recipient = envelope.rcpt_tos[0] if envelope.rcpt_tos else ""
+        fault = self.faults.get(recipient, "")
+        if fault.startswith("data:"):
+            return fault[len("data:") :]
+        if fault.startswith("slow:"):
+            await asyncio.sleep(float(fault[len("slow:") :]))
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.received.append(
             Received(envelope.mail_from, list(envelope.rcpt_tos), message, envelope.content)
         )
+        if fault == "drop":
+            server.transport.close()  # received, but the sender never hears so
         return "250 Message accepted for delivery"
 
 
@@ -67,6 +88,10 @@ class Mailbox:
     @property
     def messages(self) -> list[Received]:
         return self.handler.received
+
+    @property
+    def faults(self) -> dict[str, str]:
+        return self.handler.faults
 
     def to(self, address: str) -> list[Received]:
         return [item for item in self.messages if address in item.recipients]

@@ -21,6 +21,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -33,11 +34,13 @@ from atlas.members.models import Member, MemberEvent, Subscription, Suppression,
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
-RENEW_EVERY = timedelta(seconds=10)
 RETRY_DELAYS = [timedelta(minutes=minutes) for minutes in (1, 5, 15, 60)]
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 stop_requested = threading.Event()
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.ATLAS_DELIVERY_LEASE_SECONDS)
 
 
 # Preparation -------------------------------------------------------------------------------
@@ -124,7 +127,7 @@ def claim_batch(batch_id: int) -> Batch | None:
     ) | Q(status=Batch.Status.CLAIMED, lease_until__lt=now)
     with transaction.atomic():
         won = Batch.objects.filter(claimable, pk=batch_id).update(
-            status=Batch.Status.CLAIMED, worker=WORKER_ID, lease_until=now + LEASE
+            status=Batch.Status.CLAIMED, worker=WORKER_ID, lease_until=now + lease()
         )
     if not won:
         return None
@@ -137,7 +140,7 @@ def renew_lease(batch: Batch) -> bool:
     """Extend our lease; False if we lost it (it expired and another worker took it)."""
     return bool(
         Batch.objects.filter(pk=batch.pk, status=Batch.Status.CLAIMED, worker=WORKER_ID).update(
-            lease_until=timezone.now() + LEASE
+            lease_until=timezone.now() + lease()
         )
     )
 
@@ -196,7 +199,7 @@ def _send_rows(batch: Batch, send: Send) -> int:
             if stop_requested.is_set() or _send_halted(send.pk):
                 release(batch)
                 return accepted
-            if time.monotonic() - last_renewal > RENEW_EVERY.total_seconds():
+            if time.monotonic() - last_renewal > lease().total_seconds() / 4:
                 if not renew_lease(batch):
                     logger.warning("Lost the lease on batch %s; stopping", batch.pk)
                     return accepted
@@ -433,7 +436,7 @@ def recover() -> int:
             prepare_send_task.enqueue(send.pk)
             woken += 1
     # A batch's wake-up may have been lost (a queue restart); wake it again after a while.
-    forgotten = now - timedelta(minutes=2)
+    forgotten = now - 2 * lease()
     due = Batch.objects.filter(
         Q(status=Batch.Status.CLAIMED, lease_until__lt=now)
         | Q(status=Batch.Status.PENDING)

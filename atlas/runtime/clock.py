@@ -14,12 +14,19 @@ PeriodicJob = tuple[float, Callable[[], object]]
 
 
 def periodic_jobs() -> list[PeriodicJob]:
+    from django.conf import settings
+
     from atlas.delivery.engine import recover
     from atlas.members.mail import send_queued
     from atlas.publishing.services import publish_due_posts
     from atlas.runtime.ratelimit import prune
 
-    return [(30.0, publish_due_posts), (15.0, recover), (30.0, send_queued), (3600.0, prune)]
+    return [
+        (30.0, publish_due_posts),
+        (settings.ATLAS_RECOVER_SECONDS, recover),
+        (30.0, send_queued),
+        (3600.0, prune),
+    ]
 
 
 def run_clock(stop: threading.Event, jobs: list[PeriodicJob] | None = None) -> None:

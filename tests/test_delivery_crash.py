@@ -1,0 +1,147 @@
+"""kill -9 real workers at random moments during a 2,000-recipient send: nothing lost, and
+nothing doubled but the one message in flight on each killed connection. SIGTERM drains."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from atlas.delivery import services
+from atlas.delivery.models import Batch, Delivery, Send
+from atlas.members.models import Member, Newsletter, Subscription
+from tests.test_worker import database_url
+
+RECIPIENTS = 2000
+
+
+def add_subscribers(count: int) -> None:
+    newsletter = Newsletter.objects.get_or_create(
+        slug="newsletter", defaults={"name": "Newsletter", "is_default": True}
+    )[0]
+    now = timezone.now()
+    Member.objects.bulk_create(
+        Member(email=f"r{number}@example.org", email_lower=f"r{number}@example.org",
+               status="active", confirmed_at=now)
+        for number in range(count)
+    )  # fmt: skip
+    Subscription.objects.bulk_create(
+        Subscription(member=member, newsletter=newsletter, status="active")
+        for member in Member.objects.all()
+    )
+
+
+def start_worker(mailbox: Any) -> subprocess.Popen:
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "EMAIL_URL": f"smtp://127.0.0.1:{mailbox.port}",
+        "ATLAS_DELIVERY_LEASE_SECONDS": "3",
+        "ATLAS_RECOVER_SECONDS": "1",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "atlas", "worker"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def wait_until_done(send: Send, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        send.refresh_from_db()
+        if send.status == Send.Status.DONE:
+            return
+        time.sleep(0.25)
+    counts = Counter(send.deliveries.values_list("state", flat=True))
+    pytest.fail(f"send not done after {seconds}s: {send.status}, {counts}")
+
+
+def stop(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+
+
+def start_send(django_capture_on_commit_callbacks: Any, make_post: Any) -> Send:
+    add_subscribers(RECIPIENTS)
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.start_send(
+            make_post("Crash-proof edition"), [Newsletter.objects.get(slug="newsletter")]
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kill_nine_at_random_loses_nothing_and_doubles_at_most_the_message_in_flight(
+    mailbox: Any, make_post: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    send = start_send(django_capture_on_commit_callbacks, make_post)
+    chooser = random.Random(os.environ.get("ATLAS_CRASH_SEED", "2026"))
+    workers = [start_worker(mailbox) for _ in range(3)]
+    kills = 0
+    try:
+        deadline = time.monotonic() + 60
+        while kills < 12 and time.monotonic() < deadline:
+            time.sleep(chooser.uniform(0.2, 0.9))
+            send.refresh_from_db()
+            if send.status == Send.Status.DONE:
+                break
+            victim = workers.pop(chooser.randrange(len(workers)))
+            os.killpg(victim.pid, signal.SIGKILL)  # the worker and any child it forked
+            victim.wait()
+            kills += 1
+            workers.append(start_worker(mailbox))
+        wait_until_done(send, 120)
+    finally:
+        stop(workers)
+
+    assert kills >= 3, "the send finished before the test could kill workers; raise RECIPIENTS"
+    states = Counter(send.deliveries.values_list("state", flat=True))
+    assert states == {Delivery.State.SENT: RECIPIENTS}
+    received = Counter(message.recipients[0] for message in mailbox.messages)
+    assert set(received) == {f"r{number}@example.org" for number in range(RECIPIENTS)}
+    duplicates = sum(count - 1 for count in received.values())
+    assert duplicates <= kills, (duplicates, kills)
+    for address, count in received.items():
+        if count > 1:
+            ids = {message.message["Message-ID"] for message in mailbox.to(address)}
+            assert len(ids) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sigterm_finishes_the_message_in_hand_and_releases_the_batch(
+    mailbox: Any, make_post: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    for number in range(RECIPIENTS):
+        mailbox.faults[f"r{number}@example.org"] = "slow:0.003"
+    send = start_send(django_capture_on_commit_callbacks, make_post)
+    worker = start_worker(mailbox)
+    try:
+        deadline = time.monotonic() + 60
+        while len(mailbox.messages) < 50 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        asked = time.monotonic()
+        os.killpg(worker.pid, signal.SIGTERM)  # as a service manager stops a unit
+        worker.wait(timeout=30)
+        assert time.monotonic() - asked < 30
+        assert not Batch.objects.filter(send=send, status=Batch.Status.CLAIMED).exists()
+        sent_before = len(mailbox.messages)
+        assert 0 < sent_before < RECIPIENTS
+        mailbox.faults.clear()
+        worker = start_worker(mailbox)
+        wait_until_done(send, 120)
+    finally:
+        stop([worker])
+    received = Counter(message.recipients[0] for message in mailbox.messages)
+    assert len(received) == RECIPIENTS and max(received.values()) == 1  # no duplicate at all

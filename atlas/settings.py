@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_tasks",
+    "anymail",
     "django_tasks_db",
     # Apps that fill the publishing templates' slots come before publishing.
     "atlas.delivery",
@@ -154,6 +155,8 @@ ATLAS_EMAIL_PROVIDER = env.str("ATLAS_EMAIL_PROVIDER", default="")
 ANYMAIL = {
     key[len("ANYMAIL_") :]: value for key, value in os.environ.items() if key.startswith("ANYMAIL_")
 }
+# A secret path segment for posting bounce and complaint reports to Atlas; empty: off.
+ATLAS_INBOUND_TOKEN = env.str("ATLAS_INBOUND_TOKEN", default="")
 ATLAS_DKIM_DOMAIN = env.str("ATLAS_DKIM_DOMAIN", default="")
 # How long a worker holds a batch without renewing, and how often workers look for work
 # nobody holds (lower them only to test recovery quickly).
@@ -223,5 +226,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("ATLAS_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "flufl.bounce": {"level": "WARNING"}},
 }

@@ -10,3 +10,9 @@ class DeliveryConfig(AppConfig):
         from atlas.publishing.services import post_went_live
 
         post_went_live.connect(start_scheduled_sends, dispatch_uid="delivery-scheduled-sends")
+
+        from anymail.signals import tracking
+
+        from atlas.delivery.inbound import record_tracking_event
+
+        tracking.connect(record_tracking_event, dispatch_uid="delivery-anymail-tracking")

@@ -269,18 +269,18 @@ def _still_wanted(send: Send, rows: list[Delivery]) -> set[int]:
     )
 
 
+_RECORD_SQL = (
+    f"UPDATE {Delivery._meta.db_table} SET state = %s, smtp_code = %s, detail = %s, "
+    "attempts = %s, sent_at = %s, retry_at = NULL WHERE id = %s"
+)
+
+
 def _record(row: Delivery, state: str, code: int | None, detail: str, sent: bool = False) -> None:
-    """Commit one outcome before the next message goes out."""
-    with transaction.atomic():
+    """Commit one outcome before the next message goes out (one plain UPDATE: the hot path)."""
+    with transaction.atomic(), connection.cursor() as cursor:
         _fast_commit()
-        Delivery.objects.filter(pk=row.pk).update(
-            state=state,
-            smtp_code=code,
-            detail=detail[:500],
-            attempts=row.attempts + 1,
-            sent_at=timezone.now() if sent else None,
-            retry_at=None,
-        )
+        sent_at = timezone.now() if sent else None
+        cursor.execute(_RECORD_SQL, [state, code, detail[:500], row.attempts + 1, sent_at, row.pk])
 
 
 def _fast_commit() -> None:

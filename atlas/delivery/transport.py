@@ -90,6 +90,7 @@ class ProviderTransport:
         )
         if html:
             message.attach_alternative(html.get_content(), "text/html")
+        message.metadata = {"message_id": str(parsed["Message-ID"])}  # comes back in events
         try:
             message.send()
         except AnymailError as error:

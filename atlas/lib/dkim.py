@@ -86,8 +86,9 @@ def canonical_body(text: str) -> str:
 
 
 def _relaxed_header(name: str, value: str) -> str:
-    value = _WSP_RUN.sub(" ", value.replace("\r\n", "")).strip()
-    return f"{name.lower()}:{value}"
+    if "\r" in value or "\t" in value or "  " in value:
+        value = _WSP_RUN.sub(" ", value.replace("\r\n", ""))
+    return f"{name.lower()}:{value.strip()}"
 
 
 def sign_message(

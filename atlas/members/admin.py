@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from atlas.members.admin_import import export_csv, import_urls
 from atlas.members.models import (
     Label,
     Member,
@@ -112,6 +113,10 @@ class MemberAdmin(admin.ModelAdmin):
         ("Where they came from", {"fields": readonly_fields}),
     ]
     show_full_result_count = False  # counting a large filtered list on every page is slow
+    actions = [export_csv]
+
+    def get_urls(self) -> list[Any]:
+        return import_urls(self) + super().get_urls()
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         extra_context = {**(extra_context or {}), "member_counts": member_counts()}

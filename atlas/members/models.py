@@ -283,3 +283,34 @@ class MembershipSettings(models.Model):
     def current(cls) -> MembershipSettings:
         settings_row, _ = cls.objects.get_or_create(pk=1)
         return settings_row
+
+
+class MemberImport(models.Model):
+    """A CSV import started from the admin: its file and options, then its progress and report."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    file = models.FileField(upload_to="imports/", max_length=300, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    options = models.JSONField(default=dict, blank=True, help_text="newsletters, labels, confirmed")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0, help_text="Lines in the file, less one.")
+    rows_done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.original_name} ({self.get_status_display()})"

@@ -8,3 +8,10 @@ from atlas.members import mail
 @task()
 def send_email_task(email_id: int) -> bool:
     return mail.send(email_id)
+
+
+@task()
+def import_members_task(import_id: int) -> None:
+    from atlas.members.admin_import import run_import
+
+    run_import(import_id)

@@ -155,6 +155,8 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @require_safe
 def media(request: HttpRequest, path: str) -> HttpResponse:
     """Uploaded files. Renditions are named by their content's hash, so they never change."""
+    if path.startswith("imports/"):
+        raise Http404  # member lists awaiting import are never public
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     if path.startswith("renditions/"):
         response["Cache-Control"] = "public, max-age=31536000, immutable"

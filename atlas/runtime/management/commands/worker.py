@@ -25,7 +25,7 @@ class Command(BaseCommand):
                     "rqworker", "default", with_scheduler=True, job_class="django_tasks_rq.Job"
                 )
             else:
-                call_command("db_worker", queue_name="default", interval=0.5, reload=False)
+                call_command("db_worker", queue_name="default", interval=0.2, reload=False)
         finally:
             if stop_clock is not None:
                 stop_clock.set()

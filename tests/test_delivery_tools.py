@@ -33,7 +33,12 @@ def test_editor_previews_tests_and_sends(
     preview = editor_client.get(f"/admin/delivery/send/preview/{story.pk}/")
     assert b"The count went late." in preview.content and b"#unsubscribe" in preview.content
 
-    form = {"post": story.pk, "newsletters": [newsletter.pk], "audience": "all"}
+    form = {
+        "post": story.pk,
+        "newsletters": [newsletter.pk],
+        "audience": "all",
+        "mode": "web_and_email",
+    }
     tested = editor_client.post(
         "/admin/delivery/send/new/", {**form, "test_addresses": "me@example.org", "test": "1"}
     )
@@ -51,7 +56,12 @@ def test_editor_previews_tests_and_sends(
 def test_sending_twice_is_refused_with_a_clear_message(
     editor_client: Client, story: Any, newsletter: Newsletter
 ) -> None:
-    form = {"post": story.pk, "newsletters": [newsletter.pk], "audience": "all"}
+    form = {
+        "post": story.pk,
+        "newsletters": [newsletter.pk],
+        "audience": "all",
+        "mode": "web_and_email",
+    }
     editor_client.post("/admin/delivery/send/new/", form)
     again = editor_client.post("/admin/delivery/send/new/", form)
     assert again.status_code == 200 and b"already been sent" in again.content
@@ -104,3 +114,34 @@ def test_dkim_keygen_prints_records_and_keeps_keys_private(tmp_path: Any, db: An
     keys = sorted(path.name for path in tmp_path.iterdir())
     assert keys == ["atlas-ed.ed25519.pem", "atlas.rsa.pem"]
     assert all(oct(path.stat().st_mode)[-3:] == "600" for path in tmp_path.iterdir())
+
+
+def test_email_only_keeps_a_draft_off_the_website(
+    editor_client: Client, make_post: Any, newsletter: Newsletter, mailbox: Any
+) -> None:
+    from atlas.publishing.models import Post
+
+    draft = make_post("Subscribers only", status=Post.Status.DRAFT, published_at=None)
+    make_members(1, newsletter)
+    form = {"post": draft.pk, "newsletters": [newsletter.pk], "audience": "all"}
+    editor_client.post("/admin/delivery/send/new/", {**form, "mode": "email_only"})
+    run_send(Send.objects.get())
+    draft.refresh_from_db()
+    assert draft.status == Post.Status.DRAFT
+    assert "View in your browser" not in mailbox.messages[0].html
+    assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+def test_web_and_email_publishes_a_draft_then_sends(
+    editor_client: Client, make_post: Any, newsletter: Newsletter, mailbox: Any
+) -> None:
+    from atlas.publishing.models import Post
+
+    draft = make_post("Everyone's story", status=Post.Status.DRAFT, published_at=None)
+    make_members(1, newsletter)
+    form = {"post": draft.pk, "newsletters": [newsletter.pk], "audience": "all"}
+    editor_client.post("/admin/delivery/send/new/", {**form, "mode": "web_and_email"})
+    run_send(Send.objects.get())
+    draft.refresh_from_db()
+    assert draft.status == Post.Status.PUBLISHED
+    assert "View in your browser" in mailbox.messages[0].html

@@ -34,6 +34,14 @@ class NewSendForm(forms.Form):
     newsletters = forms.ModelMultipleChoiceField(
         queryset=Newsletter.objects.all(), widget=forms.CheckboxSelectMultiple
     )
+    mode = forms.ChoiceField(
+        choices=[
+            ("web_and_email", "Web and email (a draft is published now)"),
+            ("email_only", "Email only (the post stays off the website)"),
+        ],
+        initial="web_and_email",
+        label="Publish to",
+    )
     audience = forms.ChoiceField(choices=Send.Audience.choices, initial=Send.Audience.ALL)
     labels = forms.ModelMultipleChoiceField(
         queryset=Label.objects.all(), required=False, help_text="Only members with these labels."
@@ -110,6 +118,8 @@ class SendAdmin(admin.ModelAdmin):
                     send = services.test_send(data["post"], data["test_addresses"], request.user)
                     messages.success(request, f"Test sent to {', '.join(data['test_addresses'])}.")
                     return HttpResponseRedirect(request.get_full_path())
+                if data["mode"] == "web_and_email":
+                    services.publish_for_sending(data["post"], request.user)
                 send = services.start_send(
                     data["post"], data["newsletters"], audience=data["audience"],
                     labels=data["labels"], user=request.user,

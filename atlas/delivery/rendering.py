@@ -69,7 +69,7 @@ def render_parts(send, full: bool) -> tuple[str, str]:
         "full": full,
         "body_html": body_html,
         "authors": list(post.authors.order_by("postauthor__position")),
-        "post_url": publication.absolute(post.get_absolute_url()),
+        "post_url": publication.absolute(post.get_absolute_url()) if post.is_live else "",
         "image_url": publication.absolute(image) if image else "",
         "logo_url": publication.absolute(publication.logo.url) if publication.logo else "",
         "unsubscribe_url": UNSUBSCRIBE,

@@ -61,6 +61,16 @@ def start_send(
     return send
 
 
+def publish_for_sending(post: Post, user: Any = None) -> None:
+    """ "Web and email": a draft goes live now (a scheduled post keeps its time)."""
+    from atlas.publishing.services import save_post
+
+    if post.status == Post.Status.DRAFT:
+        post.status = Post.Status.PUBLISHED
+        post.published_at = None
+        save_post(post, user, note="Published to send as a newsletter")
+
+
 def begin(send: Send) -> None:
     """Render and start preparing the ledger (after the commit)."""
     from atlas.delivery.tasks import prepare_send_task
@@ -157,6 +167,8 @@ class SendFigures:
     suppressed: int
     per_minute: int
     eta_minutes: float | None
+    bounced: int
+    complained: int
     last_errors: list[tuple[str, str]]
 
     @property
@@ -187,6 +199,8 @@ def figures(send: Send) -> SendFigures:
         failed=counts.get(Delivery.State.FAILED, 0),
         suppressed=counts.get(Delivery.State.SUPPRESSED, 0),
         per_minute=sent_last_minute,
+        bounced=Delivery.objects.filter(send=send, bounced=True).count(),
+        complained=Delivery.objects.filter(send=send, complained=True).count(),
         eta_minutes=round(pending / sent_last_minute, 1) if sent_last_minute else None,
         last_errors=errors,
     )

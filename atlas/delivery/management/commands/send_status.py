@@ -54,7 +54,8 @@ class Command(BaseCommand):
             + (f" ({send.status_reason})" if send.status_reason else ""),
             f"  total {figures.total}  sent {figures.sent}  pending {figures.pending}  "
             f"deferred {figures.deferred}  failed {figures.failed}  "
-            f"suppressed {figures.suppressed}",
+            f"suppressed {figures.suppressed}  bounced later {figures.bounced}  "
+            f"complaints {figures.complained}",
             f"  rate {figures.per_minute}/min"
             + (f", about {figures.eta_minutes} min to go" if figures.eta_minutes else ""),
         ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     # Apps that fill the publishing templates' slots come before publishing.
     "atlas.delivery",
     "atlas.discussions",
+    "atlas.sponsors",
     "atlas.members",
     "atlas.publishing",
     "atlas.runtime",

@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("atlas.delivery.urls")),
     path("anymail/", include("anymail.urls")),
     path("", include("atlas.discussions.urls")),
+    path("", include("atlas.sponsors.urls")),
     path("", include("atlas.publishing.urls")),
 ]

@@ -8,10 +8,12 @@ message is then the template with a few placeholders replaced, a SHA-256 and a s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import formataddr, formatdate
 from functools import cached_property
+from typing import Any
 from html import escape as escape_html
 
 import css_inline
@@ -54,7 +56,23 @@ def wrap_long_lines(text: str) -> str:
     return "\n".join(lines)
 
 
-def render_parts(send, full: bool) -> tuple[str, str]:
+EmailBlock = Callable[[Any], str]
+
+
+def _no_sponsored_block(send: Any) -> str:
+    return ""
+
+
+_sponsored_block: EmailBlock = _no_sponsored_block
+
+
+def set_sponsored_block(provider: EmailBlock) -> None:
+    """Install the function that returns the Sponsored block's HTML for a send (or "")."""
+    global _sponsored_block
+    _sponsored_block = provider
+
+
+def render_parts(send: Any, full: bool) -> tuple[str, str]:
     """(text, html) of the newsletter for this send, with placeholders for each recipient."""
     publication = Publication.current()
     post = send.post
@@ -76,6 +94,7 @@ def render_parts(send, full: bool) -> tuple[str, str]:
         "newsletter_name": NEWSLETTER,
         "postal_address": send_settings().postal_address,
         "subscribe_url": publication.absolute(reverse("members:subscribe")),
+        "sponsored_block": _sponsored_block(send) if full else "",
     }
     html = render_to_string(
         "delivery/email/post.html", {**context, "newsletter_name": NEWSLETTER_HTML}

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from email.header import Header
 from email.utils import formataddr, formatdate
 from functools import cached_property
-from typing import Any
 from html import escape as escape_html
+from typing import Any
 
 import css_inline
 from django.conf import settings

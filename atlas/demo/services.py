@@ -52,6 +52,7 @@ class DemoResult:
     author_count: int = 0
     tag_count: int = 0
     reader_count: int = 0
+    comment_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,9 @@ def load_demo(stdout: Writer | None = None) -> DemoResult:
         create_scheduled_post(newsroom, seed=len(stories))
         make_members_only(stories)
         reader_count = create_readers()
+        from atlas.discussions.demo import create_demo_threads
+
+        comment_count = create_demo_threads()
     return DemoResult(
         created=True,
         editor_password=password,
@@ -97,6 +101,7 @@ def load_demo(stdout: Writer | None = None) -> DemoResult:
         author_count=len(newsroom.authors),
         tag_count=len(newsroom.tags),
         reader_count=reader_count,
+        comment_count=comment_count,
     )
 
 

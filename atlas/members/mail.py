@@ -80,6 +80,7 @@ def send(email_id: int) -> bool:
             to=email.to,
             from_email=settings.DEFAULT_FROM_EMAIL,
             message_id=f"<atlas.{email.pk}.{email.created_at:%Y%m%d%H%M%S}@{_domain()}>",
+            unsubscribe_url=email.context.get("unsubscribe_url") or None,
         )
         message.send()
     except Exception as error:

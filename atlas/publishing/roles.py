@@ -6,6 +6,14 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 
+DISCUSSION_MODERATION = [
+    "discussions.view_comment", "discussions.change_comment", "discussions.view_report",
+    "discussions.change_report", "discussions.view_commentingban", "discussions.add_commentingban",
+    "discussions.change_commentingban", "discussions.view_moderationaction",
+    "discussions.view_discussionsettings", "discussions.change_discussionsettings",
+    "discussions.view_postdiscussion", "discussions.add_postdiscussion",
+    "discussions.change_postdiscussion", "discussions.delete_postdiscussion",
+]  # fmt: skip
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "Contributor": [
         "publishing.view_post", "publishing.add_post", "publishing.change_post",
@@ -25,13 +33,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "publishing.change_author", "publishing.view_revision", "publishing.view_correction",
         "publishing.add_correction", "publishing.change_correction",
         "publishing.delete_correction", "publishing.view_publication",
+        *DISCUSSION_MODERATION,
     ],
 }  # fmt: skip
 BYLINE_PERMISSIONS = [
     "publishing.view_postauthor", "publishing.add_postauthor",
     "publishing.change_postauthor", "publishing.delete_postauthor",
 ]  # fmt: skip
-ADMINISTRATOR_APPS = ("publishing", "auth")
+ADMINISTRATOR_APPS = ("publishing", "auth", "discussions", "members", "delivery", "sponsors")
 
 
 def ensure_roles(**kwargs: Any) -> None:

@@ -14,6 +14,7 @@ def for_article(publication: Publication, post: Post, context: dict[str, Any]) -
     article: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
+        "@id": url,
         "headline": post.title[:110],
         "description": post.seo_description or post.subtitle,
         "url": url,

@@ -39,5 +39,5 @@ def summary(result: DemoResult, seconds: float) -> str:
         f"{result.published_count} published stories ({result.correction_count} with a "
         f"correction or update), {result.draft_count} draft, {result.scheduled_count} scheduled; "
         f"{result.author_count} authors, {result.tag_count} tags; "
-        f"{result.reader_count} members in 2 newsletters."
+        f"{result.reader_count} members in 2 newsletters; {result.comment_count} comments."
     )

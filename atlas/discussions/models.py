@@ -1,0 +1,346 @@
+"""Comments under articles: the thread, likes, reports, bans, settings and the moderation log."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Subquery
+from django.utils import timezone
+
+from atlas.lib.markdown import render_markdown
+from atlas.members.models import Member
+from atlas.publishing.models import Post
+
+MAX_LENGTH = 5000
+MAX_DEPTH = 3  # levels shown nested; deeper replies attach to the third level
+EDIT_WINDOW = timedelta(minutes=15)
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def fingerprint(text: str) -> str:
+    """The same for two texts that differ only in case and spacing (duplicate detection)."""
+    return hashlib.sha256(_WHITESPACE.sub(" ", text).strip().casefold().encode()).hexdigest()
+
+
+class Mode(models.TextChoices):
+    """Who may comment."""
+
+    SIGNED_IN = "signed_in", "Every signed-in member"
+    PAID = "paid", "Paying members only"
+    CLOSED = "closed", "Nobody (closed, still readable)"
+
+
+class DiscussionSettings(models.Model):
+    """How the publication's discussions work (a single row)."""
+
+    mode = models.CharField(
+        "who may comment", max_length=16, choices=Mode.choices, default=Mode.SIGNED_IN
+    )
+    hold_first_comment = models.BooleanField(
+        default=False, help_text="Hold each member's first comment until staff approve it."
+    )
+    max_links = models.PositiveSmallIntegerField(
+        default=2, help_text="Hold comments with more links than this."
+    )
+    blocked_terms = models.TextField(
+        blank=True,
+        help_text="One word, phrase or domain (example.com) per line. "
+        "Comments that contain one are held for review.",
+    )
+    minimum_account_age_hours = models.PositiveIntegerField(
+        default=0, help_text="Members can comment this many hours after they joined."
+    )
+    comments_per_minute = models.PositiveSmallIntegerField(default=5)
+    comments_per_day = models.PositiveSmallIntegerField(default=50)
+    reports_to_hold = models.PositiveSmallIntegerField(
+        default=3, help_text="Hold a comment once this many members have reported it."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "discussion settings"
+        verbose_name_plural = "discussion settings"
+
+    def __str__(self) -> str:
+        return "Discussion settings"
+
+    @classmethod
+    def current(cls) -> DiscussionSettings:
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+    @classmethod
+    def for_post(cls, post: Post) -> DiscussionSettings:
+        """The settings and, in the same query, the post's own rule (`post_mode`, or None)."""
+        own_rule = PostDiscussion.objects.filter(post=post).values("mode")[:1]
+        found = cls.objects.filter(pk=1).annotate(post_mode=Subquery(own_rule)).first()
+        if found is None:  # the migration creates the row; someone deleted it
+            cls.current()
+            return cls.for_post(post)
+        return found
+
+    def mode_for_post(self) -> str:
+        """Who may comment on the post read by `for_post`: its own rule, else the publication's."""
+        return PostDiscussion.EFFECTIVE_MODES.get(getattr(self, "post_mode", None), self.mode)
+
+    def blocked_term_list(self) -> list[str]:
+        return [line.strip().lower() for line in self.blocked_terms.splitlines() if line.strip()]
+
+
+class PostDiscussion(models.Model):
+    """One post's rule, when it differs from the publication's."""
+
+    class PostMode(models.TextChoices):
+        INHERIT = "inherit", "As the publication's settings say"
+        OPEN = "open", "Every signed-in member"
+        PAID = "paid", "Paying members only"
+        CLOSED = "closed", "Closed (still readable)"
+
+    EFFECTIVE_MODES = {PostMode.OPEN: Mode.SIGNED_IN, PostMode.PAID: Mode.PAID,
+                       PostMode.CLOSED: Mode.CLOSED}  # fmt: skip
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="discussion")
+    mode = models.CharField(
+        "who may comment", max_length=16, choices=PostMode.choices, default=PostMode.INHERIT
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "discussion of a post"
+        verbose_name_plural = "discussions of posts"
+
+    def __str__(self) -> str:
+        return f"{self.post}: {self.get_mode_display()}"
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def visible(self) -> CommentQuerySet:
+        """What readers may see: the one definition every surface uses."""
+        return self.filter(status=Comment.Status.PUBLISHED, post__in=Post.objects.published())
+
+    def needing_attention(self) -> CommentQuerySet:
+        return self.filter(
+            Q(status=Comment.Status.HELD)
+            | Q(reports__resolved_at__isnull=True, reports__isnull=False)
+        ).distinct()
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        HELD = "held", "Held for review"
+        HIDDEN = "hidden", "Hidden by moderators"
+        DELETED = "deleted", "Deleted"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    reply_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The comment answered, when deeper than the thread shows (else the parent).",
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    body = models.TextField(max_length=MAX_LENGTH)
+    body_html = models.TextField(editable=False)
+    text_fingerprint = models.CharField(max_length=64, editable=False, db_index=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    status_reason = models.CharField(max_length=300, blank=True)
+    is_pinned = models.BooleanField("pinned", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    reply_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["post", "created_at"]),
+            models.Index(fields=["member", "created_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.excerpt}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def author_name(self) -> str:
+        return self.member.display_name if self.member else "Former member"
+
+    @property
+    def excerpt(self) -> str:
+        text = _WHITESPACE.sub(" ", self.body).strip()
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def set_body(self, text: str) -> None:
+        """Keep the text and render it once, so that pages only read HTML."""
+        self.body = text
+        self.body_html = render_markdown(text, "inline")
+        self.text_fingerprint = fingerprint(text)
+
+    def editable_until(self) -> datetime:
+        return self.created_at + EDIT_WINDOW
+
+    def can_be_edited(self) -> bool:
+        return self.status in (self.Status.PUBLISHED, self.Status.HELD) and (
+            timezone.now() < self.editable_until()
+        )
+
+
+class CommentLike(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="comment_likes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "member"], name="one_like_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} likes comment {self.comment_id}"
+
+
+class Report(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abusive or hateful"
+        OFF_TOPIC = "off_topic", "Off topic"
+        MISINFORMATION = "misinformation", "False or misleading"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        Member, null=True, on_delete=models.SET_NULL, related_name="comment_reports"
+    )
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: comment {self.comment_id}"
+
+
+class BanQuerySet(models.QuerySet["CommentingBan"]):
+    def in_force(self) -> BanQuerySet:
+        return self.filter(lifted_at__isnull=True).filter(
+            Q(until__isnull=True) | Q(until__gt=timezone.now())
+        )
+
+
+class CommentingBan(models.Model):
+    """A member who may not comment, for a time (`until`) or for good (no `until`)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="commenting_bans")
+    until = models.DateTimeField(null=True, blank=True, help_text="Empty: for good.")
+    reason = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "commenting ban"
+
+    def __str__(self) -> str:
+        until = f"until {self.until:%Y-%m-%d %H:%M}" if self.until else "for good"
+        return f"{self.member} banned {until}"
+
+
+class ModerationAction(models.Model):
+    """The audit trail: who did what to which comment or member, when and why."""
+
+    class Action(models.TextChoices):
+        HELD = "held", "Held for review"
+        APPROVED = "approved", "Approved"
+        HIDDEN = "hidden", "Hidden"
+        DELETED = "deleted", "Deleted by staff"
+        DELETED_BY_AUTHOR = "deleted_by_author", "Deleted by its author"
+        PINNED = "pinned", "Pinned"
+        UNPINNED = "unpinned", "Unpinned"
+        REPORTS_DISMISSED = "reports_dismissed", "Reports dismissed"
+        BANNED = "banned", "Member banned from commenting"
+        BAN_LIFTED = "ban_lifted", "Ban lifted"
+
+    action = models.CharField(max_length=24, choices=Action.choices)
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation"
+    )
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty: the system (automatic rules) or the comment's author.",
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReplyEmailOptOut(models.Model):
+    """A member who wants no reply emails: for one post's discussion, or everywhere (no post)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="reply_opt_outs")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "post"],
+                condition=Q(post__isnull=False),
+                name="one_opt_out_per_thread",
+            ),
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(post__isnull=True), name="one_opt_out_everywhere"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: no reply emails {'for ' + str(self.post) if self.post else ''}"

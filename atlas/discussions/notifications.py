@@ -1,0 +1,138 @@
+"""Emails about comments: replies to members, new reports and held comments to moderators.
+
+Each email is an OutboundEmail row written in the same transaction as the change it is about
+(`atlas.members.mail.queue`); a worker sends it after the commit. Context values are plain
+strings, so a row can be rendered again by any worker.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from atlas.discussions.models import Comment, ReplyEmailOptOut
+from atlas.lib.markdown import plain_text
+from atlas.members import mail
+from atlas.members.models import Member
+from atlas.publishing.models import Publication
+from atlas.runtime.ratelimit import Limit, hit
+
+REPLY_TEMPLATE = "discussions/email/reply"
+MODERATION_TEMPLATE = "discussions/email/moderation"
+UNSUBSCRIBE_SALT = "atlas.discussions.reply-emails"
+UNDELIVERABLE_STATUSES = (Member.Status.BOUNCED, Member.Status.COMPLAINED)
+EXCERPT_LENGTH = 300
+MODERATION_ALERTS = Limit(hits=10, seconds=3600)
+
+
+def reply_email_token(member_id: int, post_id: int | None) -> str:
+    """A signed, non-expiring token: stop reply emails for a member (one thread, or all)."""
+    return signing.dumps([member_id, post_id], salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_reply_email_token(token: str) -> tuple[int, int | None] | None:
+    try:
+        member_id, post_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(member_id, int) or not (post_id is None or isinstance(post_id, int)):
+        return None
+    return member_id, post_id
+
+
+def wants_reply_emails(member: Member, post_id: int) -> bool:
+    opted_out = ReplyEmailOptOut.objects.filter(member=member).filter(
+        Q(post__isnull=True) | Q(post_id=post_id)
+    )
+    return not opted_out.exists()
+
+
+def queue_reply_email(comment: Comment) -> bool:
+    """Tell the author of the comment answered, once per reply; True when an email was queued."""
+    answered = comment.reply_to or comment.parent
+    if answered is None or not comment.is_visible or not answered.is_visible:
+        return False
+    recipient = answered.member
+    if recipient is None or recipient.pk == comment.member_id or not _deliverable(recipient):
+        return False
+    if not wants_reply_emails(recipient, comment.post_id):
+        return False
+    first_time = Comment.objects.filter(pk=comment.pk, reply_notified_at__isnull=True).update(
+        reply_notified_at=timezone.now()
+    )
+    if not first_time:
+        return False
+    mail.queue(recipient.email, REPLY_TEMPLATE, member=recipient, **_reply_context(comment))
+    return True
+
+
+def _deliverable(member: Member) -> bool:
+    return member.status not in UNDELIVERABLE_STATUSES and not member.email.endswith(".invalid")
+
+
+def _reply_context(comment: Comment) -> dict[str, str]:
+    publication = Publication.current()
+    recipient_id = (comment.reply_to or comment.parent).member_id  # type: ignore[union-attr]
+    thread_token = reply_email_token(recipient_id, comment.post_id)
+    everywhere_token = reply_email_token(recipient_id, None)
+    return {
+        "replier_name": comment.author_name,
+        "post_title": comment.post.title,
+        "reply_text": _excerpt(comment.body_html),
+        "comment_url": publication.absolute(comment.get_absolute_url()),
+        "unsubscribe_url": publication.absolute(_unsubscribe_path(thread_token)),
+        "unsubscribe_all_url": publication.absolute(_unsubscribe_path(everywhere_token)),
+    }
+
+
+def _unsubscribe_path(token: str) -> str:
+    return reverse("discussions:unsubscribe", args=[token])
+
+
+def _excerpt(html: str) -> str:
+    text = plain_text(html)
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
+
+
+def moderators() -> QuerySet[AbstractBaseUser]:
+    """Active staff who may moderate comments and have an address to write to."""
+    may_moderate = Q(is_superuser=True) | Q(
+        user_permissions__codename="change_comment",
+        user_permissions__content_type__app_label="discussions",
+    )
+    through_group = Q(
+        groups__permissions__codename="change_comment",
+        groups__permissions__content_type__app_label="discussions",
+    )
+    users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+    return users.filter(may_moderate | through_group).distinct()
+
+
+def queue_moderation_email(comment: Comment, why: str) -> int:
+    """Tell moderators a comment waits for them; returns how many emails were queued.
+
+    A spam wave must not flood their inboxes: past MODERATION_ALERTS an hour, the queue in the
+    admin is where they find the rest.
+    """
+    if not hit("comments:moderation-alerts", "all", MODERATION_ALERTS):
+        return 0
+    publication = Publication.current()
+    context = {
+        "why": why,
+        "author_name": comment.author_name,
+        "post_title": comment.post.title,
+        "comment_text": _excerpt(comment.body_html),
+        "review_url": publication.absolute(
+            reverse("admin:discussions_comment_change", args=[comment.pk])
+        ),
+        "queue_url": publication.absolute(reverse("admin:discussions_comment_changelist"))
+        + "?attention=yes",
+    }
+    recipients = list(moderators().values_list("email", flat=True))
+    for address in recipients:
+        mail.queue(address, MODERATION_TEMPLATE, **context)
+    return len(recipients)

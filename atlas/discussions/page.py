@@ -1,0 +1,126 @@
+"""What the discussion slot under an article shows, for one request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from atlas.discussions import access, notifications
+from atlas.discussions.access import Participation
+from atlas.discussions.models import MAX_LENGTH, Comment, DiscussionSettings
+from atlas.discussions.rendering import Viewer, render_thread
+from atlas.discussions.thread import Sort, Thread, ThreadComment, comment_count, load_thread
+from atlas.lib.markdown import plain_text
+from atlas.publishing.context_processors import current_publication
+from atlas.publishing.models import Post
+
+COMMENTS_IN_STRUCTURED_DATA = 100  # enough for search engines; the page itself shows all
+
+
+@dataclass
+class SortLink:
+    label: str
+    url: str
+    current: bool
+
+
+@dataclass
+class Discussion:
+    post: Post
+    count: int
+    gated: bool = False
+    participation: Participation | None = None
+    thread_html: SafeString | str = ""
+    sort: str = Sort.OLDEST
+    sort_links: list[SortLink] = field(default_factory=list)
+    structured_data: dict[str, Any] | None = None
+    sign_in_url: str = ""
+    subscribe_url: str = ""
+    form_action: str = ""
+    max_length: int = MAX_LENGTH
+    reply_emails_on: bool = True
+
+    @property
+    def count_label(self) -> str:
+        return "1 comment" if self.count == 1 else f"{self.count:,} comments"
+
+
+def discussion_for(request: HttpRequest, post: Post, gated: bool) -> Discussion:
+    if gated:
+        return Discussion(post=post, count=comment_count(post), gated=True)
+    participation = access.participation(request, post, DiscussionSettings.for_post(post))
+    sort = Sort.parse(request.GET.get("sort"))
+    thread = load_thread(post, sort, participation.member)
+    viewer = Viewer(
+        member_id=participation.member.pk if participation.member else None,
+        can_act=participation.can_act,
+        can_reply=participation.can_comment,
+        now=timezone.now(),
+    )
+    path = request.path
+    discussion = Discussion(
+        post=post,
+        count=thread.count,
+        participation=participation,
+        thread_html=render_thread(thread, viewer),
+        sort=sort,
+        sort_links=sort_links(path, sort),
+        structured_data=structured_data(request, post, thread),
+        sign_in_url=f"{reverse('members:sign_in')}?next={quote(path + '#discussion', safe='/')}",
+        subscribe_url=f"{reverse('members:subscribe')}?from={quote(path, safe='/')}",
+        form_action=reverse("discussions:create", args=[post.slug]),
+    )
+    if participation.member is not None:
+        discussion.reply_emails_on = notifications.wants_reply_emails(participation.member, post.pk)
+    return discussion
+
+
+def sort_links(path: str, current: str) -> list[SortLink]:
+    return [
+        SortLink(label, path if key == Sort.OLDEST else f"{path}?sort={key}", key == current)
+        for key, label in Sort.CHOICES.items()
+    ]
+
+
+def structured_data(request: HttpRequest, post: Post, thread: Thread) -> dict[str, Any]:
+    """schema.org Comment items for the visible comments, attached to the article by its URL."""
+    url = current_publication(request).absolute(post.get_absolute_url())
+    items = []
+    for comment in thread.walk():
+        if comment.status != Comment.Status.PUBLISHED:
+            continue
+        items.append(_comment_item(url, comment))
+        if len(items) == COMMENTS_IN_STRUCTURED_DATA:
+            break
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": url,
+        "url": url,
+        "headline": post.title[:110],
+        "commentCount": thread.count,
+        "comment": items,
+    }
+
+
+def _comment_item(url: str, comment: ThreadComment) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "@type": "Comment",
+        "@id": f"{url}#comment-{comment.pk}",
+        "url": f"{url}#comment-{comment.pk}",
+        "author": {"@type": "Person", "name": comment.author_name},
+        "datePublished": comment.created_at.isoformat(timespec="seconds"),
+        "text": plain_text(comment.body_html),
+        "upvoteCount": comment.likes,
+    }
+    if comment.edited_at:
+        item["dateModified"] = comment.edited_at.isoformat(timespec="seconds")
+    if comment.parent_id:
+        item["parentItem"] = {"@id": f"{url}#comment-{comment.reply_to_id or comment.parent_id}"}
+    return item

@@ -1,0 +1,102 @@
+"""The hot path: bounded queries for any thread; cached anonymous pages that stay fresh."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from atlas.discussions import moderation, services
+from atlas.discussions.models import CommentLike
+from atlas.lib.pagecache import PageCache
+from atlas.members.models import Member
+from atlas.publishing.models import Post
+from tests.test_discussions_fixtures import bulk_thread, client_for
+
+pytest_plugins = ["tests.test_discussions_fixtures"]
+
+
+def count_queries(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(path).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_article_queries_do_not_grow_with_the_thread(
+    client: Client, article: Post, make_member: Any, reader: Member
+) -> None:
+    members = [make_member() for _ in range(5)]
+    comments = bulk_thread(article, members, 20)
+    CommentLike.objects.create(comment=comments[0], member=reader)
+    reader_client = client_for(reader)
+    path = article.get_absolute_url()
+    client.get(path)  # the first request creates the settings rows
+    anonymous_small, member_small = count_queries(client, path), count_queries(reader_client, path)
+
+    bulk_thread(article, members + [make_member() for _ in range(20)], 180)
+
+    assert count_queries(client, path) == anonymous_small
+    assert count_queries(reader_client, path) == member_small
+    assert anonymous_small <= 7 and member_small <= 12  # the article itself: 5
+    assert page_comment_count(client, path) == 200
+
+
+def page_comment_count(client: Client, path: str) -> int:
+    return client.get(path).content.decode().count('<li id="comment-')
+
+
+def test_signed_in_pages_are_private_and_anonymous_pages_carry_nothing_personal(
+    client: Client, article: Post, reader: Member, reader_client: Client
+) -> None:
+    services.post_comment(reader, article, "Mine.")
+
+    personal = reader_client.get(article.get_absolute_url())
+    shared = client.get(article.get_absolute_url())
+
+    assert "private" in personal.headers["Cache-Control"]
+    assert "csrfmiddlewaretoken" in personal.content.decode()
+    assert "public" in shared.headers["Cache-Control"]
+    assert "Set-Cookie" not in shared.headers and not shared.cookies
+    assert "/edit/" not in shared.content.decode() and "/like/" not in shared.content.decode()
+
+
+@pytest.fixture
+def _keep_test_connection() -> Any:
+    """Like Django's test client: a finished request must not close the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def cached_get(app: PageCache, path: str) -> bytes:
+    environ: dict[str, Any] = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "HTTP_HOST": "127.0.0.1"}
+    setup_testing_defaults(environ)
+    environ["wsgi.input"] = io.BytesIO(b"")
+    return b"".join(app(environ, lambda status, headers, exc_info=None: None))
+
+
+@pytest.mark.usefixtures("_keep_test_connection")
+def test_cached_article_shows_new_and_moderated_comments_at_once(
+    article: Post, reader: Member, moderator: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    app = PageCache(get_wsgi_application())
+    path = article.get_absolute_url()
+    assert b"0 comments" in cached_get(app, path)
+    assert len(app.entries) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = services.post_comment(reader, article, "Fresh off the quay.")
+    assert b"Fresh off the quay." in cached_get(app, path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.hide(comment, moderator, "Off topic")
+    assert b"Fresh off the quay." not in cached_get(app, path)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "atlas.delivery",
     "atlas.discussions",
     "atlas.sponsors",
+    "atlas.analytics",
     "atlas.members",
     "atlas.publishing",
     "atlas.runtime",

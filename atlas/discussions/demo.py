@@ -24,6 +24,19 @@ from atlas.publishing.models import Author, Post
 Line = tuple[str, str, int | None, int]
 
 THREADS: dict[str, list[Line]] = {
+    "Envoy": [
+        ("reader 6", "The poll number is the story here. At 3.1 out of 10 no government joins "
+         "anything with Kaveria before an election, whatever the trade case.", None, 40),
+        ("reader 7", "Farmers in my county would take the canola market back tomorrow. "
+         "Favourability doesn't pay the loan on a combine.", 0, 75),
+        ("byline", "Both points came up in our reporting. The Oilseed Growers' Council "
+         "figure of $1.4 billion is in the piece; we're asking the trade ministry for its own "
+         "estimate of the losses and will add it.", 1, 120),
+        ("reader 6", "Thanks for fixing the term count, by the way. Third term, not fourth.",
+         None, 260),
+        ("editor", "Thank you for flagging it. The correction is at the end of the article "
+         "and on our corrections page.", 3, 300),
+    ],
     "Bus Map": [
         ("reader 0", "The new route 12 skips the hospital's east entrance. For anyone using a "
          "walker that is an extra 400 metres, uphill.", None, 35),

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from atlas.analytics.services import RECIPIENT, instrument_email_html, recipient_token
 from atlas.lib.dkim import DkimKey, canonical_body, sign_message
 from atlas.lib.email import header_safe
 from atlas.members.tokens import unsubscribe_token
@@ -100,6 +101,8 @@ def render_parts(send: Any, full: bool) -> tuple[str, str]:
         "delivery/email/post.html", {**context, "newsletter_name": NEWSLETTER_HTML}
     )
     html = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False).inline(html)
+    if send.pk:  # admin previews render unsaved sends: nothing to track
+        html = instrument_email_html(html, send.pk)
     text = render_to_string("delivery/email/post.txt", context)
     return wrap_long_lines(text), wrap_long_lines(html)
 
@@ -164,10 +167,12 @@ class MessageFactory:
         )
         unsubscribe_url = self.unsubscribe_url(recipient)
         name = header_text(recipient.newsletter_name)
+        tracking = recipient_token(self.send.pk, recipient.member_id)
         body = (
             body_template.replace(UNSUBSCRIBE.encode(), unsubscribe_url.encode())
             .replace(NEWSLETTER_HTML.encode(), escape_html(name).encode())
             .replace(NEWSLETTER.encode(), name.encode())
+            .replace(RECIPIENT.encode(), tracking.encode())
         )
         headers = [
             ("From", self.from_header),

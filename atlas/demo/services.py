@@ -91,6 +91,9 @@ def load_demo(stdout: Writer | None = None) -> DemoResult:
         from atlas.discussions.demo import create_demo_threads
 
         comment_count = create_demo_threads()
+        from atlas.analytics.demo import create_demo_analytics
+
+        create_demo_analytics()
     return DemoResult(
         created=True,
         editor_password=password,

@@ -16,6 +16,7 @@ PeriodicJob = tuple[float, Callable[[], object]]
 def periodic_jobs() -> list[PeriodicJob]:
     from django.conf import settings
 
+    from atlas.analytics.services import rollup_and_prune
     from atlas.delivery.engine import recover
     from atlas.members.mail import send_queued
     from atlas.publishing.services import publish_due_posts
@@ -26,6 +27,7 @@ def periodic_jobs() -> list[PeriodicJob]:
         (settings.ATLAS_RECOVER_SECONDS, recover),
         (30.0, send_queued),
         (3600.0, prune),
+        (600.0, rollup_and_prune),
     ]
 
 

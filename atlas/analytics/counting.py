@@ -1,0 +1,165 @@
+"""The in-process buffer of page views and its flush to the database.
+
+Requests only add to dictionaries in memory; a background thread writes them with atomic
+upserts every ATLAS_ANALYTICS_FLUSH_SECONDS (default 10) and once more at process exit. What a
+crash (kill -9, power loss) can lose is what was counted since the last flush: at most one
+flush interval of views. A flush that fails puts its counts back for the next one.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import hmac
+import logging
+import secrets
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, close_old_connections, connection, transaction
+
+from atlas.analytics import conf
+from atlas.analytics.models import DailySalt, DailyVisitor, PageViewCounter
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ViewKey:
+    day: date
+    path: str
+    referrer_domain: str
+    utm_source: str
+    utm_campaign: str
+    device: str
+
+
+@dataclass
+class Pending:
+    """What one flush writes: view counts, and unsalted visitor digests per (day, path)."""
+
+    views: Counter[ViewKey] = field(default_factory=Counter)
+    visitors: dict[tuple[date, str], set[str]] = field(default_factory=dict)
+
+    def merge(self, other: Pending) -> None:
+        self.views.update(other.views)
+        for key, digests in other.visitors.items():
+            self.visitors.setdefault(key, set()).update(digests)
+
+
+def visitor_digest(ip: str, user_agent: str) -> str:
+    """An unsalted digest, held in memory only until the next flush salts it."""
+    return hashlib.sha256(f"{ip}\n{user_agent}".encode()).hexdigest()
+
+
+def salt_for(day: date) -> str:
+    try:
+        with transaction.atomic():
+            row, _ = DailySalt.objects.get_or_create(
+                day=day, defaults={"salt": secrets.token_hex(32)}
+            )
+    except IntegrityError:  # another process created it first
+        row = DailySalt.objects.get(day=day)
+    return row.salt
+
+
+def salted(salt: str, digest: str) -> str:
+    return hmac.new(salt.encode(), digest.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+class Buffer:
+    """Counts page views in memory; `flush()` writes and empties it (thread-safe)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending = Pending()
+        self.flush_lock = threading.Lock()
+
+    def record(self, key: ViewKey, visitor: str) -> None:
+        with self.lock:
+            self.pending.views[key] += 1
+            self.pending.visitors.setdefault((key.day, key.path), set()).add(visitor)
+
+    def take(self) -> Pending:
+        with self.lock:
+            pending, self.pending = self.pending, Pending()
+        return pending
+
+    def flush(self) -> int:
+        """Write what is buffered; returns the number of views written."""
+        with self.flush_lock:
+            pending = self.take()
+            if not pending.views:
+                return 0
+            try:
+                write(pending)
+            except Exception:
+                with self.lock:
+                    self.pending.merge(pending)
+                raise
+            return sum(pending.views.values())
+
+
+def write(pending: Pending) -> None:
+    counters = PageViewCounter._meta.db_table
+    visitors = DailyVisitor._meta.db_table
+    salts = {day: salt_for(day) for day, _ in pending.visitors}
+    view_rows = [
+        (key.day, key.path, key.referrer_domain, key.utm_source, key.utm_campaign, key.device, n)
+        for key, n in pending.views.items()
+    ]
+    visitor_rows = [
+        (day, path, salted(salts[day], digest))
+        for (day, path), digests in pending.visitors.items()
+        for digest in digests
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {counters} "
+            "(day, path, referrer_domain, utm_source, utm_campaign, device, views) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (day, path, referrer_domain, utm_source, utm_campaign, device) "
+            f"DO UPDATE SET views = {counters}.views + excluded.views",
+            view_rows,
+        )
+        cursor.executemany(
+            f"INSERT INTO {visitors} (day, path, visitor_hash) VALUES (%s, %s, %s) "
+            "ON CONFLICT (day, path, visitor_hash) DO NOTHING",
+            visitor_rows,
+        )
+
+
+class Flusher:
+    """The background thread of one process, started on the first counted view (after any
+    fork), flushing every interval and at exit."""
+
+    def __init__(self, buffer: Buffer) -> None:
+        self.buffer = buffer
+        self.started = False
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+
+    def ensure_started(self) -> None:
+        if self.started:
+            return
+        with self.lock:
+            if self.started:
+                return
+            self.started = True
+            threading.Thread(target=self.run, name="atlas-analytics", daemon=True).start()
+            atexit.register(self.flush_quietly)
+
+    def run(self) -> None:
+        while not self.stop.wait(conf.flush_seconds()):
+            self.flush_quietly()
+
+    def flush_quietly(self) -> None:
+        try:
+            close_old_connections()
+            self.buffer.flush()
+        except Exception:
+            logger.exception("Flushing page views failed; they are kept for the next flush")
+        finally:
+            close_old_connections()

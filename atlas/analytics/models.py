@@ -1,0 +1,224 @@
+"""Aggregate counts only: page-view counters, salted visitor hashes, daily rollups, email events.
+
+Nothing here identifies a reader: no IP address is stored, visitor hashes are salted with a
+random per-day salt that is deleted once the day is over, so yesterday's hashes cannot be
+linked to anyone or to today's.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from atlas.delivery.models import Delivery, Send
+from atlas.members.models import Newsletter
+from atlas.publishing.models import Post
+
+
+class AnalyticsSettings(models.Model):
+    """What newsletters track (a single row). Both off by default."""
+
+    track_opens = models.BooleanField(
+        default=False, help_text="Add an invisible image to newsletters to count opens."
+    )
+    track_clicks = models.BooleanField(
+        default=False, help_text="Send newsletter links through this site to count clicks."
+    )
+
+    class Meta:
+        verbose_name = "analytics settings"
+        verbose_name_plural = "analytics settings"
+
+    def __str__(self) -> str:
+        return "Analytics settings"
+
+    @classmethod
+    def current(cls) -> AnalyticsSettings:
+        row, _ = cls.objects.get_or_create(pk=1)
+        return row
+
+
+class DailySalt(models.Model):
+    """Today's random salt for visitor hashes; deleted after the day ends."""
+
+    day = models.DateField(unique=True)
+    salt = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"Salt of {self.day}"
+
+
+class PageViewCounter(models.Model):
+    """Views of one path on one day from one source: the fine-grained counts, kept for
+    ATLAS_ANALYTICS_RETENTION_DAYS, written only by upserts from the counting middleware."""
+
+    day = models.DateField()
+    path = models.CharField(max_length=300)
+    referrer_domain = models.CharField(max_length=255, blank=True)
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_campaign = models.CharField(max_length=100, blank=True)
+    device = models.CharField(max_length=8)
+    views = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "path", "referrer_domain", "utm_source", "utm_campaign", "device"],
+                name="one_page_view_counter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.path}: {self.views}"
+
+
+class DailyVisitor(models.Model):
+    """One salted visitor hash per (day, path): counts unique visitors exactly."""
+
+    day = models.DateField()
+    path = models.CharField(max_length=300)
+    visitor_hash = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "path", "visitor_hash"], name="one_daily_visitor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.path}"
+
+
+class DailyPageStats(models.Model):
+    """Rolled up: one path on one day. Kept indefinitely."""
+
+    day = models.DateField()
+    path = models.CharField(max_length=300)
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="daily_stats"
+    )
+    views = models.PositiveBigIntegerField(default=0)
+    visitors = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "path"], name="one_daily_page_stats")]
+        indexes = [models.Index(fields=["post", "day"])]
+        verbose_name_plural = "daily page stats"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.path}: {self.views}"
+
+
+class DailyReferrerStats(models.Model):
+    """Rolled up: views of one path on one day from one referring domain or campaign."""
+
+    day = models.DateField()
+    path = models.CharField(max_length=300)
+    referrer_domain = models.CharField(max_length=255, blank=True)
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_campaign = models.CharField(max_length=100, blank=True)
+    views = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "path", "referrer_domain", "utm_source", "utm_campaign"],
+                name="one_daily_referrer_stats",
+            )
+        ]
+        indexes = [models.Index(fields=["day"])]
+        verbose_name_plural = "daily referrer stats"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.referrer_domain or '(direct)'}: {self.views}"
+
+
+class DailySiteStats(models.Model):
+    """Rolled up: the whole site on one day (traffic and member growth). Kept indefinitely."""
+
+    day = models.DateField(unique=True)
+    views = models.PositiveBigIntegerField(default=0)
+    visitors = models.PositiveBigIntegerField(default=0)
+    mobile_views = models.PositiveBigIntegerField(default=0)
+    signups = models.PositiveIntegerField(default=0)
+    paid_signups = models.PositiveIntegerField(default=0)
+    confirmations = models.PositiveIntegerField(default=0)
+    unsubscribes = models.PositiveIntegerField(default=0)
+    signup_sources = models.JSONField(
+        default=dict, blank=True, help_text="Sign-ups by source or utm_source."
+    )
+    rolled_up_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name_plural = "daily site stats"
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.views} views"
+
+    @property
+    def net_growth(self) -> int:
+        return self.signups - self.unsubscribes
+
+
+class DailyNewsletterStats(models.Model):
+    """Rolled up: subscriptions started and ended for one newsletter on one day."""
+
+    day = models.DateField()
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="+")
+    subscribed = models.PositiveIntegerField(default=0)
+    unsubscribed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "newsletter"], name="one_daily_newsletter")
+        ]
+        verbose_name_plural = "daily newsletter stats"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.newsletter_id}: +{self.subscribed} -{self.unsubscribed}"
+
+
+class EmailLink(models.Model):
+    """A link that was in a send's email: the click redirect only ever goes to one of these."""
+
+    CANARY = -1  # the hidden link only machines follow
+
+    send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="tracked_links")
+    index = models.IntegerField()
+    url = models.URLField(max_length=2000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["send", "index"], name="one_email_link_per_index")
+        ]
+
+    def __str__(self) -> str:
+        return f"Send {self.send_id} link {self.index}"
+
+
+class EmailEvent(models.Model):
+    """An open or a click of one delivery, flagged when a machine rather than a reader made it."""
+
+    class Kind(models.TextChoices):
+        OPEN = "open", "Open"
+        CLICK = "click", "Click"
+
+    class Machine(models.TextChoices):
+        NONE = "", "Reader"
+        PRIVACY_PROXY = "proxy", "Privacy proxy (Apple Mail, Gmail image proxy)"
+        SCANNER = "scanner", "Link scanner"
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="+")
+    send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    link = models.ForeignKey(EmailLink, null=True, blank=True, on_delete=models.CASCADE)
+    machine = models.CharField(max_length=8, choices=Machine.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["send", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of delivery {self.delivery_id}"

@@ -1,0 +1,321 @@
+"""Rollups, retention, and the figures the dashboard and `atlas stats` show.
+
+`rollup(day)` replaces that day's rollup rows with ones computed from the fine-grained
+counters and the members' history, in one transaction: running it twice gives the same
+numbers, so every worker's clock may run it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from atlas.analytics import conf
+from atlas.analytics.email_tracking import RECIPIENT as RECIPIENT  # for delivery: the only door
+from atlas.analytics.email_tracking import instrument_email_html as instrument_email_html
+from atlas.analytics.email_tracking import recipient_token as recipient_token
+from atlas.analytics.models import (
+    DailyNewsletterStats,
+    DailyPageStats,
+    DailyReferrerStats,
+    DailySalt,
+    DailySiteStats,
+    DailyVisitor,
+    EmailEvent,
+    PageViewCounter,
+)
+from atlas.delivery.models import Delivery, Send
+from atlas.members.models import Member, MemberEvent, Subscription
+from atlas.publishing.models import Post
+
+UNSUBSCRIBE_KINDS = (MemberEvent.Kind.UNSUBSCRIBED, MemberEvent.Kind.UNSUBSCRIBED_ALL)
+
+
+def day_bounds(day: date) -> tuple:
+    start = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
+    return start, start + timedelta(days=1)
+
+
+def post_ids_by_path(paths: list[str]) -> dict[str, int]:
+    """Which paths are article pages, as post ids (one query)."""
+    slugs: dict[str, str] = {}
+    for path in paths:
+        try:
+            match = resolve(path)
+        except Resolver404:
+            continue
+        if match.view_name == "publishing:post":
+            slugs[path] = match.kwargs["slug"]
+    ids = dict(Post.objects.filter(slug__in=slugs.values()).values_list("slug", "pk"))
+    return {path: ids[slug] for path, slug in slugs.items() if slug in ids}
+
+
+@transaction.atomic
+def rollup(day: date) -> DailySiteStats:
+    """(Re)compute every rollup of `day`; idempotent."""
+    counters = PageViewCounter.objects.filter(day=day)
+    visitors = DailyVisitor.objects.filter(day=day)
+    page_views = dict(counters.values_list("path").annotate(total=Sum("views")))
+    page_visitors = dict(visitors.values_list("path").annotate(total=Count("visitor_hash")))
+    post_ids = post_ids_by_path(list(page_views))
+    DailyPageStats.objects.filter(day=day).delete()
+    DailyPageStats.objects.bulk_create(
+        DailyPageStats(
+            day=day, path=path, post_id=post_ids.get(path), views=views,
+            visitors=page_visitors.get(path, 0),
+        )
+        for path, views in page_views.items()
+    )  # fmt: skip
+    DailyReferrerStats.objects.filter(day=day).delete()
+    DailyReferrerStats.objects.bulk_create(
+        DailyReferrerStats(
+            day=day, path=path, referrer_domain=domain, utm_source=source,
+            utm_campaign=campaign, views=views,
+        )
+        for path, domain, source, campaign, views in counters.values_list(
+            "path", "referrer_domain", "utm_source", "utm_campaign"
+        )
+        .annotate(total=Sum("views"))
+        .order_by()
+    )  # fmt: skip
+    rollup_newsletters(day)
+    totals = counters.aggregate(
+        total=Sum("views"), mobile=Sum("views", filter=Q(device__in=["mobile", "tablet"]))
+    )
+    site, _ = DailySiteStats.objects.update_or_create(
+        day=day,
+        defaults={
+            "views": totals["total"] or 0,
+            "mobile_views": totals["mobile"] or 0,
+            "visitors": visitors.values("visitor_hash").distinct().count(),
+            "rolled_up_at": timezone.now(),
+            **member_growth(day),
+        },
+    )
+    return site
+
+
+def member_growth(day: date) -> dict[str, object]:
+    start, end = day_bounds(day)
+    signed_up = Member.objects.filter(created_at__gte=start, created_at__lt=end)
+    sources = Counter(
+        utm_source or source or "unknown"
+        for source, utm_source in signed_up.values_list("source", "utm_source")
+    )
+    events = MemberEvent.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
+        confirmations=Count("pk", filter=Q(kind=MemberEvent.Kind.CONFIRMED)),
+        unsubscribes=Count("pk", filter=Q(kind__in=UNSUBSCRIBE_KINDS)),
+    )
+    return {
+        "signups": sum(sources.values()),
+        "paid_signups": signed_up.exclude(tier=Member.Tier.FREE).count(),
+        "signup_sources": dict(sources),
+        **events,
+    }
+
+
+def rollup_newsletters(day: date) -> None:
+    start, end = day_bounds(day)
+    rows = (
+        Subscription.objects.values("newsletter")
+        .annotate(
+            subscribed=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
+            unsubscribed=Count(
+                "pk",
+                filter=Q(
+                    status=Subscription.Status.UNSUBSCRIBED,
+                    changed_at__gte=start,
+                    changed_at__lt=end,
+                ),
+            ),
+        )
+        .filter(Q(subscribed__gt=0) | Q(unsubscribed__gt=0))
+        .order_by()
+    )
+    DailyNewsletterStats.objects.filter(day=day).delete()
+    DailyNewsletterStats.objects.bulk_create(
+        DailyNewsletterStats(
+            day=day, newsletter_id=row["newsletter"], subscribed=row["subscribed"],
+            unsubscribed=row["unsubscribed"],
+        )
+        for row in rows
+    )  # fmt: skip
+
+
+def prune(today: date | None = None) -> int:
+    """Forget fine-grained counts past retention, and every salt of a day that has ended."""
+    today = today or timezone.localdate()
+    cutoff = today - timedelta(days=conf.retention_days())
+    deleted = PageViewCounter.objects.filter(day__lt=cutoff).delete()[0]
+    deleted += DailyVisitor.objects.filter(day__lt=cutoff).delete()[0]
+    DailySalt.objects.filter(day__lt=today).delete()
+    return deleted
+
+
+def rollup_and_prune() -> int:
+    """The periodic job: yesterday again (late flushes), any unrolled day, then retention."""
+    today = timezone.localdate()
+    first = today - timedelta(days=conf.retention_days())
+    counted = set(PageViewCounter.objects.filter(day__gte=first, day__lt=today).dates("day", "day"))
+    done = set(DailySiteStats.objects.filter(day__gte=first).values_list("day", flat=True))
+    days = sorted((counted - done) | {today - timedelta(days=1)})
+    for day in days:
+        rollup(day)
+    prune(today)
+    return len(days)
+
+
+# --- What the dashboard reads ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+    @property
+    def includes_today(self) -> bool:
+        return self.start <= timezone.localdate() <= self.end
+
+
+@dataclass
+class DayTraffic:
+    day: date
+    views: int = 0
+    visitors: int = 0
+    signups: int = 0
+    confirmations: int = 0
+    unsubscribes: int = 0
+
+    @property
+    def net_growth(self) -> int:
+        return self.signups - self.unsubscribes
+
+
+def daily_traffic(period: Period) -> list[DayTraffic]:
+    """Per day: rollups, and today's live counters (2 queries, plus 3 when today is in range)."""
+    rows = {
+        row.day: DayTraffic(
+            row.day, row.views, row.visitors, row.signups, row.confirmations, row.unsubscribes
+        )
+        for row in DailySiteStats.objects.filter(day__range=(period.start, period.end))
+    }
+    today = timezone.localdate()
+    if period.includes_today:
+        live = member_growth(today)
+        rows[today] = DayTraffic(
+            today,
+            PageViewCounter.objects.filter(day=today).aggregate(total=Sum("views"))["total"] or 0,
+            DailyVisitor.objects.filter(day=today).values("visitor_hash").distinct().count(),
+            int(live["signups"]),  # type: ignore[call-overload]
+            int(live["confirmations"]),  # type: ignore[call-overload]
+            int(live["unsubscribes"]),  # type: ignore[call-overload]
+        )
+    return [rows.get(day) or DayTraffic(day) for day in period.days]
+
+
+@dataclass(frozen=True)
+class PageRow:
+    path: str
+    title: str
+    post_id: int | None
+    views: int
+
+
+def top_pages(period: Period, limit: int = 10) -> list[PageRow]:
+    totals: Counter[str] = Counter(
+        dict(
+            DailyPageStats.objects.filter(day__range=(period.start, period.end))
+            .values_list("path")
+            .annotate(total=Sum("views"))
+            .order_by()
+        )
+    )
+    if period.includes_today:
+        totals.update(
+            dict(
+                PageViewCounter.objects.filter(day=timezone.localdate())
+                .values_list("path")
+                .annotate(total=Sum("views"))
+                .order_by()
+            )
+        )
+    top = totals.most_common(limit)
+    post_ids = post_ids_by_path([path for path, _ in top])
+    titles = dict(Post.objects.filter(pk__in=post_ids.values()).values_list("pk", "title"))
+    return [
+        PageRow(path, titles.get(post_ids.get(path, 0), path), post_ids.get(path), views)
+        for path, views in top
+    ]
+
+
+def top_referrers(period: Period, path: str | None = None, limit: int = 10) -> list[tuple]:
+    """(referrer domain or utm_source, views), most first."""
+    rollups = DailyReferrerStats.objects.filter(day__range=(period.start, period.end))
+    live = PageViewCounter.objects.filter(day=timezone.localdate())
+    if path is not None:
+        rollups, live = rollups.filter(path=path), live.filter(path=path)
+    sources: Counter[str] = Counter()
+    querysets = [rollups, live] if period.includes_today else [rollups]
+    for queryset in querysets:
+        for domain, utm_source, views in (
+            queryset.values_list("referrer_domain", "utm_source")
+            .annotate(total=Sum("views"))
+            .order_by()
+        ):
+            sources[domain or (f"utm: {utm_source}" if utm_source else "(direct)")] += views
+    return sources.most_common(limit)
+
+
+def newsletter_growth(period: Period) -> list[dict]:
+    return list(
+        DailyNewsletterStats.objects.filter(day__range=(period.start, period.end))
+        .values("newsletter__name")
+        .annotate(subscribed=Sum("subscribed"), unsubscribed=Sum("unsubscribed"))
+        .order_by("newsletter__name")
+    )
+
+
+def send_performance(period: Period | None = None, post: Post | None = None) -> list[Send]:
+    """Sends with their delivery outcome and (when tracked) opens and clicks, in one query."""
+    sends = Send.objects.filter(is_test=False).select_related("post")
+    if period is not None:
+        start, _ = day_bounds(period.start)
+        _, end = day_bounds(period.end)
+        sends = sends.filter(created_at__gte=start, created_at__lt=end)
+    if post is not None:
+        sends = sends.filter(post=post)
+    sent = Q(deliveries__state=Delivery.State.SENT)
+    return list(
+        sends.annotate(
+            delivered=Count("deliveries", filter=sent & Q(deliveries__bounced=False)),
+            failed=Count("deliveries", filter=Q(deliveries__state=Delivery.State.FAILED)),
+            bounced=Count("deliveries", filter=Q(deliveries__bounced=True)),
+            complained=Count("deliveries", filter=Q(deliveries__complained=True)),
+        ).order_by("-created_at")[:50]
+    )
+
+
+def email_engagement(send_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per send: unique reader opens and clicks, and machine ones apart (one query)."""
+    rows = (
+        EmailEvent.objects.filter(send_id__in=send_ids)
+        .values("send_id")
+        .annotate(
+            opens=Count("delivery", filter=Q(kind="open", machine=""), distinct=True),
+            machine_opens=Count("delivery", filter=Q(kind="open") & ~Q(machine=""), distinct=True),
+            clicks=Count("delivery", filter=Q(kind="click", machine=""), distinct=True),
+        )
+        .order_by()
+    )
+    return {row.pop("send_id"): row for row in rows}

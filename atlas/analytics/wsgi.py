@@ -1,0 +1,136 @@
+"""Counting page views in WSGI, in front of the page cache, so cached pages count too.
+
+The request path only touches memory (see `counting.Buffer`); the database is written by a
+background thread every ATLAS_ANALYTICS_FLUSH_SECONDS, so a crash loses at most one interval.
+ATLAS_ANALYTICS=0 makes the middleware a pass-through (for measuring its cost).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+
+from atlas.analytics import conf
+from atlas.analytics.counting import Buffer, Flusher, ViewKey, visitor_digest
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+
+EXCLUDED_PREFIXES = (
+    "/admin/", "/static/", "/media/", "/analytics/", "/e/", "/delivery/", "/anymail/",
+    "/account/", "/signin/", "/preview/",
+)  # fmt: skip
+EXCLUDED_SUFFIXES = ("/feed/", "/feed/atom/", ".json", ".xml", ".txt")
+BOT_MARKERS = (
+    "bot", "crawl", "spider", "slurp", "preview", "facebookexternalhit", "embedly", "whatsapp",
+    "telegram", "discord", "skype", "bitly", "headless", "lighthouse", "pingdom", "uptime",
+    "monitor", "curl", "wget", "python-", "python/", "go-http", "java/", "okhttp", "axios",
+    "node-fetch", "libwww", "httpclient", "scrapy", "feed", "rss", "mastodon", "bluesky",
+    "vercel", "validator", "wrk", "apachebench", "k6/",
+)  # fmt: skip
+TABLET_MARKERS = ("ipad", "tablet", "kindle", "silk/", "playbook")
+
+
+def is_bot(user_agent: str) -> bool:
+    lowered = user_agent.lower()
+    return not lowered or any(marker in lowered for marker in BOT_MARKERS)
+
+
+def is_prefetch(environ: Environ) -> bool:
+    purposes = (environ.get("HTTP_PURPOSE", ""), environ.get("HTTP_SEC_PURPOSE", ""),
+                environ.get("HTTP_X_MOZ", ""), environ.get("HTTP_X_PURPOSE", ""))  # fmt: skip
+    return any("prefetch" in value.lower() or "preview" in value.lower() for value in purposes)
+
+
+def device_class(user_agent: str) -> str:
+    lowered = user_agent.lower()
+    if any(marker in lowered for marker in TABLET_MARKERS) or (
+        "android" in lowered and "mobile" not in lowered
+    ):
+        return "tablet"
+    if "mobi" in lowered or "iphone" in lowered or "android" in lowered:
+        return "mobile"
+    return "desktop"
+
+
+def countable_path(path: str) -> bool:
+    return not path.startswith(EXCLUDED_PREFIXES) and not path.endswith(EXCLUDED_SUFFIXES)
+
+
+def referrer_domain(environ: Environ) -> str:
+    """The referring site's host, or "" for direct visits and links within this site."""
+    host = urlsplit(environ.get("HTTP_REFERER", "")).hostname or ""
+    own = environ.get("HTTP_HOST", "").rsplit(":", 1)[0].lower()
+    host = host.lower().removeprefix("www.")
+    return "" if host == own.removeprefix("www.") else host[:255]
+
+
+def client_ip(environ: Environ) -> str:
+    """The reader's address; behind N trusted proxies, the Nth from the right."""
+    proxies = getattr(settings, "ATLAS_TRUSTED_PROXIES", 0)
+    if proxies:
+        forwarded = [part.strip() for part in environ.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return environ.get("REMOTE_ADDR", "")
+
+
+def view_key(environ: Environ, user_agent: str) -> ViewKey:
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    return ViewKey(
+        day=timezone.localdate(),
+        path=environ.get("PATH_INFO", "/")[:300],
+        referrer_domain=referrer_domain(environ),
+        utm_source=query.get("utm_source", [""])[0][:100],
+        utm_campaign=query.get("utm_campaign", [""])[0][:100],
+        device=device_class(user_agent),
+    )
+
+
+class CountingMiddleware:
+    """Counts GETs answered 200 text/html on public paths, from people (not bots or prefetches)."""
+
+    def __init__(self, app: WSGIApp, buffer: Buffer | None = None) -> None:
+        self.app = app
+        self.enabled = conf.enabled()
+        self.buffer = buffer or Buffer()
+        self.flusher = Flusher(self.buffer)
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if not self.enabled or not self.wanted(environ):
+            return self.app(environ, start_response)
+
+        def counting_start_response(status: str, headers: list[tuple[str, str]], *args: Any):
+            if status.startswith("200") and any(
+                name.lower() == "content-type" and value.startswith("text/html")
+                for name, value in headers
+            ):
+                self.count(environ)
+            return start_response(status, headers, *args)
+
+        return self.app(environ, counting_start_response)
+
+    @staticmethod
+    def wanted(environ: Environ) -> bool:
+        return (
+            environ.get("REQUEST_METHOD") == "GET"
+            and countable_path(environ.get("PATH_INFO", "/"))
+            and not is_bot(environ.get("HTTP_USER_AGENT", ""))
+            and not is_prefetch(environ)
+        )
+
+    def count(self, environ: Environ) -> None:
+        user_agent = environ.get("HTTP_USER_AGENT", "")
+        self.buffer.record(
+            view_key(environ, user_agent), visitor_digest(client_ip(environ), user_agent)
+        )
+        self.flusher.ensure_started()
+
+    def flush(self) -> int:
+        return self.buffer.flush()

@@ -1,0 +1,57 @@
+"""Staff open the analytics dashboard in a real Chromium and see charts drawn from demo data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from atlas.analytics.demo import create_demo_analytics
+from tests.test_browser import RESULTS, browser_page  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def test_staff_see_the_dashboard_charts(
+    live_server: Any,
+    browser_page: Any,  # noqa: F811
+    make_post: Any,
+    editor: Any,
+) -> None:
+    for number in range(5):
+        make_post(f"Demo story {number}", published_at=timezone.now() - timedelta(days=80))
+    assert create_demo_analytics(days=90) > 0
+    client = Client()
+    client.force_login(editor)
+    page = browser_page
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies["sessionid"].value,
+          "url": live_server.url}]
+    )  # fmt: skip
+    requests_elsewhere: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith(live_server.url)
+            else requests_elsewhere.append(request.url)
+        ),
+    )
+
+    page.goto(live_server.url + "/analytics/?range=90")
+    assert page.get_by_role("heading", name="Analytics").is_visible()
+    traffic = page.locator("#traffic-chart svg")
+    assert traffic.is_visible()
+    assert traffic.locator("circle.dot").count() >= 90
+    assert page.locator("#growth-chart svg rect.rect").count() >= 90
+    assert page.get_by_role("link", name="Demo story 0").first.is_visible()
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / "analytics-dashboard.png"), full_page=True)
+    page.get_by_role("link", name="Demo story 0").first.click()
+    assert page.locator("#views-chart svg circle.dot").count() >= 80
+    page.screenshot(path=str(RESULTS / "analytics-article.png"), full_page=True)
+    assert requests_elsewhere == []

@@ -15,6 +15,7 @@ import logging
 import secrets
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -69,13 +70,26 @@ def salted(salt: str, digest: str) -> str:
     return hmac.new(salt.encode(), digest.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+# What a request leaves behind, untouched: (minute, path, referrer, query, user agent, IP,
+# host, prefetch header). Requests only count these tuples; they are read at flush time, once
+# per distinct tuple, so the cost on the request path is one dictionary increment.
+RawView = tuple[int, str, str, str, str, str, str, str]
+Interpreter = Callable[[RawView], "tuple[ViewKey, str] | None"]
+
+
 class Buffer:
     """Counts page views in memory; `flush()` writes and empties it (thread-safe)."""
 
-    def __init__(self) -> None:
+    def __init__(self, interpret: Interpreter | None = None) -> None:
         self.lock = threading.Lock()
         self.pending = Pending()
+        self.raw: Counter[RawView] = Counter()
+        self.interpret = interpret
         self.flush_lock = threading.Lock()
+
+    def hit(self, raw: RawView) -> None:
+        with self.lock:
+            self.raw[raw] += 1
 
     def record(self, key: ViewKey, visitor: str) -> None:
         with self.lock:
@@ -85,6 +99,13 @@ class Buffer:
     def take(self) -> Pending:
         with self.lock:
             pending, self.pending = self.pending, Pending()
+            raw, self.raw = self.raw, Counter()
+        for item, count in raw.items():
+            interpreted = self.interpret(item) if self.interpret else None
+            if interpreted is not None:
+                key, visitor = interpreted
+                pending.views[key] += count
+                pending.visitors.setdefault((key.day, key.path), set()).add(visitor)
         return pending
 
     def flush(self) -> int:

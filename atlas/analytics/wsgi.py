@@ -7,7 +7,10 @@ ATLAS_ANALYTICS=0 makes the middleware a pass-through (for measuring its cost).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from atlas.analytics import conf
-from atlas.analytics.counting import Buffer, Flusher, ViewKey, visitor_digest
+from atlas.analytics.counting import Buffer, Flusher, RawView, ViewKey, visitor_digest
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -81,10 +84,37 @@ def client_ip(environ: Environ) -> str:
     return environ.get("REMOTE_ADDR", "")
 
 
-def view_key(environ: Environ, user_agent: str) -> ViewKey:
+def _is_html(headers: list[tuple[str, str]]) -> bool:
+    for name, value in headers:
+        if name[0] in "Cc" and name.lower() == "content-type":
+            return value.startswith("text/html")
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _is_bot_cached(user_agent: str) -> bool:
+    return is_bot(user_agent)
+
+
+def interpret(raw: RawView) -> tuple[ViewKey, str] | None:
+    """A counted request's raw details as a view key and visitor digest; None for bots."""
+    minute, path, referrer, query, user_agent, ip, host, purpose = raw
+    if _is_bot_cached(user_agent) or "prefetch" in purpose.lower() or "preview" in purpose.lower():
+        return None
+    environ = {
+        "PATH_INFO": path,
+        "HTTP_REFERER": referrer,
+        "QUERY_STRING": query,
+        "HTTP_HOST": host,
+    }
+    moment = datetime.fromtimestamp(minute * 60, tz=UTC)
+    return view_key(environ, user_agent, timezone.localdate(moment)), visitor_digest(ip, user_agent)
+
+
+def view_key(environ: Environ, user_agent: str, day: Any = None) -> ViewKey:
     query = parse_qs(environ.get("QUERY_STRING", ""))
     return ViewKey(
-        day=timezone.localdate(),
+        day=day or timezone.localdate(),
         path=environ.get("PATH_INFO", "/")[:300],
         referrer_domain=referrer_domain(environ),
         utm_source=query.get("utm_source", [""])[0][:100],
@@ -100,17 +130,21 @@ class CountingMiddleware:
         self.app = app
         self.enabled = conf.enabled()
         self.buffer = buffer or Buffer()
+        self.buffer.interpret = interpret
         self.flusher = Flusher(self.buffer)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        if not self.enabled or not self.wanted(environ):
+        # The hot path: pages served from memory take microseconds, so counting must be
+        # cheaper still. Everything but "is this a GET for a page" waits for the flush.
+        if (
+            not self.enabled
+            or environ.get("REQUEST_METHOD") != "GET"
+            or not countable_path(environ.get("PATH_INFO", "/"))
+        ):
             return self.app(environ, start_response)
 
         def counting_start_response(status: str, headers: list[tuple[str, str]], *args: Any):
-            if status.startswith("200") and any(
-                name.lower() == "content-type" and value.startswith("text/html")
-                for name, value in headers
-            ):
+            if status[:3] == "200" and _is_html(headers):
                 self.count(environ)
             return start_response(status, headers, *args)
 
@@ -126,11 +160,21 @@ class CountingMiddleware:
         )
 
     def count(self, environ: Environ) -> None:
-        user_agent = environ.get("HTTP_USER_AGENT", "")
-        self.buffer.record(
-            view_key(environ, user_agent), visitor_digest(client_ip(environ), user_agent)
+        get = environ.get
+        self.buffer.hit(
+            (
+                int(time.time()) // 60,
+                get("PATH_INFO", "/"),
+                get("HTTP_REFERER", ""),
+                get("QUERY_STRING", ""),
+                get("HTTP_USER_AGENT", ""),
+                client_ip(environ),
+                get("HTTP_HOST", ""),
+                get("HTTP_SEC_PURPOSE", "") or get("HTTP_PURPOSE", "") or get("HTTP_X_MOZ", ""),
+            )
         )
-        self.flusher.ensure_started()
+        if not self.flusher.started:
+            self.flusher.ensure_started()
 
     def flush(self) -> int:
         return self.buffer.flush()

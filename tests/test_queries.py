@@ -53,12 +53,22 @@ def test_article_page_queries_are_constant(
     client: Client, make_post: Any, tag: Tag, author: Author
 ) -> None:
     small = make_post("Short one", tags=[tag])
+    services.add_correction(small, "One fix.")
     big = make_post("Busy one", tags=[tag, Tag.objects.create(name="B", slug="b")])
     for number in range(6):
         services.add_correction(big, f"Fix {number}.")
-    assert count_queries(client, small.get_absolute_url()) == count_queries(
-        client, big.get_absolute_url()
+    corrected = count_queries(client, big.get_absolute_url())
+    assert count_queries(client, small.get_absolute_url()) == corrected
+    assert corrected <= 7  # 5 for the article, 2 for its discussion
+
+
+def test_an_article_never_corrected_skips_the_corrections_query(
+    client: Client, make_post: Any, tag: Tag
+) -> None:
+    plain = make_post("Never corrected", tags=[tag])
+    corrected = make_post("Corrected", tags=[tag])
+    services.add_correction(corrected, "A fix.")
+    assert count_queries(client, plain.get_absolute_url()) == (
+        count_queries(client, corrected.get_absolute_url()) - 1
     )
-    assert (
-        count_queries(client, big.get_absolute_url()) <= 7
-    )  # 5 for the article, 2 for its discussion
+    assert b"A fix." in client.get(corrected.get_absolute_url()).content

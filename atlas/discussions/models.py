@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from atlas.lib.markdown import render_markdown
@@ -76,9 +76,25 @@ class DiscussionSettings(models.Model):
 
     @classmethod
     def for_post(cls, post: Post) -> DiscussionSettings:
-        """The settings and, in the same query, the post's own rule (`post_mode`, or None)."""
-        own_rule = PostDiscussion.objects.filter(post=post).values("mode")[:1]
-        found = cls.objects.filter(pk=1).annotate(post_mode=Subquery(own_rule)).first()
+        """The settings and, in the same query, the post's own rule (`post_mode`, or None) and
+        whether it has any comment at all (`has_comments`: most posts have none, and then the
+        thread needs no query of its own)."""
+        # Plain SQL: this runs on every article page, and compiling the ORM's version of it
+        # cost more than the query itself.
+        settings_table = cls._meta.db_table
+        rules_table = PostDiscussion._meta.db_table
+        comments_table = Comment._meta.db_table
+        found = next(
+            iter(
+                cls.objects.raw(
+                    f"SELECT s.*, (SELECT r.mode FROM {rules_table} r WHERE r.post_id = %s) "
+                    f"AS post_mode, EXISTS (SELECT 1 FROM {comments_table} c WHERE c.post_id = %s) "
+                    f"AS has_comments FROM {settings_table} s WHERE s.id = 1",
+                    [post.pk, post.pk],
+                )
+            ),
+            None,
+        )
         if found is None:  # the migration creates the row; someone deleted it
             cls.current()
             return cls.for_post(post)

@@ -15,7 +15,14 @@ from atlas.discussions import access, notifications
 from atlas.discussions.access import Participation
 from atlas.discussions.models import MAX_LENGTH, Comment, DiscussionSettings
 from atlas.discussions.rendering import Viewer, render_thread
-from atlas.discussions.thread import Sort, Thread, ThreadComment, comment_count, load_thread
+from atlas.discussions.thread import (
+    Sort,
+    Thread,
+    ThreadComment,
+    build_thread,
+    comment_count,
+    load_thread,
+)
 from atlas.lib.markdown import plain_text
 from atlas.publishing.context_processors import current_publication
 from atlas.publishing.models import Post
@@ -54,9 +61,13 @@ class Discussion:
 def discussion_for(request: HttpRequest, post: Post, gated: bool) -> Discussion:
     if gated:
         return Discussion(post=post, count=comment_count(post), gated=True)
-    participation = access.participation(request, post, DiscussionSettings.for_post(post))
+    rules = DiscussionSettings.for_post(post)
+    participation = access.participation(request, post, rules)
     sort = Sort.parse(request.GET.get("sort"))
-    thread = load_thread(post, sort, participation.member)
+    if getattr(rules, "has_comments", True):
+        thread = load_thread(post, sort, participation.member)
+    else:
+        thread = build_thread([], sort, participation.member.pk if participation.member else None)
     viewer = Viewer(
         member_id=participation.member.pk if participation.member else None,
         can_act=participation.can_act,

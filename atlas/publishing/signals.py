@@ -21,3 +21,14 @@ for model in (Author, Correction, Post, PostAuthor, Publication, Tag):
         _content_changed, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}"
     )
 m2m_changed.connect(_content_changed, sender=Post.tags.through, dispatch_uid="pagecache-tags")
+
+
+def _corrected(sender: Any, instance: Correction, **kwargs: Any) -> None:
+    """A post with a correction always has a modification date (pages rely on it: no date, no
+    corrections to look up)."""
+    Post.objects.filter(pk=instance.post_id, content_modified_at__isnull=True).update(
+        content_modified_at=instance.published_at
+    )
+
+
+post_save.connect(_corrected, sender=Correction, dispatch_uid="correction-marks-post-modified")

@@ -91,7 +91,10 @@ def render_article(request: HttpRequest, post: Post, preview: bool = False) -> H
             Author.objects.filter(postauthor__post=post).order_by("postauthor__position")
         ),
         "tags": list(Tag.objects.filter(posts=post)),
-        "corrections": list(Correction.objects.filter(post=post)),
+        # Only a post modified since publication can carry corrections (signals.py keeps it so).
+        "corrections": list(Correction.objects.filter(post=post))
+        if post.content_modified_at
+        else [],
         "body_before_slot": body_before,
         "body_after_slot": body_after,
         "preview": preview,

@@ -149,3 +149,18 @@ def deliver_outbox() -> int:
 @pytest.fixture
 def deliver() -> Callable[[], int]:
     return deliver_outbox
+
+
+@pytest.fixture
+def empty_task_queue() -> None:
+    """Before a real worker starts: the test run's RQ queue holds only what this test enqueues
+    (other tests enqueue work that no worker runs). Redis DB of the tests only."""
+    if settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+        import django_rq
+        from rq.registry import ScheduledJobRegistry
+
+        queue = django_rq.get_queue("default")
+        queue.empty()
+        registry = ScheduledJobRegistry(queue=queue)
+        for job_id in registry.get_job_ids():
+            registry.remove(job_id, delete_job=True)

@@ -84,7 +84,7 @@ def start_send(django_capture_on_commit_callbacks: Any, make_post: Any) -> Send:
 
 @pytest.mark.django_db(transaction=True)
 def test_kill_nine_at_random_loses_nothing_and_doubles_at_most_the_message_in_flight(
-    mailbox: Any, make_post: Any, django_capture_on_commit_callbacks: Any
+    mailbox: Any, make_post: Any, django_capture_on_commit_callbacks: Any, empty_task_queue: None
 ) -> None:
     send = start_send(django_capture_on_commit_callbacks, make_post)
     chooser = random.Random(os.environ.get("ATLAS_CRASH_SEED", "2026"))
@@ -121,7 +121,7 @@ def test_kill_nine_at_random_loses_nothing_and_doubles_at_most_the_message_in_fl
 
 @pytest.mark.django_db(transaction=True)
 def test_sigterm_finishes_the_message_in_hand_and_releases_the_batch(
-    mailbox: Any, make_post: Any, django_capture_on_commit_callbacks: Any
+    mailbox: Any, make_post: Any, django_capture_on_commit_callbacks: Any, empty_task_queue: None
 ) -> None:
     for number in range(RECIPIENTS):
         mailbox.faults[f"r{number}@example.org"] = "slow:0.003"

@@ -26,7 +26,7 @@ def database_url() -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_publishes_a_scheduled_post_on_time(
-    make_post: Any, django_capture_on_commit_callbacks: Any
+    make_post: Any, django_capture_on_commit_callbacks: Any, empty_task_queue: None
 ) -> None:
     if connection.vendor == "sqlite" and "memory" in str(connection.settings_dict["NAME"]):
         pytest.fail("the test database must be a file for another process to share it")

@@ -210,6 +210,7 @@ class Comment(models.Model):
 
     def set_body(self, text: str) -> None:
         """Keep the text and render it once, so that pages only read HTML."""
+        text = text.replace("\x00", "")  # forms refuse NUL; PostgreSQL cannot store it
         self.body = text
         self.body_html = render_markdown(text, "inline")
         self.text_fingerprint = fingerprint(text)

@@ -164,3 +164,7 @@ def empty_task_queue() -> None:
         registry = ScheduledJobRegistry(queue=queue)
         for job_id in registry.get_job_ids():
             registry.remove(job_id, delete_job=True)
+        # A worker killed by an earlier test keeps its scheduler lock until it times out, and
+        # then nobody moves delayed jobs to the queue: release it.
+        for key in queue.connection.scan_iter(match="rq:scheduler*"):
+            queue.connection.delete(key)

@@ -94,6 +94,9 @@ def load_demo(stdout: Writer | None = None) -> DemoResult:
         from atlas.analytics.demo import create_demo_analytics
 
         create_demo_analytics()
+        from atlas.sponsors.demo import create_demo_sponsors
+
+        create_demo_sponsors()
     return DemoResult(
         created=True,
         editor_password=password,

@@ -1,0 +1,175 @@
+"""Which campaign fills which slot.
+
+The choice among running campaigns is weighted and deterministic: a hash of the article and the
+hour picks from the weighted list, so every anonymous reader gets the same page within the hour
+(and the page cache can keep it), while over many articles and hours each campaign gets its
+share. Exclusive campaigns, while one runs, leave no room for the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from atlas.members.access import current_member
+from atlas.publishing.models import Post, Publication, Tag
+from atlas.sponsors.models import Campaign, Channel, SponsorSettings
+from atlas.sponsors.tokens import click_token, pixel_token
+
+INLINE = "inline"
+END = "end"
+SLOTS = (INLINE, END)
+SPONSORED_REL = "sponsored noopener"
+
+
+@dataclass(frozen=True)
+class Block:
+    """What a slot shows: a campaign, or the publication's own house message."""
+
+    label: str
+    headline: str
+    body_html: str
+    call_to_action: str
+    href: str
+    rel: str
+    sponsor_name: str = ""
+    image_url: str = ""
+    image_alt: str = ""
+    image_width: int | None = None
+    image_height: int | None = None
+    pixel_url: str = ""
+    is_house: bool = False
+    campaign_id: int | None = None
+
+
+def today_for(publication: Publication, now: datetime | None = None) -> date:
+    """The date in the newsroom: campaigns are sold by the publication's days."""
+    return timezone.localdate(now or timezone.now(), zoneinfo.ZoneInfo(publication.timezone))
+
+
+def hour_number(now: datetime | None = None) -> int:
+    return int((now or timezone.now()).timestamp() // 3600)
+
+
+def pick(candidates: Iterable[Campaign], key: str, count: int = 1) -> list[Campaign]:
+    """Up to `count` different campaigns, by weight, the same for the same key."""
+    running = list(candidates)
+    pool = sorted([c for c in running if c.exclusive] or running, key=lambda c: c.pk)
+    chosen: list[Campaign] = []
+    for round_number in range(count):
+        total = sum(campaign.weight for campaign in pool)
+        if not total:
+            break
+        digest = hashlib.sha256(f"{key}:{round_number}".encode()).digest()
+        point = int.from_bytes(digest[:8], "big") % total
+        for campaign in pool:
+            point -= campaign.weight
+            if point < 0:
+                chosen.append(campaign)
+                pool.remove(campaign)
+                break
+    return chosen
+
+
+def web_candidates(day: date, tag_ids: Sequence[int]) -> list[Campaign]:
+    return list(
+        Campaign.objects.live_on(day)
+        .on_channel(Channel.WEB)
+        .for_tags(list(tag_ids))
+        .under_caps()
+        .select_related("sponsor")
+    )
+
+
+def is_paid_reader(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    member = current_member(request)
+    return bool(member and member.is_paid)
+
+
+def blocks_for_article(
+    request: HttpRequest,
+    post: Post,
+    publication: Publication,
+    tags: Sequence[Tag] | None = None,
+    preview: bool = False,
+) -> dict[str, Block]:
+    """The blocks of an article page by slot, worked out once per request."""
+    memo: dict[int, dict[str, Block]] = request.__dict__.setdefault("_sponsor_blocks", {})
+    if post.pk not in memo:
+        memo[post.pk] = _blocks_for_article(request, post, publication, tags, preview)
+    return memo[post.pk]
+
+
+def _blocks_for_article(
+    request: HttpRequest,
+    post: Post,
+    publication: Publication,
+    tags: Sequence[Tag] | None,
+    preview: bool,
+) -> dict[str, Block]:
+    settings_row = SponsorSettings.for_post(post)
+    if settings_row.post_opted_out:  # type: ignore[attr-defined]
+        return {}
+    if settings_row.paid_members_see_no_sponsors and is_paid_reader(request):
+        return {}
+    if tags is None:
+        tags = list(post.tags.all())
+    tag_ids = [tag.pk for tag in tags]
+    candidates = web_candidates(today_for(publication), tag_ids)
+    count = len(SLOTS) if settings_row.show_at_end else 1
+    chosen = pick(candidates, f"post:{post.pk}:hour:{hour_number()}", count)
+    blocks = {
+        slot: web_block(campaign, settings_row.shown_label, preview)
+        for slot, campaign in zip(SLOTS, chosen, strict=False)
+    }
+    if not blocks and settings_row.house_enabled:
+        blocks[INLINE] = house_block(settings_row, publication)
+    return blocks
+
+
+def web_block(campaign: Campaign, label: str, preview: bool) -> Block:
+    """A campaign on a page. Previews link straight to the destination and count nothing."""
+    if preview:
+        href, pixel_url = campaign.destination_url, ""
+    else:
+        href = reverse("sponsors:go", args=[click_token(campaign.pk, Channel.WEB)])
+        pixel_url = reverse("sponsors:seen", args=[pixel_token(campaign.pk, Channel.WEB)])
+    return Block(
+        label=label,
+        headline=campaign.headline,
+        body_html=campaign.body_html,
+        call_to_action=campaign.call_to_action,
+        href=href,
+        rel=SPONSORED_REL,
+        sponsor_name=campaign.sponsor.name,
+        image_url=campaign.image.url if campaign.image else "",
+        image_alt=campaign.image_alt,
+        image_width=campaign.image_width,
+        image_height=campaign.image_height,
+        pixel_url=pixel_url,
+        campaign_id=campaign.pk,
+    )
+
+
+def house_block(settings_row: SponsorSettings, publication: Publication) -> Block:
+    """The publication's own message: not sponsored, so not labelled as if it were."""
+    internal = settings_row.house_url.startswith("/")
+    return Block(
+        label=f"From {publication.name}",
+        headline=settings_row.house_headline,
+        body_html=settings_row.house_body_html,
+        call_to_action=settings_row.house_call_to_action,
+        href=settings_row.house_url,
+        rel="" if internal else "noopener",
+        is_house=True,
+    )

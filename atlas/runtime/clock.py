@@ -21,6 +21,7 @@ def periodic_jobs() -> list[PeriodicJob]:
     from atlas.members.mail import send_queued
     from atlas.publishing.services import publish_due_posts
     from atlas.runtime.ratelimit import prune
+    from atlas.sponsors.services import refresh_sponsorships
 
     return [
         (30.0, publish_due_posts),
@@ -28,6 +29,7 @@ def periodic_jobs() -> list[PeriodicJob]:
         (30.0, send_queued),
         (3600.0, prune),
         (600.0, rollup_and_prune),
+        (60.0, refresh_sponsorships),
     ]
 
 

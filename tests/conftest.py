@@ -30,6 +30,17 @@ def _fresh_rate_limits() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_count_buffer() -> None:
+    """Counts buffered in memory outlive a test: start each test with none. No background
+    flusher runs in tests (it would write outside the test's transaction): tests that read
+    counts flush first, as the reports do."""
+    from atlas.analytics import counting
+
+    counting.FLUSHER.started = True
+    counting.BUFFER.take()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_files(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {

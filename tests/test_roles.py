@@ -32,6 +32,8 @@ def admin_form(post: Post | None = None, **overrides: Any) -> dict[str, Any]:
         "corrections-INITIAL_FORMS": "0",
         "revisions-TOTAL_FORMS": "0",
         "revisions-INITIAL_FORMS": "0",
+        "sponsorship_opt_out-TOTAL_FORMS": "0",
+        "sponsorship_opt_out-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data
@@ -136,3 +138,20 @@ def test_unknown_author_in_form_is_rejected(editor_client: Client) -> None:
     assert response.status_code == 200
     assert not Post.objects.exists()
     assert Author.objects.count() == 0
+
+
+def test_editor_opts_a_post_out_of_sponsorship_in_the_post_editor(
+    editor_client: Client, make_post: Any
+) -> None:
+    post = make_post("A sensitive story")
+    form = admin_form(
+        post,
+        status=Post.Status.PUBLISHED,
+        **{
+            "sponsorship_opt_out-TOTAL_FORMS": "1",
+            "sponsorship_opt_out-0-reason": "Obituary",
+        },
+    )
+    response = editor_client.post(f"/admin/publishing/post/{post.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert post.sponsorship_opt_out.reason == "Obituary"

@@ -14,7 +14,7 @@ from atlas.delivery.models import Send
 from atlas.members.models import Member, Newsletter, Subscription
 from atlas.publishing.models import Post
 from atlas.sponsors.models import Campaign, SendSponsorship, SponsorshipOptOut
-from atlas.sponsors.services import refresh_sponsorships
+from atlas.sponsors.services import email_text_block, refresh_sponsorships
 from tests.test_delivery_send import make_members, run_send
 from tests.test_sponsors_fixtures import LONG_BODY, CampaignFactory, counts, reader
 
@@ -166,3 +166,16 @@ def test_a_test_send_shows_the_block_but_records_nothing(
     assert not SendSponsorship.objects.exists()
     refresh_sponsorships()
     assert not SendSponsorship.objects.exists()
+
+
+def test_the_plain_text_part_can_carry_the_same_block(
+    story: Post, newsletter: Newsletter, make_campaign: CampaignFactory
+) -> None:
+    make_campaign(headline="Savings that stay in town", body="No fees, **ever**.")
+    make_members(1, newsletter)
+    send = services.start_send(story, [newsletter])
+    text = email_text_block(send)
+    assert "-- SPONSORED: Riverside Bike Co-op --" in text
+    assert "Savings that stay in town" in text and "No fees, ever." in text
+    assert re.search(r"Book a tune-up: http://127\.0\.0\.1:8000/go/\S+", text)
+    assert SendSponsorship.objects.get(send=send).campaign.headline in send.full_html

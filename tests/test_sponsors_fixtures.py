@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from atlas.analytics import services as analytics
 from atlas.publishing.models import Post, Publication
 from atlas.sponsors.counting import daily_counts
 from atlas.sponsors.models import Campaign, Sponsor, SponsorSettings
@@ -34,6 +35,7 @@ def today() -> Any:
 
 def counts(campaign: Campaign, channel: str = "web") -> tuple[int, int, int]:
     """(impressions, clicks, unique clicks) of a campaign on a channel, over every day."""
+    analytics.flush()
     days = [day for (_, on), day in daily_counts(campaign.pk).items() if on == channel]
     return (
         sum(day.impressions for day in days),

@@ -11,9 +11,12 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from atlas.sponsors.counting import salt_for
-from atlas.sponsors.models import Campaign, CampaignDay, ClickVisitor, DailySalt
-from atlas.sponsors.services import refresh_sponsorships
+from atlas.analytics import services as analytics
+from atlas.analytics.counting import salt_for
+from atlas.analytics.models import DailySalt, EventCounter, EventVisitor
+from atlas.analytics.services import rollup_and_prune
+from atlas.sponsors.counting import CLICK
+from atlas.sponsors.models import Campaign
 from atlas.sponsors.tokens import click_token, pixel_token
 from tests.test_sponsors_fixtures import BROWSER_AGENT, CampaignFactory, counts, reader
 
@@ -186,7 +189,7 @@ def test_a_visitor_is_unique_once_a_day_per_campaign(make_campaign: CampaignFact
     with time_machine.travel(timezone.now() + timedelta(days=1)):
         reader().get(go(campaign))
     assert counts(campaign) == (0, 6, 4)
-    assert ClickVisitor.objects.filter(campaign=campaign).values("day").distinct().count() == 2
+    assert EventVisitor.objects.filter(subject=campaign.pk).values("day").distinct().count() == 2
 
 
 def test_clicks_from_email_count_on_the_email_channel(make_campaign: CampaignFactory) -> None:
@@ -200,12 +203,13 @@ def test_clicks_from_email_count_on_the_email_channel(make_campaign: CampaignFac
 def test_no_address_or_user_agent_is_stored(make_campaign: CampaignFactory) -> None:
     campaign = make_campaign()
     reader(address="203.0.113.77").get(go(campaign))
-    visitor = ClickVisitor.objects.get()
-    assert "203.0.113.77" not in visitor.visitor and len(visitor.visitor) == 32
+    analytics.flush()
+    visitor = EventVisitor.objects.get(kind=CLICK)
+    assert "203.0.113.77" not in visitor.visitor_hash and len(visitor.visitor_hash) == 32
     import hashlib
 
-    unsalted = hashlib.sha256(f"\n203.0.113.77\n{BROWSER_AGENT}".encode()).hexdigest()[:32]
-    assert visitor.visitor != unsalted
+    unsalted = hashlib.sha256(f"203.0.113.77\n{BROWSER_AGENT}".encode()).hexdigest()
+    assert visitor.visitor_hash not in unsalted
 
 
 def test_a_days_salt_and_fingerprints_are_gone_once_it_is_over(
@@ -213,13 +217,15 @@ def test_a_days_salt_and_fingerprints_are_gone_once_it_is_over(
 ) -> None:
     campaign = make_campaign()
     reader().get(go(campaign))
-    yesterday_salt = salt_for(ClickVisitor.objects.get().day)
+    analytics.flush()
+    yesterday_salt = salt_for(EventVisitor.objects.get().day)
     with time_machine.travel(timezone.now() + timedelta(days=1)):
-        refresh_sponsorships()
+        rollup_and_prune()
         assert not DailySalt.objects.filter(salt=yesterday_salt).exists()
-        assert not ClickVisitor.objects.exists()
-        rolled_up = CampaignDay.objects.get(campaign=campaign)
-        assert (rolled_up.clicks, rolled_up.unique_clicks) == (1, 1)
+        assert not EventVisitor.objects.exists()
+        rolled_up = EventCounter.objects.get(subject=campaign.pk, kind=CLICK)
+        assert (rolled_up.count, rolled_up.visitors) == (1, 1)
         reader().get(go(campaign))
+        analytics.flush()
         assert DailySalt.objects.get().salt != yesterday_salt
     assert counts(campaign) == (0, 2, 2)

@@ -1,9 +1,10 @@
-"""The in-process buffer of page views and its flush to the database.
+"""The in-process buffer of page views and other apps' events, and its flush to the database.
 
 Requests only add to dictionaries in memory; a background thread writes them with atomic
-upserts every ATLAS_ANALYTICS_FLUSH_SECONDS (default 10) and once more at process exit. What a
-crash (kill -9, power loss) can lose is what was counted since the last flush: at most one
-flush interval of views. A flush that fails puts its counts back for the next one.
+upserts every ATLAS_ANALYTICS_FLUSH_SECONDS (default 10) and once more when the process stops
+(SIGTERM, Ctrl-C, a normal exit). What a crash (kill -9, power loss) can lose is what was
+counted since the last flush: at most one flush interval of views and events. A flush that
+fails puts its counts back for the next one.
 """
 
 from __future__ import annotations
@@ -12,17 +13,25 @@ import atexit
 import hashlib
 import hmac
 import logging
+import multiprocessing.util
 import secrets
 import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import IntegrityError, close_old_connections, connection, transaction
 
 from atlas.analytics import conf
-from atlas.analytics.models import DailySalt, DailyVisitor, PageViewCounter
+from atlas.analytics.models import (
+    DailySalt,
+    DailyVisitor,
+    EventCounter,
+    EventVisitor,
+    PageViewCounter,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,17 +46,34 @@ class ViewKey:
     device: str
 
 
+@dataclass(frozen=True)
+class EventKey:
+    day: date
+    kind: str
+    subject: int
+    channel: str
+
+
 @dataclass
 class Pending:
-    """What one flush writes: view counts, and unsalted visitor digests per (day, path)."""
+    """What one flush writes: view and event counts, and the unsalted visitor digests behind
+    them (per (day, path) for views, per counter for events)."""
 
     views: Counter[ViewKey] = field(default_factory=Counter)
     visitors: dict[tuple[date, str], set[str]] = field(default_factory=dict)
+    events: Counter[EventKey] = field(default_factory=Counter)
+    event_visitors: dict[EventKey, set[str]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.views or self.events)
 
     def merge(self, other: Pending) -> None:
         self.views.update(other.views)
         for key, digests in other.visitors.items():
             self.visitors.setdefault(key, set()).update(digests)
+        self.events.update(other.events)
+        for event, digests in other.event_visitors.items():
+            self.event_visitors.setdefault(event, set()).update(digests)
 
 
 def visitor_digest(ip: str, user_agent: str) -> str:
@@ -96,6 +122,12 @@ class Buffer:
             self.pending.views[key] += 1
             self.pending.visitors.setdefault((key.day, key.path), set()).add(visitor)
 
+    def event(self, key: EventKey, visitor: str | None = None) -> None:
+        with self.lock:
+            self.pending.events[key] += 1
+            if visitor is not None:
+                self.pending.event_visitors.setdefault(key, set()).add(visitor)
+
     def take(self) -> Pending:
         with self.lock:
             pending, self.pending = self.pending, Pending()
@@ -109,10 +141,10 @@ class Buffer:
         return pending
 
     def flush(self) -> int:
-        """Write what is buffered; returns the number of views written."""
+        """Write what is buffered; returns the number of views and events written."""
         with self.flush_lock:
             pending = self.take()
-            if not pending.views:
+            if not pending:
                 return 0
             try:
                 write(pending)
@@ -120,13 +152,14 @@ class Buffer:
                 with self.lock:
                     self.pending.merge(pending)
                 raise
-            return sum(pending.views.values())
+            return pending.views.total() + pending.events.total()
 
 
 def write(pending: Pending) -> None:
     counters = PageViewCounter._meta.db_table
     visitors = DailyVisitor._meta.db_table
-    salts = {day: salt_for(day) for day, _ in pending.visitors}
+    days = {day for day, _ in pending.visitors} | {key.day for key in pending.event_visitors}
+    salts = {day: salt_for(day) for day in days}
     view_rows = [
         (key.day, key.path, key.referrer_domain, key.utm_source, key.utm_campaign, key.device, n)
         for key, n in pending.views.items()
@@ -150,6 +183,29 @@ def write(pending: Pending) -> None:
             "ON CONFLICT (day, path, visitor_hash) DO NOTHING",
             visitor_rows,
         )
+        write_events(cursor, pending, salts)
+
+
+def write_events(cursor: Any, pending: Pending, salts: dict[date, str]) -> None:
+    counters = EventCounter._meta.db_table
+    visitors = EventVisitor._meta.db_table
+    cursor.executemany(
+        f"INSERT INTO {counters} (day, kind, subject, channel, count, visitors) "
+        "VALUES (%s, %s, %s, %s, %s, 0) "
+        "ON CONFLICT (kind, subject, day, channel) "
+        f"DO UPDATE SET count = {counters}.count + excluded.count",
+        [(key.day, key.kind, key.subject, key.channel, n) for key, n in pending.events.items()],
+    )
+    cursor.executemany(
+        f"INSERT INTO {visitors} (day, kind, subject, channel, visitor_hash) "
+        "VALUES (%s, %s, %s, %s, %s) "
+        "ON CONFLICT (kind, subject, day, channel, visitor_hash) DO NOTHING",
+        [
+            (key.day, key.kind, key.subject, key.channel, salted(salts[key.day], digest))
+            for key, digests in pending.event_visitors.items()
+            for digest in digests
+        ],
+    )
 
 
 class Flusher:
@@ -171,6 +227,9 @@ class Flusher:
             self.started = True
             threading.Thread(target=self.run, name="atlas-analytics", daemon=True).start()
             atexit.register(self.flush_quietly)
+            # granian's workers are multiprocessing children: they leave through os._exit,
+            # which skips atexit but runs these finalizers (after a graceful stop, SIGTERM).
+            multiprocessing.util.Finalize(None, self.flush_quietly, exitpriority=10)
 
     def run(self) -> None:
         while not self.stop.wait(conf.flush_seconds()):
@@ -181,6 +240,11 @@ class Flusher:
             close_old_connections()
             self.buffer.flush()
         except Exception:
-            logger.exception("Flushing page views failed; they are kept for the next flush")
+            logger.exception("Flushing counts failed; they are kept for the next flush")
         finally:
             close_old_connections()
+
+
+# The process's buffer: the counting middleware's page views and every app's events.
+BUFFER = Buffer()
+FLUSHER = Flusher(BUFFER)

@@ -90,6 +90,53 @@ class DailyVisitor(models.Model):
         return f"{self.day} {self.path}"
 
 
+class EventCounter(models.Model):
+    """What another app counts through `analytics.services` (a sponsor's impressions and
+    clicks): one row per (day, kind, subject, channel), only ever added to by upserts.
+
+    `visitors` holds the distinct visitors of days that are over; today's are `EventVisitor`
+    rows until the periodic rollup adds them up here and deletes them. Kept indefinitely.
+    """
+
+    day = models.DateField()
+    kind = models.CharField(max_length=40)
+    subject = models.PositiveBigIntegerField(help_text="The counted thing's id, e.g. a campaign.")
+    channel = models.CharField(max_length=16, blank=True)
+    count = models.PositiveBigIntegerField(default=0)
+    visitors = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject", "day", "channel"], name="one_event_counter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.subject} {self.channel}: {self.count}"
+
+
+class EventVisitor(models.Model):
+    """A salted visitor hash behind today's events of one counter (for unique counts)."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=40)
+    subject = models.PositiveBigIntegerField()
+    channel = models.CharField(max_length=16, blank=True)
+    visitor_hash = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject", "day", "channel", "visitor_hash"],
+                name="one_event_visitor",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.subject}"
+
+
 class DailyPageStats(models.Model):
     """Rolled up: one path on one day. Kept indefinitely."""
 

@@ -1,4 +1,9 @@
-"""Rollups, retention, and the figures the dashboard and `atlas stats` show.
+"""Counting for every app, rollups, retention, and the figures the dashboard and `atlas stats`
+show.
+
+Other apps count through here only: `count_event` (a request-time event, buffered in memory
+and written by the process's flusher, so the request never waits for the database),
+`add_events` (a total a job has worked out, written at once) and `event_totals` to read back.
 
 `rollup(day)` replaces that day's rollup rows with ones computed from the fine-grained
 counters and the members' history, in one transaction: running it twice gives the same
@@ -7,16 +12,18 @@ numbers, so every worker's clock may run it.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
+from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from atlas.analytics import conf
+from atlas.analytics import conf, counting
 from atlas.analytics.email_tracking import RECIPIENT as RECIPIENT  # for delivery: the only door
 from atlas.analytics.email_tracking import instrument_email_html as instrument_email_html
 from atlas.analytics.email_tracking import recipient_token as recipient_token
@@ -28,13 +35,111 @@ from atlas.analytics.models import (
     DailySiteStats,
     DailyVisitor,
     EmailEvent,
+    EventCounter,
+    EventVisitor,
     PageViewCounter,
 )
+from atlas.analytics.wsgi import client_ip, is_bot, is_prefetch
 from atlas.delivery.models import Delivery, Send
 from atlas.members.models import Member, MemberEvent, Subscription
 from atlas.publishing.models import Post
 
 UNSUBSCRIBE_KINDS = (MemberEvent.Kind.UNSUBSCRIBED, MemberEvent.Kind.UNSUBSCRIBED_ALL)
+
+
+# --- Counting, for the other apps ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventTotals:
+    count: int = 0
+    visitors: int = 0
+
+    def __add__(self, other: EventTotals) -> EventTotals:
+        return EventTotals(self.count + other.count, self.visitors + other.visitors)
+
+
+def is_automated(request: HttpRequest) -> bool:
+    """Not a person: HEAD and other non-GETs, prefetches and previews, bots, link scanners."""
+    return (
+        request.method != "GET"
+        or is_bot(request.headers.get("User-Agent", ""))
+        or is_prefetch(request.META)
+    )
+
+
+def count_event(
+    kind: str, subject: int, channel: str = "", *, request: HttpRequest | None = None
+) -> None:
+    """Count one event now, in memory: the process's flusher writes it within
+    ATLAS_ANALYTICS_FLUSH_SECONDS (a crash loses at most that). With `request`, its reader
+    also counts once a day towards the unique visitors (a salted hash, never the address)."""
+    key = counting.EventKey(timezone.localdate(), kind, subject, channel)
+    visitor = None
+    if request is not None:
+        agent = request.headers.get("User-Agent", "")
+        visitor = counting.visitor_digest(client_ip(request.META), agent)
+    counting.BUFFER.event(key, visitor)
+    counting.FLUSHER.ensure_started()
+
+
+def add_events(
+    kind: str, subject: int, channel: str, day: date, count: int, visitors: int = 0
+) -> None:
+    """Add a total worked out elsewhere (a finished send's deliveries), in one statement."""
+    table = connection.ops.quote_name(EventCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, kind, subject, channel, count, visitors) "
+            "VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (kind, subject, day, channel) DO UPDATE SET "
+            f"count = {table}.count + excluded.count, "
+            f"visitors = {table}.visitors + excluded.visitors",
+            [day, kind, subject, channel, count, visitors],
+        )
+
+
+def flush() -> int:
+    """Write this process's buffered views and events now (reports call it first)."""
+    return counting.BUFFER.flush()
+
+
+def event_totals(kinds: Iterable[str], subject: int) -> dict[tuple[date, str, str], EventTotals]:
+    """Per (day, kind, channel): the counts of `subject`, unique visitors included (today's
+    still as hashes, earlier days rolled up). Two queries."""
+    kinds = list(kinds)
+    totals: dict[tuple[date, str, str], EventTotals] = defaultdict(EventTotals)
+    rows = EventCounter.objects.filter(kind__in=kinds, subject=subject).values_list(
+        "day", "kind", "channel", "count", "visitors"
+    )
+    for day, kind, channel, count, visitors in rows:
+        totals[day, kind, channel] += EventTotals(count, visitors)
+    live = (
+        EventVisitor.objects.filter(kind__in=kinds, subject=subject)
+        .values_list("day", "kind", "channel")
+        .annotate(Count("pk"))
+        .order_by()
+    )
+    for day, kind, channel, visitors in live:
+        totals[day, kind, channel] += EventTotals(0, visitors)
+    return dict(totals)
+
+
+def roll_up_event_visitors(today: date) -> int:
+    """Add up the visitors of days that are over into their counters and forget the hashes.
+    The rows are claimed by deleting them, so two workers at once cannot add them twice."""
+    table = connection.ops.quote_name(EventVisitor._meta.db_table)
+    visitors: Counter[tuple[date, str, int, str]] = Counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE day < %s RETURNING day, kind, subject, channel", [today]
+        )
+        for day, kind, subject, channel in cursor.fetchall():
+            day = day if isinstance(day, date) else date.fromisoformat(day)  # SQLite: text
+            visitors[day, kind, subject, channel] += 1
+        for (day, kind, subject, channel), unique in visitors.items():
+            add_events(kind, subject, channel, day, 0, unique)
+    return visitors.total()
 
 
 def day_bounds(day: date) -> tuple:
@@ -154,6 +259,7 @@ def prune(today: date | None = None) -> int:
     cutoff = today - timedelta(days=conf.retention_days())
     deleted = PageViewCounter.objects.filter(day__lt=cutoff).delete()[0]
     deleted += DailyVisitor.objects.filter(day__lt=cutoff).delete()[0]
+    deleted += roll_up_event_visitors(today)
     DailySalt.objects.filter(day__lt=today).delete()
     return deleted
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.utils import timezone
 
-from atlas.analytics import conf
+from atlas.analytics import conf, counting
 from atlas.analytics.counting import Buffer, Flusher, RawView, ViewKey, visitor_digest
 
 Environ = dict[str, Any]
@@ -34,7 +34,10 @@ BOT_MARKERS = (
     "telegram", "discord", "skype", "bitly", "headless", "lighthouse", "pingdom", "uptime",
     "monitor", "curl", "wget", "python-", "python/", "go-http", "java/", "okhttp", "axios",
     "node-fetch", "libwww", "httpclient", "scrapy", "feed", "rss", "mastodon", "bluesky",
-    "vercel", "validator", "wrk", "apachebench", "k6/",
+    "vercel", "validator", "wrk", "apachebench", "k6/", "scanner", "phantomjs", "outbrain",
+    # the link scanners mail systems run on every link of a message
+    "barracuda", "proofpoint", "mimecast", "safelinks", "urldefense", "trendmicro", "forcepoint",
+    "symantec", "sophos", "fortiguard",
 )  # fmt: skip
 TABLET_MARKERS = ("ipad", "tablet", "kindle", "silk/", "playbook")
 
@@ -129,9 +132,9 @@ class CountingMiddleware:
     def __init__(self, app: WSGIApp, buffer: Buffer | None = None) -> None:
         self.app = app
         self.enabled = conf.enabled()
-        self.buffer = buffer or Buffer()
+        self.buffer = buffer or counting.BUFFER  # shared with the events other apps count
         self.buffer.interpret = interpret
-        self.flusher = Flusher(self.buffer)
+        self.flusher = counting.FLUSHER if self.buffer is counting.BUFFER else Flusher(self.buffer)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         # The hot path: pages served from memory take microseconds, so counting must be

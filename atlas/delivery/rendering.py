@@ -67,10 +67,19 @@ def _no_sponsored_block(send: Any) -> str:
 _sponsored_block: EmailBlock = _no_sponsored_block
 
 
+_sponsored_text: EmailBlock = _no_sponsored_block
+
+
 def set_sponsored_block(provider: EmailBlock) -> None:
     """Install the function that returns the Sponsored block's HTML for a send (or "")."""
     global _sponsored_block
     _sponsored_block = provider
+
+
+def set_sponsored_text(provider: EmailBlock) -> None:
+    """Install the function that returns the same block for the plain-text part (or "")."""
+    global _sponsored_text
+    _sponsored_text = provider
 
 
 def render_parts(send: Any, full: bool) -> tuple[str, str]:
@@ -96,6 +105,7 @@ def render_parts(send: Any, full: bool) -> tuple[str, str]:
         "postal_address": send_settings().postal_address,
         "subscribe_url": publication.absolute(reverse("members:subscribe")),
         "sponsored_block": _sponsored_block(send) if full else "",
+        "sponsored_text": _sponsored_text(send) if full else "",
     }
     html = render_to_string(
         "delivery/email/post.html", {**context, "newsletter_name": NEWSLETTER_HTML}

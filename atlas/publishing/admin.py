@@ -35,6 +35,7 @@ class PublicationAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "description", "logo", "accent_colour"]}),
         ("Locale and address", {"fields": ["language", "timezone", "public_url"]}),
+        ("Articles", {"fields": ["sponsored_after_paragraph"]}),
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -108,6 +109,10 @@ class RevisionInline(admin.TabularInline):
         return format_html('<a href="{}">Compare and restore</a>', url)
 
 
+# Inlines other apps add to the post editor (in their AppConfig.ready), e.g. sponsorship opt-out.
+POST_EXTRA_INLINES: list[type[admin.options.InlineModelAdmin]] = []
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     formfield_overrides = {
@@ -122,6 +127,10 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     filter_horizontal = ["tags"]
     inlines = [PostAuthorInline, CorrectionInline, RevisionInline]
+
+    def get_inlines(self, request: HttpRequest, obj: Post | None) -> list[Any]:
+        return [*self.inlines, *POST_EXTRA_INLINES]
+
     readonly_fields = ["reading_time", "share_preview"]
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "body"]}),

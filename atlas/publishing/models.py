@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,11 @@ class Publication(models.Model):
         help_text="The site's address as readers see it, used in feeds, emails and links. "
         "Empty: ATLAS_PUBLIC_URL.",
         blank=True,
+    )
+    sponsored_after_paragraph = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Articles show the Sponsored block after this paragraph.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

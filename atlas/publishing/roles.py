@@ -34,13 +34,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "publishing.add_correction", "publishing.change_correction",
         "publishing.delete_correction", "publishing.view_publication",
         *DISCUSSION_MODERATION,
+        "sponsors.view_sponsor", "sponsors.view_campaign", "sponsors.view_sponsorshipoptout",
+        "sponsors.add_sponsorshipoptout", "sponsors.change_sponsorshipoptout",
+        "sponsors.delete_sponsorshipoptout",
     ],
 }  # fmt: skip
 BYLINE_PERMISSIONS = [
     "publishing.view_postauthor", "publishing.add_postauthor",
     "publishing.change_postauthor", "publishing.delete_postauthor",
 ]  # fmt: skip
-ADMINISTRATOR_APPS = ("publishing", "auth", "discussions", "members", "delivery", "sponsors")
+ADMINISTRATOR_APPS = (
+    "publishing", "auth", "discussions", "members", "delivery", "sponsors", "analytics",
+)  # fmt: skip
 
 
 def ensure_roles(**kwargs: Any) -> None:

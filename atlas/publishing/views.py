@@ -82,7 +82,11 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def render_article(request: HttpRequest, post: Post, preview: bool = False) -> HttpResponse:
     publication = current_publication(request)
     gated = not access.can_read(request, post)
-    body_before, body_after = ("", "") if gated else split_after_paragraph(post.body_html, 3)
+    body_before, body_after = (
+        ("", "")
+        if gated
+        else split_after_paragraph(post.body_html, publication.sponsored_after_paragraph)
+    )
     # Plain queries rather than prefetching: a single article needs no batching, and this is
     # measurably cheaper on the page every reader opens.
     context = {

@@ -270,6 +270,17 @@ class SponsorshipOptOutAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class SponsorshipOptOutInline(admin.StackedInline):
+    """For the post editor: "no sponsors on this post" (see the report for where it plugs in)."""
+
+    model = SponsorshipOptOut
+    fields = ["reason"]
+    extra = 0
+    max_num = 1
+    verbose_name = "no sponsored or house block on this post"
+    verbose_name_plural = "sponsorship"
+
+
 @admin.register(SendSponsorship)
 class SendSponsorshipAdmin(admin.ModelAdmin):
     """What each newsletter send carried: written by the send, read here."""

@@ -14,9 +14,12 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
+from atlas.analytics.models import EventCounter
 from atlas.lib.markdown import INLINE_TAGS, render_markdown
 from atlas.members.models import Newsletter
 from atlas.publishing.models import Post, Tag
+
+IMPRESSION_EVENT = "sponsor.impression"  # what analytics counts a campaign's impressions as
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 DEFAULT_LABEL = "Sponsored"
@@ -27,7 +30,7 @@ def new_nonce() -> str:
 
 
 def allows_local_http() -> bool:
-    return bool(settings.DEBUG or getattr(settings, "ATLAS_SPONSOR_ALLOW_HTTP_LOCAL", False))
+    return bool(settings.DEBUG or settings.ATLAS_SPONSOR_ALLOW_HTTP_LOCAL)
 
 
 def is_allowed_destination(url: str) -> bool:
@@ -101,9 +104,9 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
     def with_counts(self) -> CampaignQuerySet:
         """Impressions so far (every channel) and newsletter sends so far, as subqueries."""
         impressions = (
-            CampaignDay.objects.filter(campaign=OuterRef("pk"))
-            .values("campaign")
-            .annotate(total=Sum("impressions"))
+            EventCounter.objects.filter(kind=IMPRESSION_EVENT, subject=OuterRef("pk"))
+            .values("subject")
+            .annotate(total=Sum("count"))
             .values("total")
         )
         sends = (
@@ -361,62 +364,3 @@ class SendSponsorship(models.Model):
 
     def __str__(self) -> str:
         return f"Send {self.send_id}: {self.campaign}"
-
-
-class CampaignDay(models.Model):
-    """What a campaign got on one channel on one day (publication time). Only ever incremented
-    by atomic upserts. Clicks arrive here once their day is over (until then: `ClickVisitor`)."""
-
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="days")
-    day = models.DateField()
-    channel = models.CharField(max_length=8, choices=Channel.choices)
-    impressions = models.PositiveBigIntegerField(default=0)
-    clicks = models.PositiveBigIntegerField(default=0)
-    unique_clicks = models.PositiveBigIntegerField(default=0)
-
-    class Meta:
-        ordering = ["day", "channel"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "day", "channel"], name="one_count_per_campaign_day_channel"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.campaign_id} {self.day} {self.channel}"
-
-
-class DailySalt(models.Model):
-    """The secret that makes today's visitor fingerprints; deleted once the day is over, after
-    which nobody (us included) can link a fingerprint back to an address."""
-
-    day = models.DateField(primary_key=True)
-    salt = models.CharField(max_length=64)
-
-    def __str__(self) -> str:
-        return str(self.day)
-
-
-class ClickVisitor(models.Model):
-    """Today's clicks of one visitor, known by a salted fingerprint (never the address).
-
-    One row per (campaign, day, channel, visitor), its `clicks` incremented in one statement:
-    the day's clicks are the sum, its unique clicks the number of rows. Once the day is over
-    they are added to `CampaignDay` and the rows deleted.
-    """
-
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    channel = models.CharField(max_length=8, choices=Channel.choices)
-    visitor = models.CharField(max_length=32)
-    clicks = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "day", "channel", "visitor"], name="one_visitor_per_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.campaign_id} {self.day} {self.visitor}"

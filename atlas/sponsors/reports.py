@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from pygal.etree import etree
 from pygal.style import Style
 
+from atlas.analytics import services as analytics
 from atlas.publishing.models import Publication
 from atlas.sponsors.counting import daily_counts
 from atlas.sponsors.models import Campaign, Channel, SendSponsorship
@@ -107,6 +108,9 @@ class CampaignReport:
 
 
 def build_report(campaign: Campaign, today: date | None = None) -> CampaignReport:
+    """Everything counted so far: this process's buffered counts are written first; other
+    processes' reach the database within ATLAS_ANALYTICS_FLUSH_SECONDS."""
+    analytics.flush()
     today = today or today_for(Publication.current())
     counted: dict[date, dict[str, Figures]] = defaultdict(dict)
     for (day, channel), counts in daily_counts(campaign.pk).items():
@@ -176,12 +180,14 @@ def chart_svg(report: CampaignReport) -> bytes:
         js=[],
         style=CHART_STYLE,
         width=880,
-        height=320,
+        height=300,
         show_dots=len(report.days) <= 45,
         dots_size=2.5,
         show_minor_x_labels=False,
         x_labels_major_every=max(1, len(report.days) // 8),
         legend_at_bottom=True,
+        legend_at_bottom_columns=2,
+        value_formatter=lambda value: f"{value:,.0f}",
         include_x_axis=True,
         truncate_label=-1,
         no_data_text="No figures yet",

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from atlas.delivery.models import Delivery, Send
 from atlas.lib import pagecache
+from atlas.lib.markdown import plain_text
 from atlas.publishing.models import Publication
 from atlas.sponsors import counting
 from atlas.sponsors.models import Campaign, Channel, SendSponsorship, SponsorSettings
@@ -67,7 +68,16 @@ def email_candidates(send: Send) -> list[Campaign]:
 
 
 def email_block(send: Send) -> str:
-    """The Sponsored block of a newsletter, identical for every recipient (or "")."""
+    """The Sponsored block of a newsletter's HTML, identical for every recipient (or "")."""
+    return _render_email_block(send, "sponsors/email_block.html")
+
+
+def email_text_block(send: Send) -> str:
+    """The same block for the plain-text part (the same campaign: it is recorded once)."""
+    return _render_email_block(send, "sponsors/email_block.txt")
+
+
+def _render_email_block(send: Send, template_name: str) -> str:
     campaign = campaign_for_send(send)
     if campaign is None:
         return ""
@@ -80,8 +90,9 @@ def email_block(send: Send) -> str:
         ),
         "rel": SPONSORED_REL,
         "image_url": publication.absolute(campaign.image.url) if campaign.image else "",
+        "body_text": plain_text(campaign.body_html),
     }
-    return render_to_string("sponsors/email_block.html", context)
+    return render_to_string(template_name, context)
 
 
 def delivered_with_block(send_id: int) -> int:
@@ -175,6 +186,5 @@ def refresh_sponsorships() -> dict[str, Any]:
     return {
         "statuses": update_statuses(day),
         "sends_counted": count_finished_sends(publication),
-        "visitors_forgotten": counting.roll_up_past_days(day),
         "pages_retired": retire_pages_if_lineup_changed(day),
     }

@@ -6,10 +6,10 @@ import base64
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from atlas.analytics import services as analytics
 from atlas.publishing.http import private_page
 from atlas.sponsors import counting, reports
 from atlas.sponsors.models import Campaign, is_allowed_destination
@@ -33,10 +33,8 @@ def go(request: HttpRequest, token: str) -> HttpResponse:
     destination = counting.destination_of(link.campaign_id)
     if destination is None or not is_allowed_destination(destination):
         raise Http404("Unknown link.")
-    if not counting.is_automated(request):
-        day = timezone.localdate()  # the publication's day (PublicationTimezoneMiddleware)
-        visitor = counting.visitor_fingerprint(request, day)
-        counting.record_click(link.campaign_id, link.channel, day, visitor)
+    if not analytics.is_automated(request):
+        analytics.count_event(counting.CLICK, link.campaign_id, link.channel, request=request)
     return _uncached(HttpResponseRedirect(destination))
 
 
@@ -46,8 +44,8 @@ def seen(request: HttpRequest, token: str) -> HttpResponse:
     link = read_pixel_token(token)
     if link is None:
         raise Http404("Unknown image.")
-    if not counting.is_automated(request):
-        counting.record_impression(link.campaign_id, link.channel, timezone.localdate())
+    if not analytics.is_automated(request):
+        analytics.count_event(counting.IMPRESSION, link.campaign_id, link.channel)
     return _uncached(HttpResponse(TRANSPARENT_GIF, content_type="image/gif"))
 
 

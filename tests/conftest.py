@@ -41,6 +41,17 @@ def _empty_count_buffer() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _nothing_held_from_another_test() -> None:
+    """Processes hold the publication and the day's sponsors until the content version moves;
+    tests change them without committing (so without moving it): start each test afresh."""
+    from atlas.publishing.context_processors import forget_publication
+    from atlas.sponsors.placement import forget_lineup
+
+    forget_lineup()
+    forget_publication()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_files(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {

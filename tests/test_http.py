@@ -141,7 +141,9 @@ def test_dates_read_in_the_publications_time_zone(client: Client, make_post: Any
 
     from atlas.publishing.models import Post, Publication
 
-    Publication.objects.filter(pk=1).update(timezone="Pacific/Auckland")
+    publication = Publication.current()
+    publication.timezone = "Pacific/Auckland"
+    publication.save()
     post = make_post("Late-night vote")
     Post.objects.filter(pk=post.pk).update(
         published_at=datetime(2026, 3, 1, 20, 30, tzinfo=ZoneInfo("UTC"))

@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -24,6 +23,7 @@ from atlas.discussions.thread import (
     load_thread,
 )
 from atlas.lib.markdown import plain_text
+from atlas.lib.urls import url_for, url_with_slug
 from atlas.publishing.context_processors import current_publication
 from atlas.publishing.models import Post
 
@@ -83,9 +83,9 @@ def discussion_for(request: HttpRequest, post: Post, gated: bool) -> Discussion:
         sort=sort,
         sort_links=sort_links(path, sort),
         structured_data=structured_data(request, post, thread),
-        sign_in_url=f"{reverse('members:sign_in')}?next={quote(path + '#discussion', safe='/')}",
-        subscribe_url=f"{reverse('members:subscribe')}?from={quote(path, safe='/')}",
-        form_action=reverse("discussions:create", args=[post.slug]),
+        sign_in_url=f"{url_for('members:sign_in')}?next={quote(path + '#discussion', safe='/')}",
+        subscribe_url=f"{url_for('members:subscribe')}?from={quote(path, safe='/')}",
+        form_action=url_with_slug("discussions:create", post.slug),
     )
     if participation.member is not None:
         discussion.reply_emails_on = notifications.wants_reply_emails(participation.member, post.pk)

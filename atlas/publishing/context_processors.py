@@ -1,8 +1,10 @@
 from functools import cache
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 
+from atlas.lib import pagecache
 from atlas.publishing.models import Publication
 
 
@@ -10,7 +12,10 @@ from atlas.publishing.models import Publication
 def site_urls() -> dict[str, str]:
     """The addresses every page links to, reversed once per process."""
     names = ["home", "archive", "corrections", "feed_rss", "feed_atom", "feed_json"]
-    return {name: reverse(f"publishing:{name}") for name in names}
+    urls = {name: reverse(f"publishing:{name}") for name in names}
+    # The reader's links in the site's header (base.html).
+    urls.update({name: reverse(f"members:{name}") for name in ["account", "sign_in", "subscribe"]})
+    return urls
 
 
 def publication(request: HttpRequest) -> dict[str, object]:
@@ -20,5 +25,24 @@ def publication(request: HttpRequest) -> dict[str, object]:
 def current_publication(request: HttpRequest) -> Publication:
     """The publication, read once per request."""
     if not hasattr(request, "_publication"):
-        request._publication = Publication.current()  # type: ignore[attr-defined]
+        request._publication = held_publication()  # type: ignore[attr-defined]
     return request._publication  # type: ignore[attr-defined]
+
+
+# Every page needs the publication: each process holds it until the site's content version
+# moves (a saved change, in any process: see signals.py), or this process saves one itself.
+_held: tuple[str, Publication] | None = None
+
+
+def held_publication() -> Publication:
+    global _held
+    version = pagecache.content_version()
+    held = _held
+    if held is None or held[0] != version:
+        held = _held = (version, Publication.current())
+    return held[1]
+
+
+def forget_publication(**kwargs: Any) -> None:
+    global _held
+    _held = None

@@ -9,11 +9,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from atlas.lib.markdown import reading_time_minutes, render_markdown
+from atlas.lib.urls import url_with_slug
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1a5fb4.")
 
@@ -80,7 +80,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("publishing:author", args=[self.slug])
+        return url_with_slug("publishing:author", self.slug)
 
 
 class Tag(models.Model):
@@ -95,7 +95,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("publishing:tag", args=[self.slug])
+        return url_with_slug("publishing:tag", self.slug)
 
 
 class PostQuerySet(models.QuerySet["Post"]):
@@ -184,7 +184,7 @@ class Post(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("publishing:post", args=[self.slug])
+        return url_with_slug("publishing:post", self.slug)
 
     @property
     def is_live(self) -> bool:

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from atlas.lib import pagecache
+from atlas.publishing.context_processors import forget_publication
 from atlas.publishing.models import Author, Correction, Post, PostAuthor, Publication, Tag
 
 
@@ -31,4 +32,5 @@ def _corrected(sender: Any, instance: Correction, **kwargs: Any) -> None:
     )
 
 
+post_save.connect(forget_publication, sender=Publication, dispatch_uid="forget-held-publication")
 post_save.connect(_corrected, sender=Correction, dispatch_uid="correction-marks-post-modified")

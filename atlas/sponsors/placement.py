@@ -9,6 +9,7 @@ share. Exclusive campaigns, while one runs, leave no room for the others.
 from __future__ import annotations
 
 import hashlib
+import time
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,9 +19,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from atlas.lib import pagecache
 from atlas.members.access import current_member
 from atlas.publishing.models import Post, Publication, Tag
-from atlas.sponsors.models import Campaign, Channel, SponsorSettings
+from atlas.sponsors.models import Campaign, Channel, SponsorSettings, SponsorshipOptOut
 from atlas.sponsors.tokens import click_token, pixel_token
 
 INLINE = "inline"
@@ -78,14 +80,72 @@ def pick(candidates: Iterable[Campaign], key: str, count: int = 1) -> list[Campa
     return chosen
 
 
-def web_candidates(day: date, tag_ids: Sequence[int]) -> list[Campaign]:
-    return list(
+@dataclass(frozen=True)
+class Lineup:
+    """What every article page needs to fill its slots today, loaded once per process."""
+
+    settings: SponsorSettings
+    opted_out: frozenset[int]  # post ids
+    campaigns: tuple[Campaign, ...]  # live on the web, under their caps, by id
+    targets: dict[int, frozenset[int]]  # campaign id -> tag ids, for those limited to tags
+
+    def candidates(self, tag_ids: Iterable[int]) -> list[Campaign]:
+        wanted = set(tag_ids)
+        return [
+            campaign
+            for campaign in self.campaigns
+            if campaign.pk not in self.targets or self.targets[campaign.pk] & wanted
+        ]
+
+
+# Every process keeps the day's lineup until anything sponsored changes (the pages' content
+# version moves: signals.py, and the clock when a campaign starts, ends or reaches its cap) or
+# LINEUP_SECONDS pass, so that caps are looked at again. Article pages then ask the database
+# nothing about sponsors.
+LINEUP_SECONDS = 60
+_held: tuple[tuple[str, date], float, Lineup] | None = None
+
+
+def lineup(day: date) -> Lineup:
+    global _held
+    key = (pagecache.content_version(), day)
+    held = _held
+    if held is not None and held[0] == key and time.monotonic() - held[1] < LINEUP_SECONDS:
+        return held[2]
+    fresh = load_lineup(day)
+    _held = (key, time.monotonic(), fresh)
+    return fresh
+
+
+def forget_lineup() -> None:
+    """Drop this process's lineup at once (other processes follow the content version)."""
+    global _held
+    _held = None
+
+
+def load_lineup(day: date) -> Lineup:
+    campaigns = list(
         Campaign.objects.live_on(day)
         .on_channel(Channel.WEB)
-        .for_tags(list(tag_ids))
         .under_caps()
         .select_related("sponsor")
+        .order_by("pk")
     )
+    targets: dict[int, set[int]] = {}
+    links = Campaign.tags.through.objects.filter(campaign_id__in=[c.pk for c in campaigns])
+    for campaign_id, tag_id in links.values_list("campaign_id", "tag_id"):
+        targets.setdefault(campaign_id, set()).add(tag_id)
+    return Lineup(
+        settings=SponsorSettings.current(),
+        opted_out=frozenset(SponsorshipOptOut.objects.values_list("post_id", flat=True)),
+        campaigns=tuple(campaigns),
+        targets={pk: frozenset(tags) for pk, tags in targets.items()},
+    )
+
+
+def web_candidates(day: date, tag_ids: Sequence[int]) -> list[Campaign]:
+    """The campaigns that may fill a web slot on a post with these tags on `day`."""
+    return lineup(day).candidates(tag_ids)
 
 
 def is_paid_reader(request: HttpRequest) -> bool:
@@ -117,15 +177,16 @@ def _blocks_for_article(
     tags: Sequence[Tag] | None,
     preview: bool,
 ) -> dict[str, Block]:
-    settings_row = SponsorSettings.for_post(post)
-    if settings_row.post_opted_out:  # type: ignore[attr-defined]
+    today = lineup(today_for(publication))
+    settings_row = today.settings
+    if post.pk in today.opted_out:
         return {}
     if settings_row.paid_members_see_no_sponsors and is_paid_reader(request):
         return {}
     if tags is None:
         tags = list(post.tags.all())
     tag_ids = [tag.pk for tag in tags]
-    candidates = web_candidates(today_for(publication), tag_ids)
+    candidates = today.candidates(tag_ids)
     count = len(SLOTS) if settings_row.show_at_end else 1
     chosen = pick(candidates, f"post:{post.pk}:hour:{hour_number()}", count)
     blocks = {

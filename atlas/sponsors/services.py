@@ -23,7 +23,13 @@ from atlas.lib.markdown import plain_text
 from atlas.publishing.models import Publication
 from atlas.sponsors import counting
 from atlas.sponsors.models import Campaign, Channel, SendSponsorship, SponsorSettings
-from atlas.sponsors.placement import SPONSORED_REL, hour_number, pick, today_for
+from atlas.sponsors.placement import (
+    SPONSORED_REL,
+    forget_lineup,
+    hour_number,
+    pick,
+    today_for,
+)
 from atlas.sponsors.tokens import click_token
 
 
@@ -175,6 +181,7 @@ def retire_pages_if_lineup_changed(day: date) -> bool:
         .update(lineup_fingerprint=fingerprint)
     )
     if changed:
+        forget_lineup()
         transaction.on_commit(pagecache.invalidate)
     return bool(changed)
 

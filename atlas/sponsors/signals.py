@@ -9,9 +9,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from atlas.lib import pagecache
 from atlas.sponsors.models import Campaign, Sponsor, SponsorSettings, SponsorshipOptOut
+from atlas.sponsors.placement import forget_lineup
 
 
 def _blocks_changed(sender: Any, **kwargs: Any) -> None:
+    forget_lineup()  # this process, at once; the others once the change is committed
     transaction.on_commit(pagecache.invalidate)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from atlas.lib.compiled import CompiledQuery
 from atlas.lib.markdown import reading_time_minutes, render_markdown
 from atlas.lib.urls import url_with_slug
 
@@ -99,9 +101,9 @@ class Tag(models.Model):
 
 
 class PostQuerySet(models.QuerySet["Post"]):
-    def published(self) -> PostQuerySet:
+    def published(self, now: datetime | None = None) -> PostQuerySet:
         """What readers may see: the one definition every surface uses."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def due(self) -> PostQuerySet:
         """Scheduled posts whose time has come."""
@@ -233,6 +235,41 @@ class Post(models.Model):
         while Post.objects.filter(slug=candidate).exclude(pk=self.pk).exists():
             candidate, number = f"{base}-{number}", number + 1
         self.slug = candidate
+
+
+# The queries of every article page, compiled once per process (see atlas.lib.compiled).
+_SAMPLE_ID = -7_391_004_215
+_published_by_slug = CompiledQuery(
+    Post,
+    lambda slug, now: Post.objects.published(now).filter(slug=slug).order_by(),
+    "atlas-sample-slug",
+    datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC),
+)
+
+
+_authors_of = CompiledQuery(
+    Author,
+    lambda post_id: Author.objects.filter(postauthor__post_id=post_id).order_by(
+        "postauthor__position"
+    ),
+    _SAMPLE_ID,
+)
+_tags_of = CompiledQuery(Tag, lambda post_id: Tag.objects.filter(posts__id=post_id), _SAMPLE_ID)
+
+
+def authors_of(post: Post) -> list[Author]:
+    """The post's authors in byline order (compiled once)."""
+    return list(_authors_of(post.pk))
+
+
+def tags_of(post: Post) -> list[Tag]:
+    """The post's tags (compiled once)."""
+    return list(_tags_of(post.pk))
+
+
+def published_post(slug: str) -> Post | None:
+    """`Post.objects.published().filter(slug=slug).first()`, compiled once."""
+    return next(iter(_published_by_slug(slug, timezone.now())), None)
 
 
 class PostAuthor(models.Model):

@@ -18,7 +18,16 @@ from atlas.lib.html import split_after_paragraph
 from atlas.publishing import access, structured_data
 from atlas.publishing.context_processors import current_publication
 from atlas.publishing.http import private_page, public_page
-from atlas.publishing.models import Author, Correction, Post, Publication, Tag
+from atlas.publishing.models import (
+    Author,
+    Correction,
+    Post,
+    Publication,
+    Tag,
+    authors_of,
+    published_post,
+    tags_of,
+)
 
 PREVIEW_SALT = "atlas.publishing.preview"
 
@@ -72,7 +81,9 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @public_page
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    post = get_object_or_404(Post.objects.published(), slug=slug)
+    post = published_post(slug)
+    if post is None:
+        raise Http404("No such post.")
     response = render_article(request, post)
     if post.date_modified:
         response.headers["Last-Modified"] = _http_date(post)
@@ -87,14 +98,11 @@ def render_article(request: HttpRequest, post: Post, preview: bool = False) -> H
         if gated
         else split_after_paragraph(post.body_html, publication.sponsored_after_paragraph)
     )
-    # Plain queries rather than prefetching: a single article needs no batching, and this is
-    # measurably cheaper on the page every reader opens.
+    # Queries compiled once per process (models.py): this is the page every reader opens.
     context = {
         "post": post,
-        "authors": list(
-            Author.objects.filter(postauthor__post=post).order_by("postauthor__position")
-        ),
-        "tags": list(Tag.objects.filter(posts=post)),
+        "authors": authors_of(post),
+        "tags": tags_of(post),
         # Only a post modified since publication can carry corrections (signals.py keeps it so).
         "corrections": list(Correction.objects.filter(post=post))
         if post.content_modified_at

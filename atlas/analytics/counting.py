@@ -128,17 +128,14 @@ class Buffer:
         self.local = threading.local()
         self.threads: list[_ThreadHits] = []
 
-    def hit(self, raw: RawView) -> None:
+    def thread_hits(self) -> _ThreadHits:
+        """This thread's page views (created on its first)."""
         hits = getattr(self.local, "hits", None)
         if hits is None:
             hits = self.local.hits = _ThreadHits()
             with self.lock:
                 self.threads.append(hits)
-        hits.lock.acquire()
-        try:
-            hits.raw[raw] += 1
-        finally:
-            hits.lock.release()
+        return hits
 
     def record(self, key: ViewKey, visitor: str) -> None:
         with self.lock:

@@ -204,6 +204,8 @@ SESSION_COOKIE_AGE = env.int("ATLAS_SESSION_DAYS", default=60) * 24 * 3600
 # Addresses of reverse proxies in front of Atlas, counted from the right of X-Forwarded-For.
 ATLAS_TRUSTED_PROXIES = env.int("ATLAS_TRUSTED_PROXIES", default=0)
 # Sponsor links to plain http:// on this machine (a local test destination); https otherwise.
+# A MaxMind-format database (e.g. GeoLite2-Country.mmdb) for counting readers' countries.
+ATLAS_GEOIP_DATABASE = env.str("ATLAS_GEOIP_DATABASE", default="")
 ATLAS_SPONSOR_ALLOW_HTTP_LOCAL = env.bool("ATLAS_SPONSOR_ALLOW_HTTP_LOCAL", default=False)
 
 # Security: safe by default, strict in production.

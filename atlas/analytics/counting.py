@@ -44,6 +44,7 @@ class ViewKey:
     utm_source: str
     utm_campaign: str
     device: str
+    country: str = ""
 
 
 @dataclass(frozen=True)
@@ -186,9 +187,10 @@ def write(pending: Pending) -> None:
     days = {day for day, _ in pending.visitors} | {key.day for key in pending.event_visitors}
     salts = {day: salt_for(day) for day in days}
     view_rows = [
-        (key.day, key.path, key.referrer_domain, key.utm_source, key.utm_campaign, key.device, n)
+        (key.day, key.path, key.referrer_domain, key.utm_source, key.utm_campaign, key.device,
+         key.country, n)
         for key, n in pending.views.items()
-    ]
+    ]  # fmt: skip
     visitor_rows = [
         (day, path, salted(salts[day], digest))
         for (day, path), digests in pending.visitors.items()
@@ -197,9 +199,9 @@ def write(pending: Pending) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {counters} "
-            "(day, path, referrer_domain, utm_source, utm_campaign, device, views) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (day, path, referrer_domain, utm_source, utm_campaign, device) "
+            "(day, path, referrer_domain, utm_source, utm_campaign, device, country, views) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (day, path, referrer_domain, utm_source, utm_campaign, device, country) "
             f"DO UPDATE SET views = {counters}.views + excluded.views",
             view_rows,
         )

@@ -58,15 +58,19 @@ class PageViewCounter(models.Model):
     utm_source = models.CharField(max_length=100, blank=True)
     utm_campaign = models.CharField(max_length=100, blank=True)
     device = models.CharField(max_length=8)
+    country = models.CharField(max_length=2, blank=True, help_text="With ATLAS_GEOIP_DATABASE.")
     views = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "path", "referrer_domain", "utm_source", "utm_campaign", "device"],
-                name="one_page_view_counter",
+                fields=[
+                    "day", "path", "referrer_domain", "utm_source", "utm_campaign", "device",
+                    "country",
+                ],
+                name="one_page_view_counter_per_country",
             )
-        ]
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.day} {self.path}: {self.views}"
@@ -179,6 +183,23 @@ class DailyReferrerStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.referrer_domain or '(direct)'}: {self.views}"
+
+
+class DailyCountryStats(models.Model):
+    """Rolled up: views from one country on one day ("" when unknown). Kept indefinitely."""
+
+    day = models.DateField()
+    country = models.CharField(max_length=2, blank=True)
+    views = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "country"], name="one_daily_country_stats")
+        ]
+        verbose_name_plural = "daily country stats"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.country or '(unknown)'}: {self.views}"
 
 
 class DailySiteStats(models.Model):

@@ -28,6 +28,7 @@ from atlas.analytics.email_tracking import RECIPIENT as RECIPIENT  # for deliver
 from atlas.analytics.email_tracking import instrument_email_html as instrument_email_html
 from atlas.analytics.email_tracking import recipient_token as recipient_token
 from atlas.analytics.models import (
+    DailyCountryStats,
     DailyNewsletterStats,
     DailyPageStats,
     DailyReferrerStats,
@@ -189,6 +190,11 @@ def rollup(day: date) -> DailySiteStats:
         .annotate(total=Sum("views"))
         .order_by()
     )  # fmt: skip
+    DailyCountryStats.objects.filter(day=day).delete()
+    DailyCountryStats.objects.bulk_create(
+        DailyCountryStats(day=day, country=country, views=views)
+        for country, views in counters.values_list("country").annotate(Sum("views")).order_by()
+    )
     rollup_newsletters(day)
     totals = counters.aggregate(
         total=Sum("views"), mobile=Sum("views", filter=Q(device__in=["mobile", "tablet"]))
@@ -363,6 +369,19 @@ def top_pages(period: Period, limit: int = 10) -> list[PageRow]:
         PageRow(path, titles.get(post_ids.get(path, 0), path), post_ids.get(path), views)
         for path, views in top
     ]
+
+
+def top_countries(period: Period, limit: int = 20) -> list[tuple[str, int]]:
+    """(ISO country code or "", views), most first: the rollups, and today's live counts."""
+    today = timezone.localdate()
+    countries: Counter[str] = Counter()
+    rollups = DailyCountryStats.objects.filter(day__range=(period.start, period.end))
+    rollups = rollups.exclude(day=today)  # today is still counting: read live below
+    countries.update(dict(rollups.values_list("country").annotate(Sum("views")).order_by()))
+    if period.includes_today:
+        live = PageViewCounter.objects.filter(day=today)
+        countries.update(dict(live.values_list("country").annotate(Sum("views")).order_by()))
+    return countries.most_common(limit)
 
 
 def top_referrers(period: Period, path: str | None = None, limit: int = 10) -> list[tuple]:

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from atlas.analytics import charts, services
+from atlas.analytics import charts, geo, services
 from atlas.analytics.services import Period
 from atlas.publishing.models import Post
 
@@ -60,6 +60,10 @@ def dashboard_tables(period: Period) -> dict[str, tuple[list[str], list[list[obj
         ),
         "referrers": (
             ["referrer", "views"], [list(row) for row in services.top_referrers(period)]
+        ),
+        "countries": (
+            ["country", "views"],
+            [[country or "(unknown)", views] for country, views in services.top_countries(period)],
         ),
         "sends": (
             ["sent", "subject", "delivered", "failed", "bounced", "complained", "opens",
@@ -122,6 +126,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             },
         ),
         "tables": tables,
+        "countries_counted": geo.enabled()
+        or any(row[0] != "(unknown)" for row in tables["countries"][1]),
         "query": request.GET.urlencode(),
     }
     return render(request, "analytics/dashboard.html", context)

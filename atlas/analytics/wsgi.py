@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.utils import timezone
 
-from atlas.analytics import conf, counting
+from atlas.analytics import conf, counting, geo
 from atlas.analytics.counting import Buffer, Flusher, RawView, ViewKey, visitor_digest
 
 Environ = dict[str, Any]
@@ -111,10 +111,11 @@ def interpret(raw: RawView) -> tuple[ViewKey, str] | None:
         "HTTP_HOST": host,
     }
     moment = datetime.fromtimestamp(minute * 60, tz=UTC)
-    return view_key(environ, user_agent, timezone.localdate(moment)), visitor_digest(ip, user_agent)
+    key = view_key(environ, user_agent, timezone.localdate(moment), geo.country_of(ip))
+    return key, visitor_digest(ip, user_agent)
 
 
-def view_key(environ: Environ, user_agent: str, day: Any = None) -> ViewKey:
+def view_key(environ: Environ, user_agent: str, day: Any = None, country: str = "") -> ViewKey:
     query = parse_qs(environ.get("QUERY_STRING", ""))
     return ViewKey(
         day=day or timezone.localdate(),
@@ -123,6 +124,7 @@ def view_key(environ: Environ, user_agent: str, day: Any = None) -> ViewKey:
         utm_source=query.get("utm_source", [""])[0][:100],
         utm_campaign=query.get("utm_campaign", [""])[0][:100],
         device=device_class(user_agent),
+        country=country,
     )
 
 

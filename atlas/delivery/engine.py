@@ -73,40 +73,55 @@ def recipients_after(send: Send, member_id: int, limit: int) -> list[tuple[int, 
 
 
 def prepare_next_batch(send_id: int) -> int | None:
-    """Add the next batch of recipients to the ledger; None when the ledger is complete."""
-    with transaction.atomic():
-        send = Send.objects.select_for_update().get(pk=send_id)
+    """Add the next batch of recipients to the ledger; None when the ledger is complete.
+
+    The recipients are read before the write transaction, which then only checks that nobody
+    advanced the send meanwhile and inserts: on SQLite a transaction holds the one write lock
+    from its start, and holding it through the read starved the workers sending the batches
+    already prepared (the first message of a 100,000-recipient send waited 3.6 s)."""
+    while True:
+        send = Send.objects.get(pk=send_id)
         if send.prepared or send.status not in (Send.Status.PREPARING, Send.Status.SENDING):
             return None
         size = DeliverySettings.current().batch_size
         rows = recipients_after(send, send.prepared_through, size)
-        if not rows:
-            send.prepared = True
-            send.status = Send.Status.SENDING
-            send.save(update_fields=["prepared", "status"])
-            transaction.on_commit(lambda: finish_if_done(send_id))
-            return None
-        batch = Batch.objects.create(send=send)
-        entitled = _entitlement(send)
-        Delivery.objects.bulk_create(
-            [
-                Delivery(
-                    send=send,
-                    batch=batch,
-                    member_id=member_id,
-                    newsletter_id=newsletter_id,
-                    email=email,
-                    full_text=entitled(tier),
-                )
-                for member_id, email, tier, newsletter_id in rows
-            ],
-            ignore_conflicts=True,
-        )
-        send.prepared_through = rows[-1][0]
-        if send.status == Send.Status.PREPARING:
-            send.status = Send.Status.SENDING
-            send.started_at = timezone.now()
-        send.save(update_fields=["prepared_through", "status", "started_at"])
+        with transaction.atomic():
+            locked = Send.objects.select_for_update().get(pk=send_id)
+            if (locked.prepared_through, locked.prepared, locked.status) != (
+                send.prepared_through, send.prepared, send.status
+            ):
+                continue  # another preparation (a retried task) moved on: read again
+            return _add_batch(locked, rows)
+
+
+def _add_batch(send: Send, rows: list[tuple[int, str, str, int]]) -> int | None:
+    if not rows:
+        send.prepared = True
+        send.status = Send.Status.SENDING
+        send.save(update_fields=["prepared", "status"])
+        transaction.on_commit(lambda: finish_if_done(send.pk))
+        return None
+    batch = Batch.objects.create(send=send)
+    entitled = _entitlement(send)
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                send=send,
+                batch=batch,
+                member_id=member_id,
+                newsletter_id=newsletter_id,
+                email=email,
+                full_text=entitled(tier),
+            )
+            for member_id, email, tier, newsletter_id in rows
+        ],
+        ignore_conflicts=True,
+    )
+    send.prepared_through = rows[-1][0]
+    if send.status == Send.Status.PREPARING:
+        send.status = Send.Status.SENDING
+        send.started_at = timezone.now()
+    send.save(update_fields=["prepared_through", "status", "started_at"])
     return batch.pk
 
 

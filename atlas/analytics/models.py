@@ -11,11 +11,12 @@ from django.db import models
 from django.utils import timezone
 
 from atlas.delivery.models import Delivery, Send
+from atlas.lib.singleton import SingletonModel
 from atlas.members.models import Newsletter
 from atlas.publishing.models import Post
 
 
-class AnalyticsSettings(models.Model):
+class AnalyticsSettings(SingletonModel):
     """What newsletters track (a single row). Both off by default."""
 
     track_opens = models.BooleanField(
@@ -31,11 +32,6 @@ class AnalyticsSettings(models.Model):
 
     def __str__(self) -> str:
         return "Analytics settings"
-
-    @classmethod
-    def current(cls) -> AnalyticsSettings:
-        row, _ = cls.objects.get_or_create(pk=1)
-        return row
 
 
 class DailySalt(models.Model):

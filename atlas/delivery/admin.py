@@ -14,17 +14,14 @@ from django.urls import path, reverse
 
 from atlas.delivery import rendering, services
 from atlas.delivery.models import Delivery, DeliverySettings, Send
+from atlas.lib.singleton import SingletonAdmin
 from atlas.members.models import Label, Newsletter
 from atlas.publishing.models import Post
 
 
 @admin.register(DeliverySettings)
-class DeliverySettingsAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not DeliverySettings.objects.exists()
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class DeliverySettingsAdmin(SingletonAdmin):
+    pass
 
 
 class NewSendForm(forms.Form):

@@ -88,7 +88,9 @@ def prepare_next_batch(send_id: int) -> int | None:
         with transaction.atomic():
             locked = Send.objects.select_for_update().get(pk=send_id)
             if (locked.prepared_through, locked.prepared, locked.status) != (
-                send.prepared_through, send.prepared, send.status
+                send.prepared_through,
+                send.prepared,
+                send.status,
             ):
                 continue  # another preparation (a retried task) moved on: read again
             return _add_batch(locked, rows)

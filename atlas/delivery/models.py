@@ -8,11 +8,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from atlas.lib.singleton import SingletonModel
 from atlas.members.models import Label, Member, Newsletter
 from atlas.publishing.models import Post
 
 
-class DeliverySettings(models.Model):
+class DeliverySettings(SingletonModel):
     """How this publication sends (a single row)."""
 
     from_name = models.CharField(max_length=120, blank=True, help_text="Default: the publication.")
@@ -40,11 +41,6 @@ class DeliverySettings(models.Model):
 
     def __str__(self) -> str:
         return "Delivery settings"
-
-    @classmethod
-    def current(cls) -> DeliverySettings:
-        row, _ = cls.objects.get_or_create(pk=1)
-        return row
 
 
 class Send(models.Model):

@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from atlas.discussions.models import (
     PostDiscussion,
     Report,
 )
+from atlas.lib.singleton import SingletonAdmin
 
 MODERATION_BUTTONS = [
     ("approve", "Approve"), ("hide", "Hide…"), ("delete_for_good", "Delete for good…"),
@@ -35,7 +35,7 @@ BAN_LENGTHS = {"1": timedelta(days=1), "7": timedelta(days=7), "30": timedelta(d
 
 
 @admin.register(DiscussionSettings)
-class DiscussionSettingsAdmin(admin.ModelAdmin):
+class DiscussionSettingsAdmin(SingletonAdmin):
     fieldsets = [
         (None, {"fields": ["mode"]}),
         (
@@ -47,16 +47,6 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
             {"fields": ["minimum_account_age_hours", "comments_per_minute", "comments_per_day"]},
         ),
     ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        settings_row = DiscussionSettings.current()
-        return redirect("admin:discussions_discussionsettings_change", settings_row.pk)
 
 
 @admin.register(PostDiscussion)

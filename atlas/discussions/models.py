@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from atlas.lib.markdown import render_markdown
+from atlas.lib.singleton import SingletonModel
 from atlas.members.models import Member
 from atlas.publishing.models import Post
 
@@ -35,7 +36,7 @@ class Mode(models.TextChoices):
     CLOSED = "closed", "Nobody (closed, still readable)"
 
 
-class DiscussionSettings(models.Model):
+class DiscussionSettings(SingletonModel):
     """How the publication's discussions work (a single row)."""
 
     mode = models.CharField(
@@ -68,11 +69,6 @@ class DiscussionSettings(models.Model):
 
     def __str__(self) -> str:
         return "Discussion settings"
-
-    @classmethod
-    def current(cls) -> DiscussionSettings:
-        settings_row, _ = cls.objects.get_or_create(pk=1)
-        return settings_row
 
     @classmethod
     def for_post(cls, post: Post) -> DiscussionSettings:

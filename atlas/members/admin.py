@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from atlas.lib.singleton import SingletonAdmin
 from atlas.members.admin_import import export_csv, import_urls
 from atlas.members.models import (
     Label,
@@ -45,12 +46,8 @@ class LabelAdmin(admin.ModelAdmin):
 
 
 @admin.register(MembershipSettings)
-class MembershipSettingsAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not MembershipSettings.objects.exists()
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class MembershipSettingsAdmin(SingletonAdmin):
+    pass
 
 
 class SubscriptionInline(admin.TabularInline):

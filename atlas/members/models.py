@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from atlas.lib.singleton import SingletonModel
+
 
 def email_digest(email: str) -> str:
     """A stable, one-way fingerprint of an address (for suppression without keeping it)."""
@@ -258,7 +260,7 @@ class OutboundEmail(models.Model):
         return f"{self.template} to {self.to} ({self.status})"
 
 
-class MembershipSettings(models.Model):
+class MembershipSettings(SingletonModel):
     """How readers join (a single row)."""
 
     double_opt_in = models.BooleanField(
@@ -278,11 +280,6 @@ class MembershipSettings(models.Model):
 
     def __str__(self) -> str:
         return "Membership settings"
-
-    @classmethod
-    def current(cls) -> MembershipSettings:
-        settings_row, _ = cls.objects.get_or_create(pk=1)
-        return settings_row
 
 
 class MemberImport(models.Model):

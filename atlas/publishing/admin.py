@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 
+from atlas.lib.singleton import SingletonAdmin
 from atlas.publishing import services, views
 from atlas.publishing.models import (
     Author,
@@ -30,23 +31,13 @@ from atlas.publishing.models import (
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(SingletonAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "description", "logo", "accent_colour"]}),
         ("Locale and address", {"fields": ["language", "timezone", "public_url"]}),
         ("Articles", {"fields": ["sponsored_after_paragraph"]}),
     ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        publication = Publication.current()
-        return redirect("admin:publishing_publication_change", publication.pk)
 
 
 @admin.register(Author)

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from atlas.lib.compiled import CompiledQuery
 from atlas.lib.markdown import reading_time_minutes, render_markdown
+from atlas.lib.singleton import SingletonModel
 from atlas.lib.urls import url_with_slug
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1a5fb4.")
@@ -25,7 +26,7 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Paris).")
 
 
-class Publication(models.Model):
+class Publication(SingletonModel):
     """The one publication this installation runs (a single row)."""
 
     name = models.CharField(max_length=120, default="Atlas News")
@@ -52,11 +53,6 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @classmethod
-    def current(cls) -> Publication:
-        publication, _ = cls.objects.get_or_create(pk=1)
-        return publication
 
     @property
     def base_url(self) -> str:

@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from atlas.lib.singleton import SingletonAdmin
 from atlas.publishing.models import Publication
 from atlas.sponsors import calendar, reports
 from atlas.sponsors.models import (
@@ -226,7 +227,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(SponsorSettings)
-class SponsorSettingsAdmin(admin.ModelAdmin):
+class SponsorSettingsAdmin(SingletonAdmin):
     fieldsets = [
         ("Label", {"fields": ["label"]}),
         (
@@ -246,15 +247,6 @@ class SponsorSettingsAdmin(admin.ModelAdmin):
             },
         ),
     ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        return redirect("admin:sponsors_sponsorsettings_change", SponsorSettings.current().pk)
 
 
 @admin.register(SponsorshipOptOut)

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 
 from atlas.analytics.models import EventCounter
 from atlas.lib.markdown import INLINE_TAGS, render_markdown
+from atlas.lib.singleton import SingletonModel
 from atlas.members.models import Newsletter
 from atlas.publishing.models import Post, Tag
 
@@ -253,7 +254,7 @@ def render_body(text: str) -> str:
     return nh3.clean(html, tags=INLINE_TAGS - {"a"}, attributes={}, link_rel=None)
 
 
-class SponsorSettings(models.Model):
+class SponsorSettings(SingletonModel):
     """How sponsorship shows on this publication (a single row)."""
 
     label = models.CharField(
@@ -309,11 +310,6 @@ class SponsorSettings(models.Model):
     @property
     def shown_label(self) -> str:
         return self.label.strip() or DEFAULT_LABEL
-
-    @classmethod
-    def current(cls) -> SponsorSettings:
-        settings_row, _ = cls.objects.get_or_create(pk=1)
-        return settings_row
 
     @classmethod
     def for_post(cls, post: Post) -> SponsorSettings:

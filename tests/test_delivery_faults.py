@@ -201,3 +201,31 @@ def test_an_outage_longer_than_the_window_waits_for_staff(
         engine.recover()
     send.refresh_from_db()
     assert send.status == Send.Status.WAITING and "resume or cancel" in send.status_reason
+
+
+def test_one_task_fills_the_ledger_however_often_recover_asks(
+    story: Any, newsletter: Newsletter, db: Any, monkeypatch: Any
+) -> None:
+    """A long preparation (a million recipients take minutes) holds a lease that it renews
+    batch by batch: copies enqueued by `recover` meanwhile leave the work to it."""
+    from atlas.delivery.tasks import prepare_send_task
+
+    make_members(3, newsletter)
+    send = services.start_send(story, [newsletter])
+    assert engine.claim_preparation(send.pk)  # a first task is at work
+    assert prepare_send_task.call(send.pk) == 0  # a copy finds the lease held
+    assert not send.batches.exists()
+    enqueued: list[int] = []
+
+    class Recorded:
+        enqueue = staticmethod(enqueued.append)
+
+    monkeypatch.setattr("atlas.delivery.tasks.prepare_send_task", Recorded)
+    engine.recover()
+    assert enqueued == []  # nothing to wake while the lease holds
+    with time_machine.travel(timezone.now() + engine.lease() * 2):  # the first task died
+        engine.recover()
+        assert enqueued == [send.pk]
+        assert prepare_send_task.call(send.pk) == 1
+    send.refresh_from_db()
+    assert send.prepared and send.preparing_until is None and send.batches.count() == 1

@@ -72,6 +72,21 @@ def recipients_after(send: Send, member_id: int, limit: int) -> list[tuple[int, 
     return list(members.order_by("pk").values_list("pk", "email", "tier", "newsletter")[:limit])
 
 
+def claim_preparation(send_id: int) -> bool:
+    """Become the one task filling this send's ledger, unless another one holds the lease
+    (a copy enqueued by `recover` while the first is still at work) or it is complete."""
+    now = timezone.now()
+    return bool(
+        Send.objects.filter(pk=send_id, prepared=False)
+        .filter(Q(preparing_until__isnull=True) | Q(preparing_until__lt=now))
+        .update(preparing_until=now + lease())
+    )
+
+
+def release_preparation(send_id: int) -> None:
+    Send.objects.filter(pk=send_id).update(preparing_until=None)
+
+
 def prepare_next_batch(send_id: int) -> int | None:
     """Add the next batch of recipients to the ledger; None when the ledger is complete.
 
@@ -99,8 +114,9 @@ def prepare_next_batch(send_id: int) -> int | None:
 def _add_batch(send: Send, rows: list[tuple[int, str, str, int]]) -> int | None:
     if not rows:
         send.prepared = True
+        send.preparing_until = None
         send.status = Send.Status.SENDING
-        send.save(update_fields=["prepared", "status"])
+        send.save(update_fields=["prepared", "preparing_until", "status"])
         transaction.on_commit(lambda: finish_if_done(send.pk))
         return None
     batch = Batch.objects.create(send=send)
@@ -120,10 +136,11 @@ def _add_batch(send: Send, rows: list[tuple[int, str, str, int]]) -> int | None:
         ignore_conflicts=True,
     )
     send.prepared_through = rows[-1][0]
+    send.preparing_until = timezone.now() + lease()  # renewed with every batch
     if send.status == Send.Status.PREPARING:
         send.status = Send.Status.SENDING
         send.started_at = timezone.now()
-    send.save(update_fields=["prepared_through", "status", "started_at"])
+    send.save(update_fields=["prepared_through", "preparing_until", "status", "started_at"])
     return batch.pk
 
 
@@ -449,7 +466,8 @@ def recover() -> int:
                 status_reason=f"No progress since {last:%Y-%m-%d %H:%M} UTC; resume or cancel.",
             )
             continue
-        if not send.prepared:
+        # Only when no task holds the preparation: a long one renews its lease batch by batch.
+        if not send.prepared and (send.preparing_until is None or send.preparing_until < now):
             prepare_send_task.enqueue(send.pk)
             woken += 1
     # A batch's wake-up may have been lost (a queue restart); wake it again after a while.

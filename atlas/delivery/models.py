@@ -74,6 +74,9 @@ class Send(models.Model):
         default=0, help_text="Members up to this id are in the ledger (resumable preparation)."
     )
     prepared = models.BooleanField(default=False)
+    preparing_until = models.DateTimeField(
+        null=True, blank=True, help_text="The lease of the task filling the ledger."
+    )
     is_test = models.BooleanField(default=False)
     connection_errors = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(

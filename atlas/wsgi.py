@@ -1,6 +1,7 @@
-"""The WSGI application: static files (whitenoise), page-view counting, the page cache, Django."""
+"""The WSGI application: static files (whitenoise), the page cache, page-view counting, Django."""
 
 import os
+from typing import Any
 
 from django.core.wsgi import get_wsgi_application
 
@@ -16,8 +17,10 @@ def build_application():
     from atlas.analytics.wsgi import CountingMiddleware
     from atlas.lib.pagecache import PageCache
 
-    app = PageCache(django_application) if settings.ATLAS_PAGE_CACHE else django_application
-    app = CountingMiddleware(app)  # counts pages served from the cache too
+    counting = CountingMiddleware(django_application)
+    app: Any = counting
+    if settings.ATLAS_PAGE_CACHE:  # in front: it counts the pages it serves itself
+        app = PageCache(counting, on_page=counting.count_page)
     wrapped = WhiteNoise(
         app, root=settings.STATIC_ROOT, prefix=settings.STATIC_URL, max_age=31536000
     )

@@ -26,7 +26,7 @@ def html_app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
     return [b"<html>page</html>"]
 
 
-def request(middleware: CountingMiddleware, path: str = "/posts/a/", **extra: str) -> None:
+def request(middleware: Any, path: str = "/posts/a/", **extra: str) -> None:
     environ = {
         "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "HTTP_HOST": "news.test",
         "REMOTE_ADDR": "203.0.113.9", "HTTP_USER_AGENT": BROWSER, "SERVER_NAME": "testserver",
@@ -118,11 +118,14 @@ def test_cached_pages_are_counted_in_front_of_the_page_cache(settings: Any, make
     from atlas.lib.pagecache import PageCache
 
     post = make_post("A cached story")
-    middleware = CountingMiddleware(PageCache(get_wsgi_application()))
-    for _ in range(3):
-        request(middleware, post.get_absolute_url(), HTTP_HOST="testserver")
+    middleware = CountingMiddleware(get_wsgi_application())
+    cache = PageCache(middleware, on_page=middleware.count_page)
+    for _ in range(3):  # rendered, then from the cache
+        request(cache, post.get_absolute_url(), HTTP_HOST="testserver")
+    request(cache, post.get_absolute_url(), HTTP_HOST="testserver", REQUEST_METHOD="HEAD")
     middleware.flush()
     assert PageViewCounter.objects.get(path=post.get_absolute_url()).views == 3
+    assert cache.entries  # the later ones came from the cache
 
 
 @pytest.mark.django_db(transaction=True)

@@ -88,18 +88,31 @@ def invalidate() -> None:
 
 
 class _Entry:
-    __slots__ = ("body", "etag", "headers", "status")
+    __slots__ = ("body", "etag", "headers", "html", "status")
 
     def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
         self.status = status
         self.headers = headers
         self.body = body
         self.etag = next((value for name, value in headers if name.lower() == "etag"), None)
+        self.html = any(
+            name.lower() == "content-type" and value.startswith("text/html")
+            for name, value in headers
+        )
 
 
 class PageCache:
-    def __init__(self, app: WSGIApp, max_bytes: int = 64 * 1024 * 1024) -> None:
+    """`on_page`, when given, is called with the environ of every page (HTML) served whole
+    from the cache to a GET: what is counted behind the cache never sees those requests."""
+
+    def __init__(
+        self,
+        app: WSGIApp,
+        max_bytes: int = 64 * 1024 * 1024,
+        on_page: Callable[[Environ], None] | None = None,
+    ) -> None:
         self.app = app
+        self.on_page = on_page
         self.max_bytes = max_bytes
         self.entries: OrderedDict[tuple[str, ...], _Entry] = OrderedDict()
         self.size = 0
@@ -134,7 +147,11 @@ class PageCache:
             )
             return []
         start_response(entry.status, entry.headers)
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
+        if environ["REQUEST_METHOD"] == "HEAD":
+            return []
+        if self.on_page is not None and entry.html:
+            self.on_page(environ)
+        return [entry.body]
 
     def _fill(self, key: tuple[str, ...], environ: Environ, start_response: StartResponse) -> Any:
         captured: dict[str, Any] = {}

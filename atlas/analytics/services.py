@@ -40,8 +40,9 @@ from atlas.analytics.models import (
     EventVisitor,
     PageViewCounter,
 )
-from atlas.analytics.wsgi import client_ip, is_bot, is_prefetch
+from atlas.analytics.wsgi import is_bot, is_prefetch
 from atlas.delivery.models import Delivery, Send
+from atlas.members.http import client_ip
 from atlas.members.models import Member, MemberEvent, Subscription
 from atlas.publishing.models import Post
 
@@ -79,7 +80,7 @@ def count_event(
     visitor = None
     if request is not None:
         agent = request.headers.get("User-Agent", "")
-        visitor = counting.visitor_digest(client_ip(request.META), agent)
+        visitor = counting.visitor_digest(client_ip(request), agent)
     counting.BUFFER.event(key, visitor)
     counting.FLUSHER.ensure_started()
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from atlas.analytics import conf, counting, geo
 from atlas.analytics.counting import Buffer, Flusher, RawView, ViewKey, visitor_digest
+from atlas.members.http import address_of
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -64,27 +65,12 @@ def device_class(user_agent: str) -> str:
     return "desktop"
 
 
-def countable_path(path: str) -> bool:
-    return not path.startswith(EXCLUDED_PREFIXES) and not path.endswith(EXCLUDED_SUFFIXES)
-
-
 def referrer_domain(environ: Environ) -> str:
     """The referring site's host, or "" for direct visits and links within this site."""
     host = urlsplit(environ.get("HTTP_REFERER", "")).hostname or ""
     own = environ.get("HTTP_HOST", "").rsplit(":", 1)[0].lower()
     host = host.lower().removeprefix("www.")
     return "" if host == own.removeprefix("www.") else host[:255]
-
-
-def client_ip(environ: Environ) -> str:
-    """The reader's address; behind N trusted proxies, the Nth from the right."""
-    proxies = getattr(settings, "ATLAS_TRUSTED_PROXIES", 0)
-    if proxies:
-        forwarded = [part.strip() for part in environ.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return environ.get("REMOTE_ADDR", "")
 
 
 def _is_html(headers: list[tuple[str, str]]) -> bool:
@@ -167,7 +153,7 @@ class CountingMiddleware:
             get("HTTP_REFERER", ""),
             get("QUERY_STRING", ""),
             get("HTTP_USER_AGENT", ""),
-            client_ip(environ) if self.behind_proxies else get("REMOTE_ADDR", ""),
+            address_of(environ) if self.behind_proxies else get("REMOTE_ADDR", ""),
             get("HTTP_HOST", ""),
             get("HTTP_SEC_PURPOSE") or get("HTTP_PURPOSE") or get("HTTP_X_MOZ") or "",
         )
@@ -179,15 +165,6 @@ class CountingMiddleware:
             hits.lock.release()
         if not self.flusher.started:
             self.flusher.ensure_started()
-
-    @staticmethod
-    def wanted(environ: Environ) -> bool:
-        return (
-            environ.get("REQUEST_METHOD") == "GET"
-            and countable_path(environ.get("PATH_INFO", "/"))
-            and not is_bot(environ.get("HTTP_USER_AGENT", ""))
-            and not is_prefetch(environ)
-        )
 
     def flush(self) -> int:
         return self.buffer.flush()

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The reader's address; behind N trusted proxies, the Nth address from the right."""
+    return address_of(request.META)
+
+
+def address_of(environ: Mapping[str, Any]) -> str:
+    """The reader's address in a WSGI environ; behind N trusted proxies, the Nth address from
+    the right of X-Forwarded-For."""
     proxies = settings.ATLAS_TRUSTED_PROXIES
     if proxies:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
+        forwarded = [part.strip() for part in environ.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    return environ.get("REMOTE_ADDR", "")
 
 
 def safe_next(request: HttpRequest, candidate: str | None, default: str = "/") -> str:

@@ -51,14 +51,15 @@ INSTALLED_APPS = [
     "django_tasks",
     "anymail",
     "django_tasks_db",
-    # Apps that fill the publishing templates' slots come before publishing.
+    # In the order of their dependencies (README, "Architecture"); the order changes nothing:
+    # apps add to each other through extension points (atlas/lib/hooks.py), not overrides.
+    "atlas.runtime",
+    "atlas.analytics",
+    "atlas.publishing",
+    "atlas.members",
     "atlas.delivery",
     "atlas.discussions",
     "atlas.sponsors",
-    "atlas.analytics",
-    "atlas.members",
-    "atlas.publishing",
-    "atlas.runtime",
     "atlas.demo",
 ]
 
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "atlas.publishing.context_processors.publication",
             ],
+            "builtins": ["atlas.lib.slot_tags"],
         },
     },
 ]

@@ -14,7 +14,7 @@ from django.core import signals
 from django.core.exceptions import ValidationError
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, connection
-from django.template.loader import render_to_string
+from django.template import engines
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -290,13 +290,14 @@ def test_the_end_slot_shows_a_second_campaign_when_enabled(
     context = {"post": article, "tags": [], "publication": Publication.current()}
 
     def render_slot(name: str, request: Any) -> str:
-        return render_to_string(f"publishing/slots/{name}.html", context, request)
+        template = engines["django"].from_string(f'{{% slot "{name}" %}}')
+        return template.render(context, request)
 
-    assert render_slot("sponsored_end", anonymous_request(article)).strip() == ""
+    assert render_slot("article_end", anonymous_request(article)).strip() == ""
     sponsor_settings.show_at_end = True
     sponsor_settings.save()
     request = anonymous_request(article)
-    inline, end = render_slot("sponsored", request), render_slot("sponsored_end", request)
+    inline, end = render_slot("after_paragraph", request), render_slot("article_end", request)
     headlines = {"First offer", "Second offer"}
     assert {headline for headline in headlines if headline in inline + end} == headlines
     assert block_of(inline) != block_of(end)

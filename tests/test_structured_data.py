@@ -61,6 +61,6 @@ def test_breadcrumb_and_article_parts_render(client: Client, make_post: Any, tag
     assert "The standfirst." in html and "min read" in html and 'rel="tag"' in html
     assert (
         html.index("<p>Three.</p>")
-        < html.index("<!-- slot: sponsored")
+        < html.index("<!-- slot: after_paragraph")
         < html.index("<p>Four.</p>")
     )

@@ -6,13 +6,18 @@ class DeliveryConfig(AppConfig):
     verbose_name = "Newsletter delivery"
 
     def ready(self) -> None:
-        from atlas.delivery.services import start_scheduled_sends
-        from atlas.publishing.services import post_went_live
-
-        post_went_live.connect(start_scheduled_sends, dispatch_uid="delivery-scheduled-sends")
-
         from anymail.signals import tracking
+        from django.conf import settings
 
+        from atlas.delivery.engine import recover
         from atlas.delivery.inbound import record_tracking_event
+        from atlas.delivery.services import start_scheduled_sends
+        from atlas.lib.hooks import include
+        from atlas.publishing.hooks import register_slot
+        from atlas.publishing.services import post_went_live
+        from atlas.runtime.hooks import register_periodic_job
 
+        register_slot("admin_post_tools", include("delivery/admin_post_tools.html"))
+        register_periodic_job(lambda: settings.ATLAS_RECOVER_SECONDS, recover)
+        post_went_live.connect(start_scheduled_sends, dispatch_uid="delivery-scheduled-sends")
         tracking.connect(record_tracking_event, dispatch_uid="delivery-anymail-tracking")

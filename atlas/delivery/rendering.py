@@ -8,7 +8,6 @@ message is then the template with a few placeholders replaced, a SHA-256 and a s
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import formataddr, formatdate
@@ -22,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from atlas.analytics.services import RECIPIENT, instrument_email_html, recipient_token
+from atlas.delivery.hooks import render_blocks
 from atlas.lib.dkim import DkimKey, canonical_body, sign_message
 from atlas.lib.email import header_safe
 from atlas.members.tokens import unsubscribe_token
@@ -57,31 +57,6 @@ def wrap_long_lines(text: str) -> str:
     return "\n".join(lines)
 
 
-EmailBlock = Callable[[Any], str]
-
-
-def _no_sponsored_block(send: Any) -> str:
-    return ""
-
-
-_sponsored_block: EmailBlock = _no_sponsored_block
-
-
-_sponsored_text: EmailBlock = _no_sponsored_block
-
-
-def set_sponsored_block(provider: EmailBlock) -> None:
-    """Install the function that returns the Sponsored block's HTML for a send (or "")."""
-    global _sponsored_block
-    _sponsored_block = provider
-
-
-def set_sponsored_text(provider: EmailBlock) -> None:
-    """Install the function that returns the same block for the plain-text part (or "")."""
-    global _sponsored_text
-    _sponsored_text = provider
-
-
 def render_parts(send: Any, full: bool) -> tuple[str, str]:
     """(text, html) of the newsletter for this send, with placeholders for each recipient."""
     publication = Publication.current()
@@ -104,9 +79,11 @@ def render_parts(send: Any, full: bool) -> tuple[str, str]:
         "newsletter_name": NEWSLETTER,
         "postal_address": send_settings().postal_address,
         "subscribe_url": publication.absolute(reverse("members:subscribe")),
-        "sponsored_block": _sponsored_block(send) if full else "",
-        "sponsored_text": _sponsored_text(send) if full else "",
     }
+    context["after_body_html"], context["after_body_text"] = (
+        render_blocks("after_body", send) if full else ("", "")
+    )
+    context["footer_html"], context["footer_text"] = render_blocks("footer", send)
     html = render_to_string(
         "delivery/email/post.html", {**context, "newsletter_name": NEWSLETTER_HTML}
     )

@@ -1,5 +1,15 @@
 from django.apps import AppConfig
 
+# What an editor may do in discussions: moderate (the admin's queue, bans, per-post settings).
+MODERATION = [
+    "discussions.view_comment", "discussions.change_comment", "discussions.view_report",
+    "discussions.change_report", "discussions.view_commentingban", "discussions.add_commentingban",
+    "discussions.change_commentingban", "discussions.view_moderationaction",
+    "discussions.view_discussionsettings", "discussions.change_discussionsettings",
+    "discussions.view_postdiscussion", "discussions.add_postdiscussion",
+    "discussions.change_postdiscussion", "discussions.delete_postdiscussion",
+]  # fmt: skip
+
 
 class DiscussionsConfig(AppConfig):
     name = "atlas.discussions"
@@ -7,3 +17,8 @@ class DiscussionsConfig(AppConfig):
 
     def ready(self) -> None:
         from atlas.discussions import signals  # noqa: F401
+        from atlas.lib.hooks import include
+        from atlas.publishing.hooks import register_role_permissions, register_slot
+
+        register_slot("discussion", include("discussions/discussion.html"))
+        register_role_permissions("Editor", MODERATION)

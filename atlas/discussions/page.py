@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from atlas.discussions import access, notifications
-from atlas.discussions.access import Participation
+from atlas.discussions import notifications
 from atlas.discussions.models import MAX_LENGTH, Comment, DiscussionSettings
+from atlas.discussions.participation import Participation, participation_for
 from atlas.discussions.rendering import Viewer, render_thread
 from atlas.discussions.thread import (
     Sort,
@@ -62,7 +62,7 @@ def discussion_for(request: HttpRequest, post: Post, gated: bool) -> Discussion:
     if gated:
         return Discussion(post=post, count=comment_count(post), gated=True)
     rules = DiscussionSettings.for_post(post)
-    participation = access.participation(request, post, rules)
+    participation = participation_for(request, post, rules)
     sort = Sort.parse(request.GET.get("sort"))
     if getattr(rules, "has_comments", True):
         thread = load_thread(post, sort, participation.member)

@@ -18,15 +18,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from atlas.discussions import access, services
-from atlas.discussions.access import Participation
+from atlas.discussions import services
 from atlas.discussions.forms import CommentForm, ReplyEmailsForm, ReportForm
 from atlas.discussions.models import MAX_LENGTH, Comment, ReplyEmailOptOut
 from atlas.discussions.notifications import read_reply_email_token
+from atlas.discussions.participation import SIGN_IN_FIRST, Participation, participation_for
 from atlas.discussions.rules import Refused
 from atlas.discussions.thread import Sort
-from atlas.members.access import current_member
 from atlas.members.models import Member
+from atlas.members.policy import current_member
 from atlas.members.views import csrf_ok
 from atlas.publishing.models import Post
 
@@ -108,9 +108,9 @@ def own_comment(request: HttpRequest, comment_id: int) -> Comment:
 @require_POST
 def create(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(Post.objects.published(), slug=slug)
-    participation = access.participation(request, post)
+    participation = participation_for(request, post)
     if not participation.can_comment:
-        return refused(request, post, participation.refusal or access.SIGN_IN_FIRST)
+        return refused(request, post, participation.refusal or SIGN_IN_FIRST)
     form = CommentForm(request.POST)
     if not form.is_valid():
         return compose(request, post, form, status=400)
@@ -134,9 +134,9 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def reply(request: HttpRequest, comment_id: int) -> HttpResponse:
     answered = visible_comment(comment_id)
-    participation = access.participation(request, answered.post)
+    participation = participation_for(request, answered.post)
     if not participation.can_comment:
-        return refused(request, answered.post, participation.refusal or access.SIGN_IN_FIRST)
+        return refused(request, answered.post, participation.refusal or SIGN_IN_FIRST)
     context = {"answered": answered, "parent": answered.pk, "participation": participation}
     return compose(request, answered.post, CommentForm(), **context)
 
@@ -146,7 +146,7 @@ def reply(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = own_comment(request, comment_id)
-    participation = access.participation(request, comment.post)
+    participation = participation_for(request, comment.post)
     refusal = participation.refusal or (
         "" if comment.can_be_edited() else services.EDIT_WINDOW_OVER
     )
@@ -187,7 +187,7 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_POST
 def like(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = visible_comment(comment_id)
-    participation = access.participation(request, comment.post)
+    participation = participation_for(request, comment.post)
     if not participation.can_act:
         raise Http404("No such comment.")
     try:
@@ -203,7 +203,7 @@ def like(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = visible_comment(comment_id)
-    participation = access.participation(request, comment.post)
+    participation = participation_for(request, comment.post)
     if not participation.can_act:
         raise Http404("No such comment.")
     form = ReportForm(request.POST or None)

@@ -6,7 +6,13 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self) -> None:
-        from atlas.members.access import can_read
-        from atlas.publishing import access
+        from atlas.lib.hooks import include
+        from atlas.members.mail import send_queued
+        from atlas.members.policy import can_read
+        from atlas.publishing.hooks import register_read_policy, register_slot
+        from atlas.runtime.hooks import register_periodic_job
 
-        access.set_policy(can_read)
+        register_read_policy(can_read)
+        register_slot("paywall", include("members/paywall.html"))
+        register_slot("subscribe_box", include("members/subscribe_box.html"))
+        register_periodic_job(30.0, send_queued)

@@ -16,10 +16,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from atlas.members import services
-from atlas.members.access import current_member
 from atlas.members.forms import ChangeEmailForm, ProfileForm, SignInForm, SubscribeForm
 from atlas.members.http import client_ip, safe_next, same_origin
 from atlas.members.models import EmailLink, Member, MembershipSettings, Newsletter
+from atlas.members.policy import current_member
 from atlas.members.tokens import read_unsubscribe_token
 from atlas.runtime.ratelimit import Limit, hit
 

@@ -19,6 +19,7 @@ from django.utils.timezone import localtime
 
 from atlas.lib.singleton import SingletonAdmin
 from atlas.publishing import services, views
+from atlas.publishing.hooks import post_admin_inlines
 from atlas.publishing.models import (
     Author,
     Correction,
@@ -100,10 +101,6 @@ class RevisionInline(admin.TabularInline):
         return format_html('<a href="{}">Compare and restore</a>', url)
 
 
-# Inlines other apps add to the post editor (in their AppConfig.ready), e.g. sponsorship opt-out.
-POST_EXTRA_INLINES: list[type[admin.options.InlineModelAdmin]] = []
-
-
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     formfield_overrides = {
@@ -120,7 +117,7 @@ class PostAdmin(admin.ModelAdmin):
     inlines = [PostAuthorInline, CorrectionInline, RevisionInline]
 
     def get_inlines(self, request: HttpRequest, obj: Post | None) -> list[Any]:
-        return [*self.inlines, *POST_EXTRA_INLINES]
+        return [*self.inlines, *post_admin_inlines.items()]
 
     readonly_fields = ["reading_time", "share_preview"]
     fieldsets = [

@@ -6,14 +6,8 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 
-DISCUSSION_MODERATION = [
-    "discussions.view_comment", "discussions.change_comment", "discussions.view_report",
-    "discussions.change_report", "discussions.view_commentingban", "discussions.add_commentingban",
-    "discussions.change_commentingban", "discussions.view_moderationaction",
-    "discussions.view_discussionsettings", "discussions.change_discussionsettings",
-    "discussions.view_postdiscussion", "discussions.add_postdiscussion",
-    "discussions.change_postdiscussion", "discussions.delete_postdiscussion",
-]  # fmt: skip
+from atlas.publishing.hooks import role_permissions
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "Contributor": [
         "publishing.view_post", "publishing.add_post", "publishing.change_post",
@@ -33,10 +27,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "publishing.change_author", "publishing.view_revision", "publishing.view_correction",
         "publishing.add_correction", "publishing.change_correction",
         "publishing.delete_correction", "publishing.view_publication",
-        *DISCUSSION_MODERATION,
-        "sponsors.view_sponsor", "sponsors.view_campaign", "sponsors.view_sponsorshipoptout",
-        "sponsors.add_sponsorshipoptout", "sponsors.change_sponsorshipoptout",
-        "sponsors.delete_sponsorshipoptout",
     ],
 }  # fmt: skip
 BYLINE_PERMISSIONS = [
@@ -49,10 +39,12 @@ ADMINISTRATOR_APPS = (
 
 
 def ensure_roles(**kwargs: Any) -> None:
-    """Create or refresh the role groups (after every migrate; idempotent)."""
+    """Create or refresh the role groups (after every app's migrate, so that the permissions
+    other apps grant exist; idempotent)."""
     for name, codenames in ROLE_PERMISSIONS.items():
+        granted = [name for names in role_permissions.items(name) for name in names]
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(_permissions(codenames + BYLINE_PERMISSIONS))
+        group.permissions.set(_permissions(codenames + BYLINE_PERMISSIONS + granted))
     administrator, _ = Group.objects.get_or_create(name="Administrator")
     administrator.permissions.set(
         Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS)

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from atlas.lib.html import split_after_paragraph
-from atlas.publishing import access, structured_data
+from atlas.publishing import structured_data
 from atlas.publishing.context_processors import current_publication
+from atlas.publishing.hooks import can_read
 from atlas.publishing.http import private_page, public_page
 from atlas.publishing.models import (
     Author,
@@ -92,7 +93,7 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def render_article(request: HttpRequest, post: Post, preview: bool = False) -> HttpResponse:
     publication = current_publication(request)
-    gated = not access.can_read(request, post)
+    gated = not can_read(request, post)
     body_before, body_after = (
         ("", "")
         if gated

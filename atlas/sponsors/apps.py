@@ -1,17 +1,32 @@
 from django.apps import AppConfig
 
+EDITOR_PERMISSIONS = [
+    "sponsors.view_sponsor", "sponsors.view_campaign", "sponsors.view_sponsorshipoptout",
+    "sponsors.add_sponsorshipoptout", "sponsors.change_sponsorshipoptout",
+    "sponsors.delete_sponsorshipoptout",
+]  # fmt: skip
+
 
 class SponsorsConfig(AppConfig):
     name = "atlas.sponsors"
     verbose_name = "Sponsors"
 
     def ready(self) -> None:
-        from atlas.delivery.rendering import set_sponsored_block, set_sponsored_text
-        from atlas.publishing.admin import POST_EXTRA_INLINES
+        from atlas.delivery.hooks import EmailBlock, register_email_block
+        from atlas.lib.hooks import include
+        from atlas.publishing.hooks import (
+            register_post_admin_inline,
+            register_role_permissions,
+            register_slot,
+        )
+        from atlas.runtime.hooks import register_periodic_job
         from atlas.sponsors import signals  # noqa: F401
         from atlas.sponsors.admin import SponsorshipOptOutInline
-        from atlas.sponsors.services import email_block, email_text_block
+        from atlas.sponsors.services import email_block, email_text_block, refresh_sponsorships
 
-        set_sponsored_block(email_block)
-        set_sponsored_text(email_text_block)
-        POST_EXTRA_INLINES.append(SponsorshipOptOutInline)
+        register_slot("after_paragraph", include("sponsors/after_paragraph.html"))
+        register_slot("article_end", include("sponsors/article_end.html"))
+        register_email_block("after_body", EmailBlock(html=email_block, text=email_text_block))
+        register_post_admin_inline(SponsorshipOptOutInline)
+        register_periodic_job(60.0, refresh_sponsorships)
+        register_role_permissions("Editor", EDITOR_PERMISSIONS)

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from atlas.lib import pagecache
-from atlas.members.access import current_member
+from atlas.members.policy import current_member
 from atlas.publishing.models import Post, Publication, Tag
 from atlas.sponsors.models import Campaign, Channel, SponsorSettings, SponsorshipOptOut
 from atlas.sponsors.tokens import click_token, pixel_token

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from django.utils import formats, timezone
 
 from atlas.discussions.models import CommentingBan, DiscussionSettings, Mode
-from atlas.members.access import current_member
 from atlas.members.models import Member
-from atlas.publishing import access as publishing_access
+from atlas.members.policy import current_member
+from atlas.publishing.hooks import can_read
 from atlas.publishing.models import Post
 
 SIGN_IN_FIRST = "Log in or subscribe to participate."
@@ -49,7 +49,7 @@ class Participation:
         return self.mode == Mode.CLOSED
 
 
-def participation(
+def participation_for(
     request: HttpRequest, post: Post, settings_row: DiscussionSettings | None = None
 ) -> Participation:
     """`settings_row`, when given, comes from `DiscussionSettings.for_post(post)`."""
@@ -71,7 +71,7 @@ def _refusal(
         return CLOSED
     if not post.is_live:
         return NOT_PUBLISHED
-    if not publishing_access.can_read(request, post):
+    if not can_read(request, post):
         return CANNOT_READ
     if found.is_staff:
         return ""

@@ -1,4 +1,5 @@
-"""Who may read what: members-only posts for members, paid posts for paying members."""
+"""Who may read what (the read policy members registers): members-only posts for members, paid
+posts for paying members."""
 
 from __future__ import annotations
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "atlas.delivery",
     "atlas.discussions",
     "atlas.sponsors",
+    "atlas.newsroom",
     "atlas.demo",
 ]
 

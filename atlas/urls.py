@@ -13,6 +13,7 @@ admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("newsroom/", include("atlas.newsroom.urls")),
     path(
         "sitemap.xml",
         require_safe(public_page(sitemap)),

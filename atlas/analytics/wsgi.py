@@ -26,7 +26,7 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 EXCLUDED_PREFIXES = (
-    "/admin/", "/static/", "/media/", "/analytics/", "/e/", "/delivery/", "/anymail/",
+    "/admin/", "/newsroom/", "/static/", "/media/", "/analytics/", "/e/", "/delivery/", "/anymail/",
     "/account/", "/signin/", "/preview/",
 )  # fmt: skip
 EXCLUDED_SUFFIXES = ("/feed/", "/feed/atom/", ".json", ".xml", ".txt")

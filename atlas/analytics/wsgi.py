@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from atlas.analytics import conf, counting, geo
 from atlas.analytics.counting import Buffer, Flusher, RawView, ViewKey, visitor_digest
-from atlas.members.http import address_of
+from atlas.lib.http import address_of
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]

@@ -16,7 +16,7 @@ from netaddr import IPSet
 from atlas.analytics import geo, services
 from atlas.analytics.counting import Buffer
 from atlas.analytics.models import DailyCountryStats, PageViewCounter
-from atlas.analytics.wsgi import CountingMiddleware
+from atlas.analytics.page_views import CountingMiddleware
 from tests.test_analytics_counting import html_app, request
 
 

@@ -40,7 +40,7 @@ from atlas.analytics.models import (
     EventVisitor,
     PageViewCounter,
 )
-from atlas.analytics.wsgi import is_bot, is_prefetch
+from atlas.analytics.page_views import is_bot, is_prefetch
 from atlas.delivery.models import Delivery, Send
 from atlas.lib.http import client_ip
 from atlas.members.models import Member, MemberEvent, Subscription

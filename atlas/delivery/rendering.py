@@ -20,8 +20,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from atlas.analytics.services import RECIPIENT, instrument_email_html, recipient_token
 from atlas.delivery.hooks import render_blocks
+from atlas.delivery.tracking import RECIPIENT, instrument_email_html, recipient_token
 from atlas.lib.dkim import DkimKey, canonical_body, sign_message
 from atlas.lib.email import header_safe
 from atlas.members.tokens import unsubscribe_token

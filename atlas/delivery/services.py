@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from atlas.delivery import rendering
@@ -203,4 +203,27 @@ def figures(send: Send) -> SendFigures:
         complained=Delivery.objects.filter(send=send, complained=True).count(),
         eta_minutes=round(pending / sent_last_minute, 1) if sent_last_minute else None,
         last_errors=errors,
+    )
+
+
+def send_performance(
+    start: datetime | None = None, end: datetime | None = None, post: Post | None = None
+) -> list[Send]:
+    """The latest 50 real sends (created in [start, end), or of one post), each annotated with
+    its delivery outcome: delivered, failed, bounced, complained. One query."""
+    sends = Send.objects.filter(is_test=False).select_related("post")
+    if start is not None:
+        sends = sends.filter(created_at__gte=start)
+    if end is not None:
+        sends = sends.filter(created_at__lt=end)
+    if post is not None:
+        sends = sends.filter(post=post)
+    sent = Q(deliveries__state=Delivery.State.SENT)
+    return list(
+        sends.annotate(
+            delivered=Count("deliveries", filter=sent & Q(deliveries__bounced=False)),
+            failed=Count("deliveries", filter=Q(deliveries__state=Delivery.State.FAILED)),
+            bounced=Count("deliveries", filter=Q(deliveries__bounced=True)),
+            complained=Count("deliveries", filter=Q(deliveries__complained=True)),
+        ).order_by("-created_at")[:50]
     )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from atlas.delivery import services
 from atlas.delivery.models import Batch, Delivery, Send
 from atlas.members.models import Member, Newsletter, Subscription
-from tests.test_worker import database_url
+from tests.test_runtime_worker import database_url
 
 RECIPIENTS = 2000
 

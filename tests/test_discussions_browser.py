@@ -15,7 +15,7 @@ from django.test import Client
 from atlas.discussions.models import Comment
 from atlas.members.models import Member
 from atlas.publishing.models import Publication
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, RESULTS
+from tests.test_publishing_browser import CHROMIUM, CHROMIUM_ARGS, RESULTS
 from tests.test_discussions_fixtures import add_comment
 
 pytestmark = pytest.mark.browser

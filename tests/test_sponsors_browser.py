@@ -13,7 +13,7 @@ from django.db import connections
 
 from atlas.sponsors.models import Campaign, Sponsor
 from atlas.sponsors.tokens import report_token
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, RESULTS
+from tests.test_publishing_browser import CHROMIUM, CHROMIUM_ARGS, RESULTS
 from tests.test_sponsors_fixtures import BROWSER_AGENT, LONG_BODY, counts, today
 
 pytestmark = pytest.mark.browser

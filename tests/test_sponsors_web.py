@@ -29,7 +29,7 @@ from atlas.sponsors.models import Campaign, SponsorSettings, SponsorshipOptOut
 from atlas.sponsors.placement import pick
 from atlas.sponsors.services import refresh_sponsorships
 from atlas.sponsors.tokens import pixel_token
-from tests.test_page_cache import call
+from tests.test_lib_pagecache import call
 from tests.test_sponsors_fixtures import (
     BROWSER_AGENT,
     LONG_BODY,

@@ -20,7 +20,7 @@ from atlas.analytics.models import PageViewCounter
 from atlas.sponsors.counting import daily_counts
 from atlas.sponsors.models import Campaign, Sponsor
 from atlas.sponsors.tokens import click_token
-from tests.test_worker import database_url
+from tests.test_runtime_worker import database_url
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from atlas.analytics.demo import create_demo_analytics
-from tests.test_browser import RESULTS, browser_page  # noqa: F401 (the fixture)
+from tests.test_publishing_browser import RESULTS, browser_page  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from atlas.discussions.models import MAX_LENGTH, Comment
 from atlas.members.models import Member
 from atlas.publishing.models import Post
 from tests.test_discussions_fixtures import add_comment, client_for, configure, page, submit
-from tests.test_markdown import HOSTILE
+from tests.test_lib_markdown import HOSTILE
 
 pytest_plugins = ["tests.test_discussions_fixtures"]
 

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check-migrations bench-pages clean
+.PHONY: run test test-fast lint format check-migrations bench-pages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,12 +15,19 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/atlas run
 
+# Every core (pytest-xdist); tests that share the task queue run on one worker (loadgroup).
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
+# What to run while working: no process, server, browser or demo (under a minute).
+test-fast: $(STAMP)
+	$(BIN)/pytest -n auto --dist loadgroup -m "not slow" $(PYTEST_ARGS)
+
+# ruff (lint and format), import-linter (dependencies run one way).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .

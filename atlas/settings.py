@@ -122,6 +122,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every key Atlas keeps in Redis or the cache starts with this: sites (or parallel test runs)
+# that share a server keep apart.
+ATLAS_CACHE_PREFIX = env.str("ATLAS_CACHE_PREFIX", default="atlas")
 
 # Caches: Redis when configured; otherwise a file cache shared by all local processes.
 if env.str("CACHE_URL", default=""):
@@ -131,7 +134,7 @@ elif REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("ATLAS_CACHE_PREFIX", default="atlas"),
+            "KEY_PREFIX": ATLAS_CACHE_PREFIX,
         }
     }
 else:
@@ -139,6 +142,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": ATLAS_CACHE_PREFIX,
         }
     }
 

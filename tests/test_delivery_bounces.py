@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import imaplib
+import ipaddress
 import mailbox
 import socket
 import ssl
@@ -16,8 +17,13 @@ from typing import Any
 
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
@@ -27,6 +33,7 @@ from atlas.delivery.inbound import record_tracking_event
 from atlas.delivery.models import Batch, Delivery, Send
 from atlas.members.models import Member, MemberEvent, Newsletter, Subscription, Suppression
 from atlas.members.models import email_digest as digest_of
+from tests.mailbox import free_port
 
 SAMPLES = Path(__file__).parent / "data" / "bounces"
 SEND_ID = 812  # the sample reports are about <send812.m{member id}@news.example.org>
@@ -323,7 +330,6 @@ def test_process_bounces_reads_a_maildir_once(
 
 
 def test_process_bounces_refuses_a_folder_that_is_not_a_maildir(tmp_path: Path) -> None:
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="not a Maildir"):
         call_command("process_bounces", maildir=str(tmp_path))
@@ -335,12 +341,6 @@ def test_process_bounces_refuses_a_folder_that_is_not_a_maildir(tmp_path: Path) 
 
 
 def _certificate_for_loopback(folder: Path) -> tuple[Path, Path]:
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
@@ -372,19 +372,12 @@ def _certificate_for_loopback(folder: Path) -> tuple[Path, Path]:
     return certificate_path, key_path
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def imap_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """pymap's in-memory IMAP server with STARTTLS, its certificate trusted for this test."""
-    pytest.importorskip("pymap", reason="the IMAP test runs pymap, a test dependency")
     certificate, key = _certificate_for_loopback(tmp_path)
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-c", "from pymap.main import main; main()",
          "--host", "127.0.0.1", "--port", str(port), "--cert", str(certificate),
@@ -414,6 +407,7 @@ def _imap_session(port: int) -> imaplib.IMAP4:
     return connection
 
 
+@pytest.mark.slow
 def test_process_bounces_reads_unseen_mail_over_imap(sent: Send, imap_server: int) -> None:
     with _imap_session(imap_server) as session:
         for name in ("postfix_hard_5.1.1.eml", "arf_abuse.eml", "gmail_delayed_4.4.1.eml"):
@@ -440,10 +434,10 @@ def test_process_bounces_reads_unseen_mail_over_imap(sent: Send, imap_server: in
     assert second.getvalue().startswith("Processed 0 messages")
 
 
+@pytest.mark.slow
 def test_process_bounces_will_not_log_in_over_imap_without_trusting_the_server(
     sent: Send, imap_server: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from django.core.management.base import CommandError
 
     monkeypatch.delenv("SSL_CERT_FILE")  # the self-signed certificate is no longer trusted
     with pytest.raises(CommandError, match="CERTIFICATE_VERIFY_FAILED"):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from atlas.demo.services import load_demo
 from atlas.publishing.models import Author, Correction, Post, Tag
+
+pytestmark = pytest.mark.slow  # builds the whole demo publication
 
 
 def test_demo_fills_an_empty_publication_once(db: Any, client: Client) -> None:

@@ -12,35 +12,7 @@ from hypothesis import strategies as st
 
 from atlas.lib.markdown import reading_time_minutes, render_markdown
 from atlas.publishing.models import Post
-
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "<svg/onload=alert(1)>",
-    "<iframe src=https://evil.example></iframe>",
-    "[click](javascript:alert(1))",
-    "[click](JaVaScRiPt:alert(1))",
-    "[click](java&#x09;script:alert(1))",
-    "[click](&#106;avascript:alert(1))",
-    '<a href="javascript&colon;alert(1)">x</a>',
-    "<a href=' javascript:alert(1)'>x</a>",
-    "![x](javascript:alert(1))",
-    '<img src="data:image/svg+xml;base64,PHN2Zz4=">',
-    '<div style="background:url(javascript:alert(1))">x</div>',
-    '<p onclick="alert(1)">x</p>',
-    "<form action=https://evil.example><input name=q></form>",
-    "<object data=x></object><embed src=x>",
-    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
-    "<style>body{display:none}</style>",
-    "<meta http-equiv=refresh content=0;url=https://evil.example>",
-    "<base href=https://evil.example/>",
-    '<a href="vbscript:msgbox(1)">x</a>',
-    "<<script>script>alert(1)<</script>/script>",
-    "<scr<script>ipt>alert(1)</script>",
-    "<table><td background=javascript:alert(1)>x</td></table>",
-    "<details open ontoggle=alert(1)>",
-    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
-]
+from tests.factories import HOSTILE
 
 DANGEROUS_TAGS = {
     "script",

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import io
+import os
+import subprocess
+import sys
 from typing import Any
-from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 
-from atlas.lib.pagecache import PageCache
+from atlas.lib.pagecache import PageCache, content_version
 from atlas.publishing import services
 from atlas.publishing.models import Post
+from tests.factories import wsgi_call
 
 
 @pytest.fixture(autouse=True)
@@ -31,28 +33,6 @@ def app() -> PageCache:
     return PageCache(get_wsgi_application())
 
 
-def call(
-    app: PageCache, path: str, method: str = "GET", **headers: str
-) -> tuple[str, dict[str, str], bytes]:
-    environ: dict[str, Any] = {
-        "PATH_INFO": path,
-        "REQUEST_METHOD": method,
-        "HTTP_HOST": "127.0.0.1",
-    }
-    environ.update({f"HTTP_{name.upper()}": value for name, value in headers.items()})
-    setup_testing_defaults(environ)
-    environ["wsgi.input"] = io.BytesIO(b"")
-    captured: dict[str, Any] = {}
-
-    def start_response(
-        status: str, response_headers: list[tuple[str, str]], exc_info: Any = None
-    ) -> None:
-        captured["status"], captured["headers"] = status, dict(response_headers)
-
-    body = b"".join(app(environ, start_response))
-    return captured["status"], captured["headers"], body
-
-
 @pytest.fixture
 def story(make_post: Any, django_capture_on_commit_callbacks: Any) -> Post:
     with django_capture_on_commit_callbacks(execute=True):
@@ -60,51 +40,51 @@ def story(make_post: Any, django_capture_on_commit_callbacks: Any) -> Post:
 
 
 def test_second_request_is_served_from_memory(app: PageCache, story: Post) -> None:
-    status, _, body = call(app, story.get_absolute_url())
+    status, _, body = wsgi_call(app, story.get_absolute_url())
     assert status.startswith("200") and b"The original paragraph." in body
     # Change the row behind the cache's back (no signal): the cached page is still served.
     Post.objects.filter(pk=story.pk).update(body_html="<p>Changed silently.</p>")
-    assert b"The original paragraph." in call(app, story.get_absolute_url())[2]
+    assert b"The original paragraph." in wsgi_call(app, story.get_absolute_url())[2]
 
 
 def test_saving_a_post_retires_cached_pages_at_once(
     app: PageCache, story: Post, django_capture_on_commit_callbacks: Any
 ) -> None:
-    call(app, story.get_absolute_url())
-    call(app, "/")
+    wsgi_call(app, story.get_absolute_url())
+    wsgi_call(app, "/")
     with django_capture_on_commit_callbacks(execute=True):
         story.title = "Ferry timetable restored"
         story.body = "The corrected paragraph."
         services.save_post(story)
-    assert b"The corrected paragraph." in call(app, story.get_absolute_url())[2]
-    assert b"Ferry timetable restored" in call(app, "/")[2]
+    assert b"The corrected paragraph." in wsgi_call(app, story.get_absolute_url())[2]
+    assert b"Ferry timetable restored" in wsgi_call(app, "/")[2]
 
 
 def test_unpublishing_removes_the_page_at_once(
     app: PageCache, story: Post, django_capture_on_commit_callbacks: Any
 ) -> None:
-    assert call(app, story.get_absolute_url())[0].startswith("200")
+    assert wsgi_call(app, story.get_absolute_url())[0].startswith("200")
     with django_capture_on_commit_callbacks(execute=True):
         story.status = Post.Status.ARCHIVED
         services.save_post(story)
-    assert call(app, story.get_absolute_url())[0].startswith("404")
+    assert wsgi_call(app, story.get_absolute_url())[0].startswith("404")
 
 
 def test_cached_page_answers_conditional_get(app: PageCache, story: Post) -> None:
-    _, headers, _ = call(app, story.get_absolute_url())
-    status, _, body = call(app, story.get_absolute_url(), if_none_match=headers["ETag"])
+    _, headers, _ = wsgi_call(app, story.get_absolute_url())
+    status, _, body = wsgi_call(app, story.get_absolute_url(), if_none_match=headers["ETag"])
     assert status.startswith("304") and body == b""
 
 
 def test_signed_in_visitors_bypass_the_cache(app: PageCache, story: Post) -> None:
-    call(app, story.get_absolute_url())
+    wsgi_call(app, story.get_absolute_url())
     Post.objects.filter(pk=story.pk).update(body_html="<p>Fresh for staff.</p>")
-    _, _headers, body = call(app, story.get_absolute_url(), cookie="sessionid=abc")
+    _, _headers, body = wsgi_call(app, story.get_absolute_url(), cookie="sessionid=abc")
     assert b"Fresh for staff." in body
 
 
 def test_not_found_pages_are_not_stored(app: PageCache, db: Any) -> None:
-    call(app, "/posts/not-yet/")
+    wsgi_call(app, "/posts/not-yet/")
     assert not app.entries
 
 
@@ -120,21 +100,17 @@ def test_cache_stays_within_its_size(story: Post, make_post: Any) -> None:
         "/feed.json",
         "/sitemap.xml",
     ]:
-        call(small, page_path)
+        wsgi_call(small, page_path)
     assert small.size <= 20_000
 
 
+@pytest.mark.slow
 def test_a_change_in_another_process_retires_this_processes_pages(db: Any) -> None:
-    import subprocess
-    import sys
-
-    from atlas.lib.pagecache import content_version
-
     before = content_version()
     subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); "
          "from atlas.lib.pagecache import invalidate; invalidate()"],
         check=True,
-        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "atlas.settings"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "atlas.settings"},
     )  # fmt: skip
     assert content_version() != before

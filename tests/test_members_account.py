@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from atlas.members import services
+from atlas.members.importing import import_members
 from atlas.members.links import create_link
 from atlas.members.models import EmailLink, Member, Newsletter, Subscription, Suppression
 
@@ -92,7 +93,6 @@ def test_deleting_the_account_keeps_only_a_fingerprint(signed_in: Client, member
     assert not Member.objects.exists()
     assert Suppression.objects.get().reason == Suppression.Reason.DELETED
     assert signed_in.get("/account/").status_code == 302
-    from atlas.members.importing import import_members
 
     report = import_members(
         __import__("io").StringIO("email\nreader@example.org\n"),

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from atlas.members import models, services
+from atlas.members.admin_import import run_import as run_member_import
 from atlas.members.importing import (
     MAX_LISTED_ERRORS,
     ImportFileError,
@@ -31,11 +32,6 @@ from atlas.members.models import (
 )
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture
-def newsletter(db: Any) -> Newsletter:
-    return Newsletter.objects.get(slug="newsletter")
 
 
 @pytest.fixture
@@ -435,19 +431,13 @@ def test_the_command_refuses_an_unknown_newsletter(newsletter: Newsletter) -> No
         call_command("import_members", str(DATA / "plain.csv"), "--newsletter", "nope")
 
 
-# The admin page and the worker (once MemberImport exists: see the import's change list)
-
-needs_member_import = pytest.mark.skipif(
-    not hasattr(models, "MemberImport"), reason="needs the MemberImport model"
-)
+# The admin page and the worker
 
 
-@needs_member_import
 def test_an_upload_is_imported_by_the_worker_with_progress(
     admin_client: Any, newsletter: Newsletter, weekly: Newsletter,
     django_capture_on_commit_callbacks: Any,
 ) -> None:  # fmt: skip
-    from atlas.members.admin_import import run_import as run_member_import
 
     with (DATA / "ghost.csv").open("rb") as upload, django_capture_on_commit_callbacks() as queued:
         response = admin_client.post(
@@ -478,7 +468,6 @@ def test_an_upload_is_imported_by_the_worker_with_progress(
     assert "Created: 8" in page.content.decode()
 
 
-@needs_member_import
 def test_an_upload_without_an_email_column_is_refused_on_the_form(admin_client: Any) -> None:
     upload = io.BytesIO(b"name,city\nAnn,Oslo\n")
     upload.name = "people.csv"
@@ -488,7 +477,6 @@ def test_an_upload_without_an_email_column_is_refused_on_the_form(admin_client: 
     assert not models.MemberImport.objects.exists()
 
 
-@needs_member_import
 def test_staff_without_the_add_permission_cannot_import(editor_client: Any) -> None:
     response = editor_client.get("/admin/members/member/import/")
     assert response.status_code == 403

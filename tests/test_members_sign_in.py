@@ -10,14 +10,15 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from atlas.members.links import create_link
 from atlas.members.models import EmailLink, Member, MemberEvent, OutboundEmail
+from atlas.members.services import request_sign_in
 
 
 @pytest.fixture
 def member(db: Any) -> Member:
-    from django.utils import timezone
 
     return Member.objects.create(
         email="reader@example.org", status=Member.Status.ACTIVE, confirmed_at=timezone.now()
@@ -85,7 +86,6 @@ def test_tampered_or_foreign_tokens_do_not_sign_in(client: Client, member: Membe
      "http:/\\evil.example", "/%2F%2Fevil.example"],
 )  # fmt: skip
 def test_next_never_leaves_the_site(client: Client, member: Member, next_path: str) -> None:
-    from atlas.members.services import request_sign_in
 
     request_sign_in("reader@example.org", next_path)
     token = create_link(member, EmailLink.Purpose.SIGN_IN, next_path=next_path)
@@ -130,7 +130,6 @@ def test_sign_out_ends_every_session(member: Member) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_uses_of_one_link_sign_in_once() -> None:
-    from django.utils import timezone
 
     member = Member.objects.create(
         email="racer@example.org", status=Member.Status.ACTIVE, confirmed_at=timezone.now()

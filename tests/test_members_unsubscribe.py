@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
@@ -81,7 +82,6 @@ def test_tampered_tokens_are_refused(client: Client, member: Member, token: str)
 
 
 def test_a_token_names_one_member_only(member: Member) -> None:
-    from django.core import signing
 
     other = Member.objects.create(email="other@example.org", status="active")
     Subscription.objects.create(

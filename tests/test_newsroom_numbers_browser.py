@@ -6,32 +6,24 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from atlas.analytics.demo import create_demo_analytics
-from tests.test_publishing_browser import RESULTS, browser_page  # noqa: F401 (the fixture)
+from tests.factories import RESULTS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_staff_see_the_dashboard_charts(
     live_server: Any,
-    browser_page: Any,  # noqa: F811
+    new_page: Any,
     make_post: Any,
     editor: Any,
 ) -> None:
     for number in range(5):
         make_post(f"Demo story {number}", published_at=timezone.now() - timedelta(days=80))
     assert create_demo_analytics(days=90) > 0
-    client = Client()
-    client.force_login(editor)
-    page = browser_page
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies["sessionid"].value,
-          "url": live_server.url}]
-    )  # fmt: skip
+    page = new_page(user=editor)
     requests_elsewhere: list[str] = []
     page.on(
         "request",
@@ -49,7 +41,6 @@ def test_staff_see_the_dashboard_charts(
     assert traffic.locator("circle.dot").count() >= 90
     assert page.locator("#growth-chart svg rect.rect").count() >= 90
     assert page.get_by_role("link", name="Demo story 0").first.is_visible()
-    RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS / "analytics-dashboard.png"), full_page=True)
     page.get_by_role("link", name="Demo story 0").first.click()
     assert page.locator("#views-chart svg circle.dot").count() >= 80

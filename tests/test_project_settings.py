@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from atlas.lib.secrets import load_or_create_secret_key
 
@@ -28,6 +29,7 @@ def atlas(*arguments: str, **environment: str) -> subprocess.CompletedProcess[st
     )
 
 
+@pytest.mark.slow
 def test_debug_is_off_unless_asked(tmp_path: Path) -> None:
     printed = atlas(
         "shell",
@@ -46,6 +48,7 @@ def test_debug_is_off_unless_asked(tmp_path: Path) -> None:
     assert asked.stdout.strip().endswith("True")
 
 
+@pytest.mark.slow
 def test_production_passes_the_deploy_check(tmp_path: Path) -> None:
     result = atlas(
         "check", "--deploy", "--fail-level", "WARNING",
@@ -56,6 +59,7 @@ def test_production_passes_the_deploy_check(tmp_path: Path) -> None:
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     result = atlas(
         "check",
@@ -76,7 +80,6 @@ def test_local_secret_key_is_created_once_and_private(tmp_path: Path) -> None:
 
 @pytest.mark.django_db
 def test_database_runs_as_configured() -> None:
-    from django.db import connection
 
     if connection.vendor == "postgresql":
         assert connection.Database.__name__ == "psycopg"  # psycopg 3

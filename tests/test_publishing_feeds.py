@@ -15,7 +15,7 @@ from atlas.publishing.models import Author, Tag
 
 
 @pytest.fixture
-def stories(make_post: Any, tag: Tag, author: Author) -> list[Any]:
+def stories(make_post: Any, tag: Tag, byline: Author) -> list[Any]:
     other_tag = Tag.objects.create(name="Climate", slug="climate")
     other_author = Author.objects.create(name="Bo Byline", slug="bo-byline")
     trade = make_post(

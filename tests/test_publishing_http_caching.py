@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+
+from atlas.publishing import services, views
+from atlas.publishing.models import Post, Publication
 
 PUBLIC_PATHS = [
     "/",
@@ -71,7 +76,6 @@ def test_malformed_conditional_headers_do_not_break_pages(
 
 
 def test_changed_page_gets_a_new_etag(client: Client, story: Any) -> None:
-    from atlas.publishing import services
 
     etag = client.get(story.get_absolute_url())["ETag"]
     story.body = "A rewritten first paragraph."
@@ -122,7 +126,6 @@ def test_post_to_a_public_page_is_refused(client: Client, story: Any) -> None:
 
 
 def test_server_error_page_is_in_the_site_style(client: Client, db: Any, monkeypatch: Any) -> None:
-    from atlas.publishing import views
 
     def broken() -> None:
         raise RuntimeError("database on fire")
@@ -136,10 +139,6 @@ def test_server_error_page_is_in_the_site_style(client: Client, db: Any, monkeyp
 
 
 def test_dates_read_in_the_publications_time_zone(client: Client, make_post: Any) -> None:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from atlas.publishing.models import Post, Publication
 
     publication = Publication.current()
     publication.timezone = "Pacific/Auckland"

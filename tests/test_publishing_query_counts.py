@@ -43,17 +43,17 @@ def add_posts(make_post: Any, number: int, tags: list[Tag], authors: list[Author
     ],
 )
 def test_listing_queries_do_not_grow_with_posts(
-    client: Client, make_post: Any, tag: Tag, author: Author, path: str
+    client: Client, make_post: Any, tag: Tag, byline: Author, path: str
 ) -> None:
     second_author = Author.objects.create(name="Second", slug="second")
-    add_posts(make_post, 3, [tag], [author, second_author])
+    add_posts(make_post, 3, [tag], [byline, second_author])
     few = count_queries(client, path)
-    add_posts(make_post, 27, [tag], [author, second_author])
+    add_posts(make_post, 27, [tag], [byline, second_author])
     assert count_queries(client, path) == few
 
 
 def test_article_page_queries_are_constant(
-    client: Client, make_post: Any, tag: Tag, author: Author
+    client: Client, make_post: Any, tag: Tag, byline: Author
 ) -> None:
     small = make_post("Short one", tags=[tag])
     services.add_correction(small, "One fix.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
@@ -62,17 +63,17 @@ def test_contributor_saves_a_draft_credited_to_them(contributor: Any) -> None:
     assert post.revisions.get().created_by == contributor
 
 
-def test_author_publishes_own_post(author_user: Any) -> None:
-    response = logged_in(author_user).post(
+def test_author_publishes_own_post(author: Any) -> None:
+    response = logged_in(author).post(
         "/admin/publishing/post/add/", admin_form(status=Post.Status.PUBLISHED)
     )
     assert response.status_code == 302
     assert Post.objects.published().count() == 1
 
 
-def test_author_cannot_open_someone_elses_post(author_user: Any, make_post: Any) -> None:
+def test_author_cannot_open_someone_elses_post(author: Any, make_post: Any) -> None:
     other = make_post("Someone else's story")
-    client = logged_in(author_user)
+    client = logged_in(author)
     assert client.get(f"/admin/publishing/post/{other.pk}/change/").status_code in (302, 403, 404)
     response = client.post(
         f"/admin/publishing/post/{other.pk}/change/", admin_form(other, title="Hijacked")
@@ -84,8 +85,8 @@ def test_author_cannot_open_someone_elses_post(author_user: Any, make_post: Any)
     assert "Someone else&#x27;s story" not in changelist
 
 
-def test_author_cannot_add_corrections(author_user: Any) -> None:
-    assert not author_user.has_perm("publishing.add_correction")
+def test_author_cannot_add_corrections(author: Any) -> None:
+    assert not author.has_perm("publishing.add_correction")
 
 
 def test_editor_edits_any_post_and_adds_a_correction(editor_client: Client, make_post: Any) -> None:
@@ -109,7 +110,6 @@ def test_editor_edits_any_post_and_adds_a_correction(editor_client: Client, make
 
 @pytest.mark.parametrize("role", ["Contributor", "Author", "Editor", "Administrator"])
 def test_roles_exist_after_migrate(role: str, db: Any) -> None:
-    from django.contrib.auth.models import Group
 
     assert Group.objects.get(name=role).permissions.exists()
 

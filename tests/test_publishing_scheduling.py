@@ -11,6 +11,8 @@ import time_machine
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from django_tasks import default_task_backend
+from django_tasks_db.models import DBTaskResult
 
 from atlas.publishing import services
 from atlas.publishing.models import Post
@@ -67,14 +69,11 @@ def test_catch_up_publishes_late_posts_once(
 def test_saving_a_scheduled_post_enqueues_its_publication(
     make_post: Any, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
-    from django_tasks import default_task_backend
 
     at = timezone.now() + timedelta(hours=3)
     with django_capture_on_commit_callbacks(execute=True):
         post = make_post("Queued story", status=Post.Status.SCHEDULED, published_at=at)
     if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
-        from django_tasks_db.models import DBTaskResult
-
         queued = DBTaskResult.objects.get()
         assert queued.task_path.endswith("publish_due_posts_task")
         assert queued.args_kwargs["args"] == [post.pk]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,15 +19,12 @@ from atlas.analytics.models import PageViewCounter
 from atlas.sponsors.counting import daily_counts
 from atlas.sponsors.models import Campaign, Sponsor
 from atlas.sponsors.tokens import click_token
-from tests.test_runtime_worker import database_url
+from tests.factories import database_url
+from tests.mailbox import free_port
+
+pytestmark = pytest.mark.slow
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(port: int, path: str) -> int:

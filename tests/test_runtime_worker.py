@@ -15,13 +15,9 @@ from django.db import connection
 from django.utils import timezone
 
 from atlas.publishing.models import Post
+from tests.factories import database_url
 
-
-def database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("task-queue")]
 
 
 @pytest.mark.django_db(transaction=True)

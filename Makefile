@@ -23,11 +23,12 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/pytest -n auto --dist loadgroup -m "not slow" $(PYTEST_ARGS)
 
-# ruff (lint and format), import-linter (dependencies run one way).
+# ruff (lint and format), import-linter (dependencies run one way), mypy (types).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

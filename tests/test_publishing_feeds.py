@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from atlas.publishing import services
-from atlas.publishing.models import Author, Tag
+from atlas.publishing.models import Author, Publication, Tag
 
 
 @pytest.fixture
@@ -49,6 +49,7 @@ def test_rss_is_well_formed_xml_with_content_encoded(client: Client, stories: li
     namespace = "{http://purl.org/rss/1.0/modules/content/}encoded"
     assert all(item.find(namespace) is not None for item in items)
     assert all(item.findtext("guid") for item in items)
+    assert root.findtext("./channel/language") == Publication.current().language
 
 
 def test_json_feed_follows_version_1_1(client: Client, stories: list[Any]) -> None:

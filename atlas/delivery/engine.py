@@ -290,7 +290,7 @@ _newsletter_names: dict[int | None, str] = {}
 
 def _newsletter_name(newsletter_id: int | None) -> str:
     if newsletter_id not in _newsletter_names:
-        newsletter = Newsletter.objects.filter(pk=newsletter_id).first()
+        newsletter = Newsletter.objects.filter(pk=newsletter_id).first() if newsletter_id else None
         _newsletter_names[newsletter_id] = newsletter.name if newsletter else "our newsletter"
     return _newsletter_names[newsletter_id]
 
@@ -441,7 +441,7 @@ class _stop_on_sigterm:
 
 
 def mark_bounced(member_id: int | None, detail: str) -> None:
-    member = Member.objects.filter(pk=member_id).first()
+    member = Member.objects.filter(pk=member_id).first() if member_id else None
     if member is None:
         return
     with transaction.atomic():

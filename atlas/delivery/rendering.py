@@ -84,7 +84,7 @@ def render_parts(send: Any, full: bool) -> tuple[str, str]:
         render_blocks("after_body", send) if full else ("", "")
     )
     context["footer_html"], context["footer_text"] = render_blocks("footer", send)
-    html = render_to_string(
+    html: str = render_to_string(
         "delivery/email/post.html", {**context, "newsletter_name": NEWSLETTER_HTML}
     )
     html = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False).inline(html)
@@ -125,8 +125,9 @@ class MessageFactory:
         self.boundary = f"atlas-send-{send.pk}"
 
     @cached_property
-    def bodies(self) -> dict[bool, tuple[bytes, bytes]]:
-        """Per variant (full or teaser), the canonical body split around the placeholders."""
+    def bodies(self) -> dict[bool, tuple[bytes, bool]]:
+        """Per variant (full or teaser): the canonical body, and whether a line in it starts
+        with a dot (then the message needs dot-stuffing)."""
         variants = {True: (self.send.full_text, self.send.full_html)}
         if self.send.teaser_html:
             variants[False] = (self.send.teaser_text, self.send.teaser_html)

@@ -195,11 +195,22 @@ def figures(send: Send) -> SendFigures:
     )
 
 
+@dataclass(frozen=True)
+class SendOutcome:
+    """A send and how its deliveries ended."""
+
+    send: Send
+    delivered: int
+    failed: int
+    bounced: int
+    complained: int
+
+
 def send_performance(
     start: datetime | None = None, end: datetime | None = None, post: Post | None = None
-) -> list[Send]:
-    """The latest 50 real sends (created in [start, end), or of one post), each annotated with
-    its delivery outcome: delivered, failed, bounced, complained. One query."""
+) -> list[SendOutcome]:
+    """The latest 50 real sends (created in [start, end), or of one post) with their delivery
+    outcome: delivered, failed, bounced, complained. One query."""
     sends = Send.objects.filter(is_test=False).select_related("post")
     if start is not None:
         sends = sends.filter(created_at__gte=start)
@@ -208,11 +219,13 @@ def send_performance(
     if post is not None:
         sends = sends.filter(post=post)
     sent = Q(deliveries__state=Delivery.State.SENT)
-    return list(
-        sends.annotate(
-            delivered=Count("deliveries", filter=sent & Q(deliveries__bounced=False)),
-            failed=Count("deliveries", filter=Q(deliveries__state=Delivery.State.FAILED)),
-            bounced=Count("deliveries", filter=Q(deliveries__bounced=True)),
-            complained=Count("deliveries", filter=Q(deliveries__complained=True)),
-        ).order_by("-created_at")[:50]
-    )
+    annotated = sends.annotate(
+        delivered=Count("deliveries", filter=sent & Q(deliveries__bounced=False)),
+        failed=Count("deliveries", filter=Q(deliveries__state=Delivery.State.FAILED)),
+        bounced=Count("deliveries", filter=Q(deliveries__bounced=True)),
+        complained=Count("deliveries", filter=Q(deliveries__complained=True)),
+    ).order_by("-created_at")[:50]
+    return [
+        SendOutcome(send, send.delivered, send.failed, send.bounced, send.complained)
+        for send in annotated
+    ]

@@ -7,8 +7,7 @@ strings, so a row can be rendered again by any worker.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -66,7 +65,7 @@ def queue_reply_email(comment: Comment) -> bool:
     )
     if not first_time:
         return False
-    outbox.queue(recipient.email, REPLY_TEMPLATE, member=recipient, **_reply_context(comment))
+    outbox.queue(recipient.email, REPLY_TEMPLATE, recipient, **_reply_context(comment, recipient))
     return True
 
 
@@ -74,11 +73,10 @@ def _deliverable(member: Member) -> bool:
     return member.status not in UNDELIVERABLE_STATUSES and not member.email.endswith(".invalid")
 
 
-def _reply_context(comment: Comment) -> dict[str, str]:
+def _reply_context(comment: Comment, recipient: Member) -> dict[str, str]:
     publication = Publication.current()
-    recipient_id = (comment.reply_to or comment.parent).member_id  # type: ignore[union-attr]
-    thread_token = reply_email_token(recipient_id, comment.post_id)
-    everywhere_token = reply_email_token(recipient_id, None)
+    thread_token = reply_email_token(recipient.pk, comment.post_id)
+    everywhere_token = reply_email_token(recipient.pk, None)
     return {
         "replier_name": comment.author_name,
         "post_title": comment.post.title,
@@ -98,7 +96,7 @@ def _excerpt(html: str) -> str:
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
 
 
-def moderators() -> QuerySet[AbstractBaseUser]:
+def moderators() -> QuerySet[User]:
     """Active staff who may moderate comments and have an address to write to."""
     may_moderate = Q(is_superuser=True) | Q(
         user_permissions__codename="change_comment",
@@ -108,7 +106,7 @@ def moderators() -> QuerySet[AbstractBaseUser]:
         groups__permissions__codename="change_comment",
         groups__permissions__content_type__app_label="discussions",
     )
-    users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+    users = User.objects.filter(is_active=True, is_staff=True).exclude(email="")
     return users.filter(may_moderate | through_group).distinct()
 
 
@@ -134,5 +132,5 @@ def queue_moderation_email(comment: Comment, why: str) -> int:
     }
     recipients = list(moderators().values_list("email", flat=True))
     for address in recipients:
-        outbox.queue(address, MODERATION_TEMPLATE, **context)
+        outbox.queue(address, MODERATION_TEMPLATE, None, **context)
     return len(recipients)

@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from atlas.discussions.models import Comment
 from atlas.discussions.thread import Thread, ThreadComment
 
-REMOVED_LABELS = {
+REMOVED_LABELS: dict[str, str] = {
     Comment.Status.DELETED: "Comment deleted",
     Comment.Status.HIDDEN: "Comment removed by a moderator",
     Comment.Status.HELD: "Comment awaiting review",

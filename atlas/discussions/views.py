@@ -249,7 +249,7 @@ def reply_emails(request: HttpRequest) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     found = read_reply_email_token(token)
     member = Member.objects.filter(pk=found[0]).first() if found else None
-    if member is None:
+    if found is None or member is None:
         return render(request, "discussions/unsubscribe.html", {"invalid": True}, status=404)
     post = Post.objects.filter(pk=found[1]).first() if found[1] else None
     context: dict[str, Any] = {"member": member, "post": post, "done": ""}

@@ -86,7 +86,7 @@ class Member(models.Model):
     )
     labels = models.ManyToManyField(Label, blank=True, related_name="members")
     notes = models.TextField(blank=True)
-    newsletters = models.ManyToManyField(
+    newsletters: models.ManyToManyField[Newsletter, Subscription] = models.ManyToManyField(
         Newsletter, through="Subscription", related_name="members", blank=True
     )
 
@@ -212,7 +212,7 @@ class EmailLink(models.Model):
         CONFIRM = "confirm", "Confirm subscription"
         CHANGE_EMAIL = "change_email", "Confirm new address"
 
-    LIFETIMES = {
+    LIFETIMES: dict[str, timedelta] = {
         Purpose.SIGN_IN: timedelta(minutes=10),
         Purpose.CONFIRM: timedelta(days=7),
         Purpose.CHANGE_EMAIL: timedelta(hours=24),

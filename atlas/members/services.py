@@ -217,9 +217,10 @@ def user_for(member: Member) -> Any:
 
 def end_all_sessions(member: Member) -> None:
     """Sign the member out everywhere: sessions are bound to the (unusable) password hash."""
-    if member.user_id and not member.user.is_staff:
-        member.user.set_unusable_password()
-        member.user.save(update_fields=["password"])
+    user = member.user
+    if user is not None and not user.is_staff:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
 
 
 def request_email_change(member: Member, raw_email: str) -> str:
@@ -242,7 +243,7 @@ def apply_email_change(token: str) -> Member | None:
         with transaction.atomic():
             member.email = link.email
             member.save(update_fields=["email", "email_lower", "updated_at"])
-            if member.user_id:
+            if member.user is not None:
                 member.user.email = link.email
                 member.user.save(update_fields=["email"])
             record(member, MemberEvent.Kind.EMAIL_CHANGED, old_domain=old.rpartition("@")[2])

@@ -225,7 +225,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     found = read_unsubscribe_token(token)
     member = Member.objects.filter(pk=found[0]).first() if found else None
-    if member is None:
+    if found is None or member is None:
         return render(request, "members/link_invalid.html", {"purpose": "unsubscribe"}, status=404)
     newsletter = Newsletter.objects.filter(pk=found[1]).first() if found[1] else None
     if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":

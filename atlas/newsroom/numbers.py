@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date, timedelta
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -41,7 +42,7 @@ def period_from(request: HttpRequest) -> tuple[str, Period]:
     return chosen, Period(today - timedelta(days=RANGES[chosen]), today)
 
 
-def csv_response(name: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
+def csv_response(name: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     writer = csv.writer(response)
@@ -50,10 +51,10 @@ def csv_response(name: str, header: list[str], rows: list[list[object]]) -> Http
     return response
 
 
-def dashboard_tables(period: Period) -> dict[str, tuple[list[str], list[list[object]]]]:
+def dashboard_tables(period: Period) -> dict[str, tuple[list[str], list[list[Any]]]]:
     traffic = services.daily_traffic(period)
     sends = send_performance(*period.moments)
-    engagement = tracking.engagement([send.pk for send in sends])
+    engagement = tracking.engagement([outcome.send.pk for outcome in sends])
     growth = services.newsletter_growth(period)
     newsletters = dict(Newsletter.objects.filter(pk__in=growth).values_list("pk", "name"))
     return {
@@ -76,9 +77,10 @@ def dashboard_tables(period: Period) -> dict[str, tuple[list[str], list[list[obj
         "sends": (
             ["sent", "subject", "delivered", "failed", "bounced", "complained", "opens",
              "machine opens", "clicks"],
-            [[send.created_at.date(), send.subject, send.delivered, send.failed, send.bounced,
-              send.complained, *engagement.get(send.pk, {"o": "", "m": "", "c": ""}).values()]
-             for send in sends],
+            [[row.send.created_at.date(), row.send.subject, row.delivered, row.failed,
+              row.bounced, row.complained,
+              *engagement.get(row.send.pk, {"o": "", "m": "", "c": ""}).values()]
+             for row in sends],
         ),
         "newsletters": (
             ["newsletter", "subscribed", "unsubscribed"],
@@ -88,8 +90,8 @@ def dashboard_tables(period: Period) -> dict[str, tuple[list[str], list[list[obj
     }  # fmt: skip
 
 
-def _column(rows: list[list[object]], index: int) -> list[int]:
-    return [int(row[index]) for row in rows]  # type: ignore[call-overload]
+def _column(rows: list[list[Any]], index: int) -> list[int]:
+    return [int(row[index]) for row in rows]
 
 
 @staff_view()
@@ -129,8 +131,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "Newsletter sends",
             [str(row[1])[:30] for row in reversed(sends)],
             {
-                "Delivered": [int(row[2]) for row in reversed(sends)],  # type: ignore[call-overload]
-                "Failed": [int(row[3]) for row in reversed(sends)],  # type: ignore[call-overload]
+                "Delivered": [int(row[2]) for row in reversed(sends)],
+                "Failed": [int(row[3]) for row in reversed(sends)],
             },
         ),
         "tables": tables,
@@ -152,7 +154,7 @@ def article(request: HttpRequest, post_id: int) -> HttpResponse:
             views for _, views in services.top_referrers(Period(timezone.localdate(),
                                                                 timezone.localdate()), path)
         )  # fmt: skip
-    views_rows = [[day, by_day.get(day, 0)] for day in period.days]
+    views_rows: list[list[Any]] = [[day, by_day.get(day, 0)] for day in period.days]
     sends = send_performance(post=post)
     tables = {
         "views": (["day", "views"], views_rows),
@@ -162,8 +164,8 @@ def article(request: HttpRequest, post_id: int) -> HttpResponse:
         ),
         "sends": (
             ["sent", "subject", "delivered", "failed", "bounced", "complained"],
-            [[send.created_at.date(), send.subject, send.delivered, send.failed, send.bounced,
-              send.complained] for send in sends],
+            [[row.send.created_at.date(), row.send.subject, row.delivered, row.failed,
+              row.bounced, row.complained] for row in sends],
         ),
     }  # fmt: skip
     if request.GET.get("format") == "csv":

@@ -28,8 +28,8 @@ def make_renditions(image: FieldFile | None) -> dict[str, object]:
     try:
         with image.open("rb") as source_file:
             data = source_file.read()
-        source = Image.open(io.BytesIO(data))
-        source = ImageOps.exif_transpose(source).convert("RGB")
+        opened = Image.open(io.BytesIO(data))
+        source = ImageOps.exif_transpose(opened).convert("RGB")
     except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
         logger.warning("Feature image %s is missing or unreadable", image.name)
         return {}

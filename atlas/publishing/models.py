@@ -146,7 +146,9 @@ class Post(models.Model):
     feature_image_alt = models.CharField(max_length=300, blank=True)
     feature_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
-    authors = models.ManyToManyField(Author, through="PostAuthor", related_name="posts")
+    authors: models.ManyToManyField[Author, PostAuthor] = models.ManyToManyField(
+        Author, through="PostAuthor", related_name="posts"
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User as StaffUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -20,17 +23,24 @@ logger = logging.getLogger(__name__)
 # Sent once per post, when it becomes visible to readers (after the commit).
 post_went_live = Signal()
 
-User = AbstractBaseUser | Any
+User = AbstractBaseUser | AnonymousUser  # request.user, as views pass it
+
+
+def staff_user(user: User | None) -> StaffUser | None:
+    """The account to credit, when there is a saved one (not a visitor, not a test stub)."""
+    return user if isinstance(user, StaffUser) and user.pk else None
 
 
 def save_post(post: Post, user: User | None = None, note: str = "") -> Post:
     """Save a post as staff do: render, normalise its status, keep a revision, schedule."""
     previous = Post.objects.filter(pk=post.pk).first() if post.pk else None
     now = timezone.now()
-    if post.status == Post.Status.PUBLISHED and post.published_at is None:
-        post.published_at = now
-    if post.status == Post.Status.PUBLISHED and post.published_at > now:
-        post.status = Post.Status.SCHEDULED
+    if post.status == Post.Status.PUBLISHED:
+        post.published_at = post.published_at or now
+        if post.published_at > now:
+            post.status = Post.Status.SCHEDULED
+    if post.status == Post.Status.SCHEDULED and post.published_at is None:
+        raise ValidationError({"published_at": "A scheduled post needs a publish time."})
     post.ensure_slug()
     post.render()
     changed = _changed_fields(previous, post)
@@ -43,13 +53,14 @@ def save_post(post: Post, user: User | None = None, note: str = "") -> Post:
         if changed or previous is None:
             Revision.objects.create(
                 post=post,
-                created_by=user if getattr(user, "pk", None) else None,
+                created_by=staff_user(user),
                 changed_fields=sorted(changed) if previous else ["created"],
                 note=note[:200],
                 **{name: getattr(post, name) for name in Revision.TRACKED_FIELDS},
             )
         if post.status == Post.Status.SCHEDULED:
-            transaction.on_commit(lambda: schedule_publication(post.pk, post.published_at))
+            when = post.published_at
+            transaction.on_commit(lambda: schedule_publication(post.pk, when))
         went_live = post.is_live and not (previous and previous.is_live)
         if went_live:
             transaction.on_commit(lambda: post_went_live.send(Post, post_id=post.pk))
@@ -104,9 +115,7 @@ def publish_due_posts() -> list[int]:
             if won:
                 published.append(post_id)
                 transaction.on_commit(pagecache.invalidate)
-                transaction.on_commit(
-                    lambda post_id=post_id: post_went_live.send(Post, post_id=post_id)
-                )
+                transaction.on_commit(partial(post_went_live.send, Post, post_id=post_id))
     if published:
         logger.info("Published %d scheduled post(s): %s", len(published), published)
     return published
@@ -127,7 +136,7 @@ def add_correction(
 ) -> Correction:
     """Attach a dated public note to a post; the article counts as modified from then on."""
     correction = Correction(post=post, text=text, kind=kind)
-    correction.created_by = user if getattr(user, "pk", None) else None
+    correction.created_by = staff_user(user)
     save_correction(correction)
     return correction
 

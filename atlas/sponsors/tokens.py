@@ -15,7 +15,7 @@ from atlas.sponsors.models import Campaign, Channel
 CLICK_SALT = "atlas.sponsors.click"
 PIXEL_SALT = "atlas.sponsors.impression"
 REPORT_SALT = "atlas.sponsors.report"
-_CHANNEL_CODES = {Channel.WEB: "w", Channel.EMAIL: "e"}
+_CHANNEL_CODES: dict[str, str] = {Channel.WEB: "w", Channel.EMAIL: "e"}
 _CHANNELS_BY_CODE = {code: channel for channel, code in _CHANNEL_CODES.items()}
 
 

@@ -8,13 +8,13 @@ strings, so a row can be rendered again by any worker.
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.core import signing
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from atlas.discussions.models import Comment, ReplyEmailOptOut
 from atlas.lib.markdown import plain_text
+from atlas.lib.signing import Tokens
 from atlas.members import outbox
 from atlas.members.models import Member
 from atlas.publishing.models import Publication
@@ -22,7 +22,7 @@ from atlas.runtime.ratelimit import Limit, hit
 
 REPLY_TEMPLATE = "discussions/email/reply"
 MODERATION_TEMPLATE = "discussions/email/moderation"
-UNSUBSCRIBE_SALT = "atlas.discussions.reply-emails"
+REPLY_EMAIL_TOKENS = Tokens("atlas.discussions.reply-emails")
 UNDELIVERABLE_STATUSES = (Member.Status.BOUNCED, Member.Status.COMPLAINED)
 EXCERPT_LENGTH = 300
 MODERATION_ALERTS = Limit(hits=10, seconds=3600)
@@ -30,17 +30,14 @@ MODERATION_ALERTS = Limit(hits=10, seconds=3600)
 
 def reply_email_token(member_id: int, post_id: int | None) -> str:
     """A signed, non-expiring token: stop reply emails for a member (one thread, or all)."""
-    return signing.dumps([member_id, post_id], salt=UNSUBSCRIBE_SALT, compress=True)
+    return REPLY_EMAIL_TOKENS.dumps([member_id, post_id])
 
 
 def read_reply_email_token(token: str) -> tuple[int, int | None] | None:
-    try:
-        member_id, post_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
+    found = REPLY_EMAIL_TOKENS.ids(token, 2, optional=1)
+    if found is None or found[0] is None:
         return None
-    if not isinstance(member_id, int) or not (post_id is None or isinstance(post_id, int)):
-        return None
-    return member_id, post_id
+    return found[0], found[1]
 
 
 def wants_reply_emails(member: Member, post_id: int) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core import signing
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from atlas.lib.html import split_after_paragraph
+from atlas.lib.signing import Tokens
 from atlas.publishing import structured_data
 from atlas.publishing.context_processors import current_publication
 from atlas.publishing.hooks import can_read
@@ -30,7 +30,7 @@ from atlas.publishing.models import (
     tags_of,
 )
 
-PREVIEW_SALT = "atlas.publishing.preview"
+PREVIEW_TOKENS = Tokens("atlas.publishing.preview")
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
@@ -140,16 +140,15 @@ def corrections(request: HttpRequest) -> HttpResponse:
 
 def preview_url(post: Post) -> str:
     """A link to the post as it will look, for a reviewer without an account; it expires."""
-    token = signing.dumps({"post": post.pk}, salt=PREVIEW_SALT)
+    token = PREVIEW_TOKENS.dumps({"post": post.pk})
     return reverse("publishing:preview", args=[token])
 
 
 @require_safe
 def preview(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        data = signing.loads(token, salt=PREVIEW_SALT, max_age=settings.ATLAS_PREVIEW_MAX_AGE)
-    except signing.BadSignature as error:
-        raise Http404("This preview link is invalid or has expired.") from error
+    data = PREVIEW_TOKENS.loads(token, max_age=settings.ATLAS_PREVIEW_MAX_AGE)
+    if not isinstance(data, dict):
+        raise Http404("This preview link is invalid or has expired.")
     post = get_object_or_404(Post, pk=data.get("post"))
     return private_page(render_article(request, post, preview=True))
 

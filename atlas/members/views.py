@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from atlas.lib.http import client_ip, csrf_ok, safe_next
+from atlas.lib.http import client_ip, csrf_ok, safe_next, unsubscribe_link
 from atlas.members import services
 from atlas.members.forms import ChangeEmailForm, ProfileForm, SignInForm, SubscribeForm
 from atlas.members.links import peek_link, read_unsubscribe_token
@@ -219,18 +219,16 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(request, "members/deleted.html")
 
 
-@never_cache
-@csrf_exempt  # RFC 8058: mail providers post here without a session or a token
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+@unsubscribe_link
+def unsubscribe(request: HttpRequest, token: str, one_click: bool) -> HttpResponse:
     found = read_unsubscribe_token(token)
     member = Member.objects.filter(pk=found[0]).first() if found else None
     if found is None or member is None:
         return render(request, "members/link_invalid.html", {"purpose": "unsubscribe"}, status=404)
     newsletter = Newsletter.objects.filter(pk=found[1]).first() if found[1] else None
-    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+    if one_click:
         services.unsubscribe(member, newsletter, how="one-click")
-        return HttpResponse("Unsubscribed.\n", content_type="text/plain; charset=utf-8")
+        return HttpResponse()
     context = {"member": member, "newsletter": newsletter, "token": token, "done": None}
     if request.method == "POST":
         if not csrf_ok(request):

@@ -180,3 +180,22 @@ def test_gated_post_shows_only_the_count_and_a_preview_shows_nothing(
     preview = editor_client.get(f"/admin/publishing/post/{draft.pk}/preview/")
     assert preview.status_code == 200
     assert 'id="discussion"' not in preview.content.decode()
+
+
+def test_html_kept_between_pages_never_carries_another_readers_controls(
+    client: Client, article: Post, make_member: Any, other_client: Client
+) -> None:
+    author = make_member("Tomás <b>& Co</b>", email="tomas@example.org")
+    mine = add_comment(author, article, "The controls under this comment are mine.")
+    author_page = page(client_for(author), article)
+    other_page = page(other_client, article)
+    anonymous_page = page(client, article)
+    edit_link = f'href="/comments/{mine.pk}/edit/"'
+    assert edit_link in author_page and 'class="comment is-own"' in author_page
+    assert edit_link not in other_page and f"/comments/{mine.pk}/report/" in other_page
+    assert "is-own" not in other_page + anonymous_page
+    assert "comment-action" not in anonymous_page.split('<ol class="comment-list">')[1]
+    for html in (author_page, other_page, anonymous_page):  # escaped, wherever it was kept
+        assert "Tomás &lt;b&gt;&amp; Co&lt;/b&gt;" in html and "Tomás <b>" not in html
+    services.edit_comment(author, mine, "Changed words.")
+    assert "Changed words." in page(other_client, article)  # kept by what it shows: never stale

@@ -6,6 +6,7 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self) -> None:
+        import atlas.members.hooks  # noqa: F401  (declares members' extension points)
         from atlas.lib.hooks import include
         from atlas.members.mail import send_queued
         from atlas.members.policy import can_read

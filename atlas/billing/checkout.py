@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 
 import stripe
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -191,9 +192,13 @@ def _member_for(
     if not email:
         logger.warning("Checkout %s completed without an email address", session.get("id"))
         return None, False
-    return member_services.add_verified_member(
-        email, name, member_services.SignupSource(via="checkout")
-    )
+    try:
+        return member_services.add_verified_member(
+            email, name, member_services.SignupSource(via="checkout")
+        )
+    except ValidationError:  # an address Stripe took but members refuses: kept, not linked
+        logger.warning("Checkout %s: the address is not one members accepts", session.get("id"))
+        return None, False
 
 
 def confirm(checkout: CheckoutSession) -> CheckoutSession:

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from atlas.newsroom import views
+from atlas.newsroom import billing, views
 
 app_name = "newsroom"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
+    path("tiers/", include(billing.urlpatterns)),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 
 from atlas.billing.models import PostTier, Tier, format_money
@@ -11,9 +13,9 @@ register = template.Library()
 
 
 @register.filter
-def money(amount: int | None, currency: str) -> str:
-    """`{{ price.amount|money:price.currency }}`: "€5.00"."""
-    return format_money(amount or 0, currency or "eur")
+def money(amount: int | Decimal | None, currency: str) -> str:
+    """`{{ price.amount|money:price.currency }}`: "€5.00" (amounts in the smallest unit)."""
+    return format_money(round(amount or 0), currency or "eur")
 
 
 @register.filter

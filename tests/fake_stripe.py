@@ -344,7 +344,10 @@ class FakeStripe:
         price = self.objects[price_id]
         start = started if started is not None else self.now()
         trial_end = start + trial_days * DAY if trial_days else None
-        period_end = trial_end or start + INTERVAL_SECONDS[price["recurring"]["interval"]]
+        period = INTERVAL_SECONDS[price["recurring"]["interval"]]
+        period_start, period_end = start, trial_end or start + period
+        while period_end < self.now() and not trial_end:  # one that started long ago renewed since
+            period_start, period_end = period_end, period_end + period
         subscription = self.create("sub", "subscription", {
             "customer": customer, "status": status or ("trialing" if trial_days else "active"),
             "cancel_at_period_end": False, "cancel_at": None, "canceled_at": None,
@@ -352,7 +355,7 @@ class FakeStripe:
             "trial_end": trial_end, "metadata": metadata or {}, "currency": price["currency"],
             "items": {"object": "list", "data": [{
                 "id": self.new_id("si"), "object": "subscription_item", "price": copy.deepcopy(price),
-                "quantity": 1, "current_period_start": start, "current_period_end": period_end,
+                "quantity": 1, "current_period_start": period_start, "current_period_end": period_end,
             }]},
         })  # fmt: skip
         self.emit("customer.subscription.created", subscription)

@@ -87,6 +87,7 @@ class FakeStripe:
     lock: threading.RLock = field(default_factory=threading.RLock)
     pending: list[dict[str, Any]] = field(default_factory=list)
     depth: threading.local = field(default_factory=threading.local)
+    timers: list[threading.Timer] = field(default_factory=list)
 
     @contextlib.contextmanager
     def changing(self) -> Iterator[None]:
@@ -109,6 +110,7 @@ class FakeStripe:
             if self.delivery_delay:
                 timer = threading.Timer(self.delivery_delay, self.deliver, [event])
                 timer.daemon = True
+                self.timers.append(timer)
                 timer.start()
             else:
                 self.deliver(event)
@@ -139,6 +141,8 @@ class FakeStripe:
         return self
 
     def stop(self) -> None:
+        for timer in self.timers:
+            timer.cancel()
         self.server.shutdown()
         self.server.server_close()
 

@@ -358,8 +358,9 @@ class FakeStripe:
             "ended_at": None, "start_date": start, "trial_start": start if trial_days else None,
             "trial_end": trial_end, "metadata": metadata or {}, "currency": price["currency"],
             "items": {"object": "list", "data": [{
-                "id": self.new_id("si"), "object": "subscription_item", "price": copy.deepcopy(price),
-                "quantity": 1, "current_period_start": period_start, "current_period_end": period_end,
+                "id": self.new_id("si"), "object": "subscription_item",
+                "price": copy.deepcopy(price), "quantity": 1,
+                "current_period_start": period_start, "current_period_end": period_end,
             }]},
         })  # fmt: skip
         self.emit("customer.subscription.created", subscription)

@@ -21,12 +21,12 @@ from atlas.billing import access
 from atlas.billing import services as billing_services
 from atlas.billing.models import Grant, MemberAccess, PaidSubscription, PostTier, Tier
 from atlas.delivery import services as delivery_services
+from atlas.delivery.engine import prepare_send_task
 from atlas.delivery.models import Delivery
-from atlas.delivery.tasks import prepare_send_task
 from atlas.lib.pagecache import PageCache
 from atlas.members.hooks import full_text_readers
+from atlas.members.links import create_link
 from atlas.members.models import EmailLink, Member, Newsletter, Subscription
-from atlas.members.services import create_link
 from atlas.publishing.models import Post
 
 SECRET = "The paragraph only paying readers may read."
@@ -44,7 +44,7 @@ def patron(db: Any) -> Tier:
 
 def member_with(
     status: str | None = None, email: str = "reader@example.org", **fields: Any
-) -> Member:  # noqa: E501
+) -> Member:
     """A confirmed member with one subscription in `status` (as Stripe described it)."""
     member = Member.objects.create(
         email=email, status=Member.Status.ACTIVE, confirmed_at=timezone.now(),
@@ -53,8 +53,8 @@ def member_with(
     if status is not None:
         now = timezone.now()
         values = {"current_period_start": now - timedelta(days=3),
-                  "current_period_end": now + timedelta(days=27), "started_at": now - timedelta(days=40),
-                  "ever_paid": True, **fields}  # fmt: skip
+                  "current_period_end": now + timedelta(days=27),
+                  "started_at": now - timedelta(days=40), "ever_paid": True, **fields}  # fmt: skip
         PaidSubscription.objects.create(
             stripe_id=f"sub_{email}", stripe_customer_id=member.stripe_customer_id, member=member,
             status=status, amount=500, interval="month", currency="eur", **values,
@@ -229,7 +229,7 @@ def test_a_paying_readers_page_is_never_served_from_the_cache_to_anyone_else(
 ) -> None:
     member = member_with(
         state.get("status"), **{k: v for k, v in state.items() if k not in ("status", "grant")}
-    )  # noqa: E501
+    )
     if state.get("grant"):
         billing_services.give(member, patron)
     session = browser_of(member).cookies[settings.SESSION_COOKIE_NAME].value

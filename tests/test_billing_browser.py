@@ -17,7 +17,7 @@ from django.db import connections
 from atlas.billing.models import PaidSubscription, WebhookEvent
 from atlas.delivery import engine
 from atlas.delivery import services as delivery_services
-from atlas.delivery.tasks import prepare_send_task
+from atlas.delivery.engine import prepare_send_task
 from atlas.members.models import Member, Newsletter
 from atlas.publishing.models import Post, Publication
 

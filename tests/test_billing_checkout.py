@@ -13,8 +13,8 @@ from django.utils import timezone
 from atlas.billing import services as billing_services
 from atlas.billing.models import CheckoutSession, PaidSubscription, Tier
 from atlas.billing.notices import portal_link_token
+from atlas.members.links import create_link
 from atlas.members.models import EmailLink, Member, OutboundEmail
-from atlas.members.services import create_link
 from atlas.publishing.models import Post
 
 
@@ -109,7 +109,7 @@ def test_a_signed_in_member_upgrades_in_place_with_one_customer_and_one_open_che
 def test_a_paying_member_is_sent_to_their_account_instead_of_a_second_checkout(
     quiet_stripe: Any, paid_tier: Tier
 ) -> None:
-    browser, member = signed_in("paying@example.org")
+    browser, _member = signed_in("paying@example.org")
     browser.get(quiet_stripe.pay(session_of(choose(browser)).stripe_id).split("8000", 1)[-1])
     again = choose(browser, "supporter:year")
     assert again.status_code == 302 and again["Location"] == "/account/"
@@ -141,7 +141,7 @@ def test_the_success_link_in_another_browser_does_not_sign_anyone_in(
 def test_a_second_subscription_gets_no_second_trial(quiet_stripe: Any, paid_tier: Tier) -> None:
     paid_tier.trial_days = 14
     billing_services.save_tier(paid_tier)
-    browser, member = signed_in("again@example.org")
+    browser, _member = signed_in("again@example.org")
     session = session_of(choose(browser))
     browser.get(quiet_stripe.pay(session.stripe_id).split("8000", 1)[-1])
     PaidSubscription.objects.update(status="canceled", ended_at=timezone.now())
@@ -169,14 +169,14 @@ def test_a_bad_choice_or_a_post_from_another_site_is_refused(
 
 
 def test_the_account_page_opens_the_billing_portal(quiet_stripe: Any, paid_tier: Tier) -> None:
-    browser, member = signed_in("portal@example.org")
+    browser, _member = signed_in("portal@example.org")
     browser.get(quiet_stripe.pay(session_of(choose(browser)).stripe_id).split("8000", 1)[-1])
     account = browser.get("/account/").content.decode()
     assert "Manage billing" in account and "€5.00 a month" in account and "Renews on" in account
     response = browser.post("/billing/portal/")
     assert response.status_code == 303 and response["Location"].startswith(
         quiet_stripe.url + "/portal/"
-    )  # noqa: E501
+    )
     portal = quiet_stripe.objects[response["Location"].rsplit("/", 1)[1]]
     assert portal["return_url"].endswith("/account/")
     assert portal["customer"] == Member.objects.get().stripe_customer_id
@@ -207,7 +207,7 @@ def test_paid_features_hide_while_stripe_is_not_configured(
     assert (
         client.post("/billing/stripe/webhook/", b"{}", content_type="application/json").status_code
         == 404
-    )  # noqa: E501
+    )
 
 
 def test_check_deploy_warns_when_tiers_exist_but_keys_do_not(

@@ -18,7 +18,7 @@ def test_welcome_payment_failed_and_cancellation_arrive_once_each(
     browser = Client()
     response = browser.post(
         "/billing/checkout/", {"plan": "supporter:year", "email": "lea@example.org"}
-    )  # noqa: E501
+    )
     session = CheckoutSession.objects.get(stripe_id=response["Location"].rsplit("/", 1)[1])
     stripe_fake.pay(session.stripe_id, name="Léa Müller")
     deliver_webhooks()

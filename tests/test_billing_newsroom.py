@@ -86,13 +86,13 @@ def test_a_plan_for_nobody_or_in_the_past_is_refused(paid_tier: Tier) -> None:
     unknown = editor.post(
         "/newsroom/tiers/plans-given/",
         {"email": "nobody@example.org", "tier": paid_tier.pk, "kind": "gift"},
-    )  # noqa: E501
+    )
     assert b"No member has this address." in unknown.content
     Member.objects.create(email="m@example.org", status="active")
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     past = editor.post(
         "/newsroom/tiers/plans-given/",
         {"email": "m@example.org", "tier": paid_tier.pk, "kind": "gift", "until": yesterday},
-    )  # noqa: E501
+    )
     assert b"Choose today or a later day." in past.content
     assert not Grant.objects.exists()

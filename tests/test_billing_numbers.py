@@ -44,7 +44,7 @@ def history(paid_tier: Tier) -> dict[str, Any]:
             days_ago(1),
             days_ago(1),
             False,
-        ),  # noqa: E501
+        ),
         "left": (paid_tier, "canceled", 500, "month", days_ago(100), None, days_ago(20), True),
         "dollars": (None, "active", 800, "month", days_ago(40), None, None, True),
         "long ago": (paid_tier, "canceled", 500, "month", days_ago(400), None, days_ago(300), True),
@@ -53,7 +53,7 @@ def history(paid_tier: Tier) -> dict[str, Any]:
     for name, (tier, status, amount, interval, started, trial_end, ended, charged) in rows.items():
         member = Member.objects.create(
             email=f"{name.replace(' ', '.')}@example.org", status="active"
-        )  # noqa: E501
+        )
         PaidSubscription.objects.create(
             stripe_id=f"sub_{name}", stripe_customer_id=f"cus_{name}", member=member, tier=tier,
             status=status, amount=amount, interval=interval,
@@ -84,7 +84,7 @@ def test_the_figures_of_the_last_30_days(history: dict[str, Any]) -> None:
         1000,
         2,
         1,
-    )  # noqa: E501
+    )
     assert (patron.paying, patron.mrr, patron.trials_converted) == (2, 1000, 1)
     assert figures.per_tier["No tier"].paying == 1
 
@@ -102,7 +102,7 @@ def test_day_by_day_and_the_csv(history: dict[str, Any]) -> None:
     assert sum(point.churned for point in series) == 2
     assert lines[0] == ["date", "tier", "paying_members", "mrr_eur", "new_paid", "churned"]
     assert lines[30] == [end.isoformat(), "all", "5", "20.00", "0", "0"]
-    assert ["Supporter", "2", "10.00", "2", "1"] == lines[31][1:]
+    assert lines[31][1:] == ["Supporter", "2", "10.00", "2", "1"]
 
 
 def test_the_newsroom_shows_them_to_editors_not_contributors(

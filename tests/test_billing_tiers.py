@@ -90,7 +90,7 @@ def test_prices_are_typed_in_units_and_stored_in_the_smallest(
             "position": "0",
             "visible": "on",
         }
-    )  # noqa: E501
+    )
     assert form.is_valid(), form.errors
     tier = form.save()
     assert tier.monthly_amount == stored and tier.yearly_amount is None
@@ -104,7 +104,7 @@ def test_a_price_with_too_many_decimals_or_none_at_all_is_refused(db: Any) -> No
         in TierForm(
             {"name": "Yen", "monthly_price": "5.5", "trial_days": "0", "position": "0"}
         ).errors
-    )  # noqa: E501
+    )
     assert TierForm({"name": "Nothing", "trial_days": "0", "position": "0"}).errors["__all__"]
 
 
@@ -137,7 +137,7 @@ def test_staff_create_a_tier_in_the_newsroom_and_readers_see_it(
             "visible": "on",
             "position": "2",
         },
-    )  # noqa: E501
+    )
     assert edit.status_code == 302
     assert tier.prices.get(interval="month", active=True).amount == 1000
     assert Price.objects.filter(tier=tier).count() == 3

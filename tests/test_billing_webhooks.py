@@ -74,7 +74,7 @@ def final_state() -> dict[str, list[tuple[Any, ...]]]:
                 "ever_paid",
                 "ever_charged",
             )
-        ),  # fmt: skip
+        ),
         "access": sorted(
             MemberAccess.objects.values_list("member__email", "paying", "source", "name")
         ),

@@ -17,6 +17,7 @@ import stripe
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from atlas.billing import subscriptions
 from atlas.billing.models import BillingSettings, CheckoutSession, PaidSubscription, Price, Tier
@@ -230,3 +231,8 @@ def cancel_at_stripe(subscription_ids: list[str]) -> None:
             client().v1.subscriptions.cancel(subscription_id)
         except stripe.InvalidRequestError as error:  # already canceled
             logger.info("Subscription %s not canceled: %s", subscription_id, error)
+
+
+@task()
+def cancel_subscriptions_task(subscription_ids: list[str]) -> None:
+    cancel_at_stripe(subscription_ids)

@@ -25,7 +25,7 @@ from atlas.billing.models import (
     PaymentFailure,
     format_money,
 )
-from atlas.members import mail
+from atlas.members import outbox
 from atlas.members.models import Member
 from atlas.publishing.models import Publication
 
@@ -95,7 +95,7 @@ def once(kind: str, key: str, member: Member, email: tuple[str, dict[str, str]])
                 notice = Notice.objects.create(kind=kind, key=key, member=member)
         except IntegrityError:
             return 0
-        outbound = mail.queue(member.email, template, member=member, **context)
+        outbound = outbox.queue(member.email, template, member=member, **context)
         Notice.objects.filter(pk=notice.pk).update(email=outbound)
     return 1
 

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
+from atlas.billing.checkout import cancel_subscriptions_task
 from atlas.billing.models import PaidSubscription
-from atlas.billing.tasks import cancel_subscriptions_task
 from atlas.members.models import Member
 
 LIVE = ["trialing", "active", "past_due", "incomplete", "unpaid", "paused"]

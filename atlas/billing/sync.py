@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.utils import timezone
+from django_tasks import task
 
 from atlas.billing import access, notices, subscriptions
 from atlas.billing.models import Notice, PaidSubscription, SyncRun
@@ -99,3 +100,8 @@ def run_recorded(run_id: int) -> None:
     SyncRun.objects.filter(pk=run_id).update(
         status=SyncRun.Status.DONE, report=report, finished_at=timezone.now()
     )
+
+
+@task()
+def sync_task(run_id: int) -> None:
+    run_recorded(run_id)

@@ -18,7 +18,7 @@ from atlas.billing import numbers, services
 from atlas.billing.forms import GrantForm, TierForm
 from atlas.billing.models import BillingSettings, Grant, SyncRun, Tier
 from atlas.billing.stripe_api import configured
-from atlas.billing.tasks import sync_task
+from atlas.billing.sync import sync_task
 from atlas.newsroom.access import staff_view
 from atlas.newsroom.views import page
 

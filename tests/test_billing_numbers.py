@@ -114,7 +114,7 @@ def test_the_newsroom_shows_them_to_editors_not_contributors(
     assert page.status_code == 200 and "Paying members" in page.content.decode()
     download = staff.get("/newsroom/tiers/numbers.csv?days=90")
     assert download["Content-Type"].startswith("text/csv")
-    assert b"paying_members" in b"".join(download.streaming_content)
+    assert b"paying_members" in download.content
     outsider = Client()
     outsider.force_login(contributor)
     assert outsider.get("/newsroom/tiers/numbers/").status_code == 403

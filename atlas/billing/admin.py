@@ -117,7 +117,7 @@ class GrantAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Grant, form: forms.ModelForm, change: bool
     ) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by_id = request.user.pk
         super().save_model(request, obj, form, change)
         access.recompute(obj.member_id, reason=f"{obj.kind} plan saved")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import stripe
 from django.core.exceptions import ValidationError
@@ -76,7 +77,7 @@ def start(
     customer = ensure_customer(member) if member else ""
     address = member.email if member else email
     expire_open(member, address)
-    params: dict = {
+    params: Any = {  # the SDK's SessionCreateParams, built step by step
         "mode": "subscription",
         "line_items": [{"price": price.stripe_price_id, "quantity": 1}],
         "success_url": back.success_url,
@@ -138,12 +139,11 @@ def ensure_customer(member: Member) -> str:
     requests get the same customer; the conditional update keeps the first one stored)."""
     if member.stripe_customer_id:
         return member.stripe_customer_id
+    details: Any = {"email": member.email, "metadata": {"atlas_member": str(member.pk)}}
+    if member.name:
+        details["name"] = member.name
     customer = client().v1.customers.create(
-        params={
-            "email": member.email,
-            "name": member.name or None,
-            "metadata": {"atlas_member": str(member.pk)},
-        },
+        params=details,
         options={"idempotency_key": f"atlas-member-{member.pk}-customer"},
     )
     member_services.set_stripe_customer(member.pk, customer.id)

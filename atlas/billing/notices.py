@@ -40,9 +40,7 @@ def portal_link_token(member_id: int) -> str:
 
 def read_portal_link_token(token: str) -> int | None:
     try:
-        found = signing.loads(
-            token, salt=PORTAL_LINK_SALT, max_age=PORTAL_LINK_MAX_AGE.total_seconds()
-        )
+        found = signing.loads(token, salt=PORTAL_LINK_SALT, max_age=PORTAL_LINK_MAX_AGE)
     except signing.BadSignature:
         return None
     return int(found["member"]) if isinstance(found, dict) and "member" in found else None

@@ -118,6 +118,8 @@ def spans(currency: str, now: datetime | None = None) -> list[Span]:
         row_currency,
         updated,
     ) in rows:
+        if started is None:  # the query excludes these; the types do not know it
+            continue
         stop = ended or ((period_end or updated) if status in NOT_PAYING_NOW else None)
         stop = min(stop, now) if stop else None
         in_currency = (row_currency or currency) == currency

@@ -75,14 +75,15 @@ def push_to_stripe(tier: Tier) -> None:
         return
     stripe = client()
     currency = BillingSettings.current().currency
-    product = {
+    # The SDK's parameters are TypedDicts; ours are built from the tier.
+    product: Any = {
         "name": tier.name,
         "description": tier.description or None,
         "active": not tier.archived,
     }
     if not tier.stripe_product_id:
         created = stripe.v1.products.create(
-            params={**product, "metadata": {"atlas_tier": tier.slug}},
+            params=product | {"metadata": {"atlas_tier": tier.slug}},
             options={"idempotency_key": f"atlas-tier-{tier.pk}-product"},
         )
         Tier.objects.filter(pk=tier.pk, stripe_product_id="").update(stripe_product_id=created.id)
@@ -234,9 +235,8 @@ def member_billing(member: Member) -> MemberBilling:
     grants = list(Grant.objects.filter(member=member).live(now).select_related("tier"))
     plan = plan_of(member)
     stored = access.stored_access(member)
-    if not plan.paying:
-        source = MemberAccess.Source.FREE
-    else:  # a member billing has never seen: the plan staff or an import stored
+    source: str = MemberAccess.Source.FREE
+    if plan.paying:  # "stored": a member billing has never seen keeps the plan staff stored
         source = stored.source if stored is not None else "stored"
     details: dict[str, Any] = {}
     if subscription is not None:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils import timezone
@@ -71,10 +71,10 @@ def paid_numbers(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view("billing.view_paidsubscription")
-def paid_numbers_csv(request: HttpRequest) -> StreamingHttpResponse:
+def paid_numbers_csv(request: HttpRequest) -> HttpResponse:
     start, end = _range(request)
-    response = StreamingHttpResponse(
-        numbers.csv_lines(start, end), content_type="text/csv; charset=utf-8"
+    response = HttpResponse(
+        "".join(numbers.csv_lines(start, end)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="paid-{start}-{end}.csv"'
     return response
@@ -119,7 +119,7 @@ def stripe_sync(request: HttpRequest) -> HttpResponse:
         messages.info(request, "A link with Stripe is already running.")
         return redirect("newsroom:billing_tiers")
     with transaction.atomic():
-        run = SyncRun.objects.create(created_by=request.user)
+        run = SyncRun.objects.create(created_by_id=request.user.pk)
         transaction.on_commit(lambda: sync_task.enqueue(run.pk))
     messages.success(request, "Linking existing Stripe subscriptions; the report appears here.")
     return redirect("newsroom:billing_tiers")

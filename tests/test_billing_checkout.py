@@ -222,3 +222,16 @@ def test_check_deploy_warns_when_tiers_exist_but_keys_do_not(
     warnings = [message.id for message in run_checks(include_deployment_checks=True)]
     assert "atlas.billing.W001" not in warnings
     call_command("check", "--deploy", "--fail-level", "CRITICAL")
+
+
+def test_a_member_who_deletes_their_account_is_not_charged_again(
+    quiet_stripe: Any, paid_tier: Tier, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    browser, _member = signed_in("leaving@example.org")
+    browser.get(quiet_stripe.pay(session_of(choose(browser)).stripe_id).split("8000", 1)[-1])
+    subscription = PaidSubscription.objects.get().stripe_id
+    with django_capture_on_commit_callbacks(execute=True):
+        assert browser.post("/account/delete/").status_code == 200
+    assert not Member.objects.exists()
+    assert quiet_stripe.objects[subscription]["status"] == "canceled"

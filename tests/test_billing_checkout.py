@@ -235,3 +235,17 @@ def test_a_member_who_deletes_their_account_is_not_charged_again(
         assert browser.post("/account/delete/").status_code == 200
     assert not Member.objects.exists()
     assert quiet_stripe.objects[subscription]["status"] == "canceled"
+
+
+def test_checkouts_are_rate_limited_per_address(quiet_stripe: Any, paid_tier: Tier) -> None:
+    statuses = [choose(Client(), email="eager@example.org").status_code for _ in range(11)]
+    assert statuses == [303] * 10 + [429]
+
+
+def test_a_paying_member_sees_their_plan_on_the_subscribe_page(
+    quiet_stripe: Any, paid_tier: Tier
+) -> None:
+    browser, _member = signed_in("subscribed@example.org")
+    browser.get(quiet_stripe.pay(session_of(choose(browser)).stripe_id).split("8000", 1)[-1])
+    page = browser.get("/subscribe/").content.decode()
+    assert "You are a Supporter member" in page and "Continue to payment" not in page

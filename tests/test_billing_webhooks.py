@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -245,3 +246,15 @@ def test_an_event_that_fails_is_kept_and_tried_again_until_it_works(
     assert webhooks.retry_pending() == 1
     assert WebhookEvent.objects.get().status == "done"
     assert PaidSubscription.objects.get().status == "canceled"  # as Stripe says now
+
+
+def test_events_are_forgotten_a_month_after_they_were_acted_on(
+    client: Client, stripe_fake: Any, twelve_events: list[dict[str, Any]], signed_webhook: Any
+) -> None:
+    for event in twelve_events[:3]:
+        signed_webhook(client, event)
+    WebhookEvent.objects.filter(stripe_id=twelve_events[0]["id"]).update(
+        received_at=timezone.now() - timedelta(days=31)
+    )
+    assert webhooks.prune_events() == 1
+    assert WebhookEvent.objects.count() == 2

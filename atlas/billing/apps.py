@@ -25,7 +25,7 @@ class BillingConfig(AppConfig):
         from atlas.billing.access import BillingEntitlement, recheck_due
         from atlas.billing.admin import PostTierInline
         from atlas.billing.services import push_pending_tiers
-        from atlas.billing.webhooks import retry_pending
+        from atlas.billing.webhooks import prune_events, retry_pending
         from atlas.members.hooks import register_entitlement, register_slot
         from atlas.publishing.hooks import (
             EditorPanel,
@@ -52,3 +52,4 @@ class BillingConfig(AppConfig):
         register_periodic_job(60.0, recheck_due)
         register_periodic_job(60.0, retry_pending)
         register_periodic_job(300.0, push_pending_tiers)
+        register_periodic_job(24 * 3600.0, prune_events)

@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from atlas.billing import services
 from atlas.billing.models import PostTier, Price, Tier, TierQuerySet
 from atlas.billing.stripe_api import configured
+from atlas.members.hooks import plan_of
+from atlas.members.policy import current_member
 from atlas.publishing.models import Post
 
 
@@ -39,6 +41,11 @@ def paywall_offer(context: Context) -> str:
 def subscribe_offer(context: Context) -> str:
     if not configured():
         return ""
+    request = context.get("request")
+    member = current_member(request) if request is not None else None
+    if member is not None and plan_of(member).paying:
+        page = {"plan": plan_of(member)}
+        return render_to_string("billing/already_paying.html", page, request=request)
     tiers = offered_tiers()
     if not tiers:
         return ""

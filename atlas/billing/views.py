@@ -23,16 +23,19 @@ from atlas.billing import checkout, webhooks
 from atlas.billing.models import CheckoutSession, Price, Tier
 from atlas.billing.notices import read_portal_link_token
 from atlas.billing.stripe_api import configured
-from atlas.lib.http import csrf_ok, safe_next
+from atlas.lib.http import client_ip, csrf_ok, safe_next
 from atlas.members import services as member_services
 from atlas.members.addresses import normalize_email
 from atlas.members.models import Member
 from atlas.members.policy import current_member
 from atlas.publishing.models import Publication
+from atlas.runtime.ratelimit import Limit, hit
 
 logger = logging.getLogger(__name__)
 
 BROWSER_KEY = "billing_browser"
+# Each checkout asks Stripe for a session: a bound on how often one address or one IP may.
+CHECKOUT_LIMITS = {"ip": Limit(hits=30, seconds=3600), "email": Limit(hits=10, seconds=3600)}
 CONFIRM_TRIES = 30  # the thank-you page asks again every 2 s for a minute
 
 
@@ -68,6 +71,12 @@ def start_checkout(request: HttpRequest) -> HttpResponse:
         email = normalize_email(email)
     except ValidationError as error:
         return _refused(request, " ".join(error.messages), back_to, 400)
+    if not (
+        hit("checkout:ip", client_ip(request), CHECKOUT_LIMITS["ip"])
+        and hit("checkout:email", email, CHECKOUT_LIMITS["email"])
+    ):
+        message = "Too many attempts. Please wait a while and try again."
+        return _refused(request, message, back_to, 429)
     back = checkout.Return(
         success_url=absolute(reverse("billing:thanks")) + "?session_id={CHECKOUT_SESSION_ID}",
         cancel_url=absolute(back_to),
@@ -131,7 +140,12 @@ def thanks(request: HttpRequest) -> HttpResponse:
             backend="django.contrib.auth.backends.ModelBackend",
         )
         signed_in = member
-    context = {"session": session, "member": member, "signed_in": signed_in == member}
+    context = {
+        "session": session,
+        "member": member,
+        "signed_in": signed_in == member,
+        "same_browser": session.browser_key == browser_key(request),
+    }
     return render(request, "billing/thanks.html", context)
 
 

@@ -177,3 +177,17 @@ def retry_pending(older_than: timedelta = timedelta(seconds=30)) -> int:
         attempts__lt=MAX_ATTEMPTS,
     ).order_by("created", "pk")
     return sum(process(event_id) for event_id in list(waiting.values_list("pk", flat=True)[:200]))
+
+
+KEEP_EVENTS = timedelta(days=30)
+
+
+def prune_events() -> int:
+    """Periodic: forget events acted on more than 30 days ago (their payloads hold readers'
+    addresses). Stripe stops retrying an event after 3 days, so no duplicate can come later."""
+    old = WebhookEvent.objects.filter(
+        status__in=[WebhookEvent.Status.DONE, WebhookEvent.Status.IGNORED],
+        received_at__lt=timezone.now() - KEEP_EVENTS,
+    )
+    deleted, _ = old.delete()
+    return deleted

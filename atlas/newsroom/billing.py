@@ -27,7 +27,6 @@ RANGES = {"30": 30, "90": 90, "365": 365}
 
 @staff_view("billing.view_tier")
 def tiers(request: HttpRequest) -> HttpResponse:
-    services.free_tier()
     live = Q(subscriptions__status__in=["trialing", "active", "past_due"])
     listed = Tier.objects.annotate(
         subscribers=Count("subscriptions", filter=live)

@@ -10,7 +10,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import slugify
 
-from atlas.billing.models import BillingSettings, Grant, Tier, minor_units, to_decimal, to_minor
+from atlas.billing.models import (
+    BillingSettings,
+    Grant,
+    Price,
+    Tier,
+    minor_units,
+    to_decimal,
+    to_minor,
+)
+from atlas.members.addresses import normalize_email
 from atlas.members.models import Member
 
 MAX_PRICE = Decimal("100000")
@@ -113,3 +122,25 @@ class GrantForm(forms.Form):
         if day < timezone.localdate():
             raise forms.ValidationError("Choose today or a later day.")
         return datetime.combine(day, time.max, tzinfo=timezone.get_current_timezone())
+
+
+class PlanChoiceForm(forms.Form):
+    """A reader's choice under a paywall or on /subscribe/: "tier-slug:month" and, when they are
+    not signed in, their address."""
+
+    plan = forms.CharField(max_length=100)
+    email = forms.CharField(max_length=320, required=False)
+
+    def __init__(self, *args: Any, member: Member | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_plan(self) -> tuple[Tier, str]:
+        slug, _, interval = self.cleaned_data["plan"].partition(":")
+        tier = Tier.objects.filter(slug=slug, kind=Tier.Kind.PAID).first()
+        if tier is None or interval not in Price.Interval.values:
+            raise forms.ValidationError("Choose one of the plans.")
+        return tier, interval
+
+    def clean_email(self) -> str:
+        return normalize_email(self.member.email if self.member else self.cleaned_data["email"])

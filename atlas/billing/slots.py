@@ -43,15 +43,14 @@ def subscribe_offer(context: Context) -> str:
         return ""
     request = context.get("request")
     member = current_member(request) if request is not None else None
-    if member is not None and plan_of(member).paying:
-        page = {"plan": plan_of(member)}
-        return render_to_string("billing/already_paying.html", page, request=request)
+    if member is not None and (plan := plan_of(member)).paying:
+        return render_to_string("billing/already_paying.html", {"plan": plan}, request=request)
     tiers = offered_tiers()
     if not tiers:
         return ""
     free = Tier.objects.filter(kind=Tier.Kind.FREE).first()
-    page = {"tiers": tiers, "free_tier": free}
-    return render_to_string("billing/subscribe_offer.html", page, request=context.get("request"))
+    offer = {"tiers": tiers, "free_tier": free}
+    return render_to_string("billing/subscribe_offer.html", offer, request=request)
 
 
 def account(context: Context) -> str:

@@ -11,7 +11,6 @@ import stripe
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,12 +19,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from atlas.billing import checkout, webhooks
-from atlas.billing.models import CheckoutSession, Price, Tier
+from atlas.billing.forms import PlanChoiceForm
+from atlas.billing.models import CheckoutSession
 from atlas.billing.notices import read_portal_link_token
 from atlas.billing.stripe_api import configured
 from atlas.lib.http import client_ip, csrf_ok, safe_next
 from atlas.members import services as member_services
-from atlas.members.addresses import normalize_email
 from atlas.members.models import Member
 from atlas.members.policy import current_member
 from atlas.publishing.models import Publication
@@ -61,16 +60,12 @@ def start_checkout(request: HttpRequest) -> HttpResponse:
         raise Http404("Paid plans are not offered.")
     if not csrf_ok(request):  # plan forms on cached pages carry no token
         return _refused(request, "This form expired or came from another site.", back_to, 403)
-    slug, _, interval = request.POST.get("plan", "").partition(":")
-    tier = Tier.objects.filter(slug=slug, kind=Tier.Kind.PAID).first()
-    if tier is None or interval not in Price.Interval.values:
-        return _refused(request, "Choose one of the plans.", back_to, 400)
     member = current_member(request)
-    email = member.email if member else request.POST.get("email", "")
-    try:
-        email = normalize_email(email)
-    except ValidationError as error:
-        return _refused(request, " ".join(error.messages), back_to, 400)
+    form = PlanChoiceForm(request.POST, member=member)
+    if not form.is_valid():
+        problems = [str(error) for errors in form.errors.values() for error in errors]
+        return _refused(request, " ".join(problems), back_to, 400)
+    (tier, interval), email = form.cleaned_data["plan"], form.cleaned_data["email"]
     if not (
         hit("checkout:ip", client_ip(request), CHECKOUT_LIMITS["ip"])
         and hit("checkout:email", email, CHECKOUT_LIMITS["email"])

@@ -123,7 +123,17 @@ class PostAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "body"]}),
         ("Publishing", {"fields": ["status", "published_at", "visibility", "share_preview"]}),
-        ("Image", {"fields": ["feature_image", "feature_image_alt"]}),
+        (
+            "Image",
+            {
+                "fields": [
+                    "feature_image",
+                    "feature_image_alt",
+                    "feature_image_caption",
+                    "feature_image_credit",
+                ]
+            },
+        ),
         ("Topics", {"fields": ["tags"]}),
         (
             "Search and sharing",

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from atlas.delivery import rendering
+from atlas.delivery.engine import subscribed_members
 from atlas.delivery.models import Batch, Delivery, Send
 from atlas.members.addresses import normalize_email
 from atlas.members.models import Label, Newsletter
@@ -93,6 +94,18 @@ def start_scheduled_sends(sender: Any, post_id: int, **kwargs: Any) -> None:
             )
             if won:
                 begin(send)
+
+
+def count_recipients(
+    newsletters: Iterable[Newsletter],
+    audience: str = Send.Audience.ALL,
+    labels: Iterable[Label] = (),
+) -> int:
+    """How many members a send to these newsletters would reach now (suppressed ones aside)."""
+    newsletter_ids = [newsletter.pk for newsletter in newsletters]
+    if not newsletter_ids:
+        return 0
+    return subscribed_members(newsletter_ids, audience, [label.pk for label in labels]).count()
 
 
 def test_send(post: Post, addresses: Iterable[str], user: Any = None) -> Send:

@@ -1,8 +1,8 @@
 """Readable plain text from our sanitized article HTML, for the text part of emails.
 
 Not Markdown source: headings underlined, paragraphs wrapped, links as `text (url)`, footnote
-references as `[1]` with the notes at the end, tables as aligned columns, images by their alt text
-and caption, quotations marked with `>`.
+references as `[1]` with the notes at the end, tables as aligned columns (padded with no-break
+spaces, see _SPACE_RUN), images by their alt text and caption, quotations marked with `>`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ _BLOCKS = {
     "dt", "dd",
 }  # fmt: skip
 _SPACES = re.compile(r"\s+")
+# Emails are sent in DKIM's relaxed canonical form, which squeezes runs of spaces into one:
+# alignment (tables, indents) keeps one space and pads with no-break spaces, which it keeps.
+_SPACE_RUN = re.compile(r" {2,}")
 
 
 @dataclass
@@ -67,7 +70,8 @@ def html_to_text(html: str, width: int = WIDTH) -> str:
     if renderer.notes:
         notes = [_wrap(f"[{number}] {text}", width, "    ") for number, text in renderer.notes]
         blocks.append("Notes\n-----\n" + "\n".join(notes))
-    return "\n\n".join(block for block in blocks if block.strip()).strip() + "\n"
+    text = "\n\n".join(block for block in blocks if block.strip()).strip() + "\n"
+    return _SPACE_RUN.sub(lambda run: " " + "\u00a0" * (len(run.group()) - 1), text)
 
 
 def _wrap(text: str, width: int, indent: str = "") -> str:

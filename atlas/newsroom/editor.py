@@ -36,26 +36,24 @@ from atlas.publishing import services
 from atlas.publishing.context_processors import current_publication
 from atlas.publishing.models import Author, Correction, Post
 
+POST_URLS = (
+    "edit", "autosave", "preview", "email_preview", "publish", "unschedule", "review",
+    "corrections", "correction_preview", "feature_image", "presence",
+)  # fmt: skip
+
 
 def editor_urls(post: Post) -> dict[str, str]:
-    """The addresses the editor page (and its scripts) talk to, for a saved or a new post."""
-    if post.pk is None:
-        return {
-            "save": reverse("newsroom:post_new"),
-            "autosave": reverse("newsroom:post_new_autosave"),
-            "upload": reverse("newsroom:editor_image_upload"),
-            "tags": reverse("newsroom:editor_tags"),
-            "authors": reverse("newsroom:editor_authors"),
-        }
+    """The addresses the editor page (and its scripts) talk to; a new post has only the first
+    few until its first save."""
     urls = {
-        name: reverse(f"newsroom:post_{name}", args=[post.pk])
-        for name in (
-            "edit", "autosave", "preview", "email_preview", "publish", "unschedule", "review",
-            "corrections", "correction_preview", "feature_image", "presence",
-        )
-    }  # fmt: skip
-    urls["save"] = urls["edit"]
-    urls["upload"] = reverse("newsroom:editor_image_upload") + f"?post={post.pk}"
+        name: reverse(f"newsroom:post_{name}", args=[post.pk]) if post.pk else ""
+        for name in POST_URLS
+    }
+    urls["save"] = urls["edit"] or reverse("newsroom:post_new")
+    if post.pk is None:
+        urls["autosave"] = reverse("newsroom:post_new_autosave")
+    upload = reverse("newsroom:editor_image_upload")
+    urls["upload"] = f"{upload}?post={post.pk}" if post.pk else upload
     urls["tags"] = reverse("newsroom:editor_tags")
     urls["authors"] = reverse("newsroom:editor_authors")
     return urls

@@ -171,6 +171,7 @@ def _render(
         "problems": services.publish_problems(post),
         "can_send": can_send(request.user),
         "edit_url": _edit_url(post),
+        "urls": {"publish": reverse("newsroom:post_publish", args=[post.pk])},
         "time_zone": timezone.get_current_timezone_name(),
     }
     return page(request, "newsroom/editor/publish.html", context)

@@ -291,7 +291,7 @@ def published_post(slug: str) -> Post | None:
 class PostImage(models.Model):
     """An image uploaded for a post's body, with its renditions (the body links to one)."""
 
-    file = models.ImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")
+    file = models.ImageField(upload_to="images/%Y/%m/")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     renditions = models.JSONField(default=dict, blank=True)

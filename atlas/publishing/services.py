@@ -273,8 +273,13 @@ def request_review(post: Post, user: User | None) -> Post:
 def store_image(upload: File, user: User | None, post: Post | None = None) -> PostImage:
     """Check an uploaded image with Pillow (ImageRefused says why not), keep it with renditions."""
     data = read_upload(upload)
-    check_image(data, getattr(upload, "name", "") or "")
-    image = PostImage(post=post, uploaded_by=user if getattr(user, "pk", None) else None)
+    width, height = check_image(data, getattr(upload, "name", "") or "")
+    image = PostImage(
+        post=post,
+        uploaded_by=user if getattr(user, "pk", None) else None,
+        width=width,
+        height=height,
+    )
     image.renditions = renditions_of(data, upload.name or "")
     image.file.save(_safe_name(upload.name or "image"), ContentFile(data), save=False)
     image.save()

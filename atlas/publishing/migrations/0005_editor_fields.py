@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
             name='PostImage',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.ImageField(height_field='height', upload_to='images/%Y/%m/', width_field='width')),
+                ('file', models.ImageField(upload_to='images/%Y/%m/')),
                 ('width', models.PositiveIntegerField(default=0)),
                 ('height', models.PositiveIntegerField(default=0)),
                 ('renditions', models.JSONField(blank=True, default=dict)),

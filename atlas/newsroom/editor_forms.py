@@ -154,6 +154,7 @@ class PublishForm(forms.Form):
     audience = forms.ChoiceField(
         choices=Send.Audience.choices,
         initial=Send.Audience.ALL,
+        required=False,
         widget=forms.RadioSelect,
         label="To whom",
     )
@@ -178,6 +179,7 @@ class PublishForm(forms.Form):
                 self.add_error("publish_at", "That time has passed; choose a later one.")
         else:
             data["publish_at"] = None
+        data["audience"] = data.get("audience") or Send.Audience.ALL
         channel = data.get("channel", "web")
         if channel != "web" and not data.get("newsletters"):
             self.add_error("newsletters", "Choose at least one newsletter to email it to.")

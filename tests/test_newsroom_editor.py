@@ -60,7 +60,7 @@ def second_editor(db: Any) -> User:
     return user
 
 
-# Plain forms ----------------------------------------------------------------------------------
+# Plain forms ----------
 
 
 def test_a_new_post_is_saved_by_the_plain_form_with_its_writer_as_author(
@@ -185,7 +185,7 @@ def test_a_post_without_an_author_or_alt_text_cannot_go_out(
     assert post.status == Post.Status.DRAFT
 
 
-# Autosave and two editors -------------------------------------------------------------------------
+# Autosave and two editors ----------
 
 
 def test_autosave_creates_the_post_then_moves_its_version_on(editor_client: Client) -> None:
@@ -306,7 +306,7 @@ def test_who_else_has_the_post_open_is_shown(
     assert editor_client.post(f"/newsroom/posts/{post.pk}/presence/").json()["others"] == []
 
 
-# Uploads --------------------------------------------------------------------------------------------
+# Uploads ----------
 
 
 def test_an_image_for_the_body_is_checked_and_kept_with_renditions(editor_client: Client) -> None:
@@ -364,7 +364,7 @@ def test_a_feature_image_gets_renditions_and_needs_alt_text(
     assert any("alt text" in problem for problem in services.publish_problems(post))
 
 
-# Roles ------------------------------------------------------------------------------------------------
+# Roles ----------
 
 
 def test_a_contributor_submits_for_review_and_cannot_publish(
@@ -421,7 +421,7 @@ def test_every_editor_page_is_for_staff_only(path: str, client: Client, make_pos
     assert client.get(url).status_code == 403
 
 
-# Panels, corrections, lookups ----------------------------------------------------------------------
+# Panels, corrections, lookups ----------
 
 
 def test_the_sponsorship_panel_opts_a_post_out_from_the_editor(

@@ -16,6 +16,7 @@ def register_menu() -> None:
     register_newsroom_menu_item(
         MenuItem("New post", "newsroom:post_new", permission="publishing.add_post"), order=10
     )
+    register_newsroom_menu_item(MenuItem("Numbers", "newsroom:numbers"), order=80)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from django.utils import timezone
 from PIL import Image
 
 from atlas.delivery import engine
+from atlas.delivery.engine import prepare_send_task
 from atlas.delivery.models import Send
-from atlas.delivery.tasks import prepare_send_task
 from atlas.members.models import Member, Newsletter, Subscription
 from atlas.publishing.models import Post, Publication, Revision
 from atlas.publishing.roles import ensure_roles

@@ -16,6 +16,7 @@ from django.utils import timezone
 from PIL import Image
 
 from atlas.delivery.models import Send
+from atlas.lib import pagecache
 from atlas.members.models import Member, Newsletter, Subscription
 from atlas.publishing import services
 from atlas.publishing.models import Author, Correction, Post, Publication, Revision, Tag
@@ -207,20 +208,21 @@ def test_autosaves_keep_a_revision_every_few_minutes_and_explicit_saves_always(
     time_machine.move_to(datetime(2026, 3, 4, 9, 0, tzinfo=UTC), tick=False)
     answer = editor_client.post("/newsroom/posts/new/autosave/", form()).json()
     post = Post.objects.get()
+    url = answer["urls"]["autosave"]
     for minute in range(1, 4):
         time_machine.move_to(datetime(2026, 3, 4, 9, minute, tzinfo=UTC), tick=False)
         answer = editor_client.post(
-            answer["urls"]["autosave"],
+            url,
             form(post, body=f"Draft {minute}", base_version=answer["version"]),
         ).json()
     assert post.revisions.count() == 1  # created; the next three autosaves came too soon
     time_machine.move_to(datetime(2026, 3, 4, 9, 6, tzinfo=UTC), tick=False)
     answer = editor_client.post(
-        answer["urls"]["autosave"], form(post, body="Draft 6", base_version=answer["version"])
+        url, form(post, body="Draft 6", base_version=answer["version"])
     ).json()
     assert post.revisions.count() == 2
     editor_client.post(
-        answer["urls"]["autosave"],
+        url,
         form(post, body="Draft 6, saved", base_version=answer["version"], explicit="1"),
     )
     assert post.revisions.count() == 3
@@ -231,6 +233,7 @@ def test_a_save_based_on_an_old_version_is_refused_with_both_versions(
 ) -> None:
     post = make_post("Shared", status=Post.Status.DRAFT, published_at=None, body="Line one.")
     other = client_for(second_editor)
+    other.post(f"/newsroom/posts/{post.pk}/presence/")  # the heartbeat of Kofi's open editor
     base = post.version
     assert other.post(
         f"/newsroom/posts/{post.pk}/autosave/", form(post, body="Line one.\nKofi's line.")
@@ -493,3 +496,19 @@ def test_editor_data_is_passed_as_json_not_inline_script(
     assert data["urls"]["autosave"] == f"/newsroom/posts/{post.pk}/autosave/"
     assert data["version"] == post.version and data["autosave"] is True
     assert "<script>" not in page and "onclick" not in page
+
+
+def test_autosaving_a_draft_keeps_readers_cached_pages_and_publishing_retires_them(
+    editor_client: Client, make_post: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    post = make_post("Draft", status=Post.Status.DRAFT, published_at=None)
+    before = pagecache.content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(f"/newsroom/posts/{post.pk}/autosave/", form(post, body="Typing…"))
+    assert pagecache.content_version() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            f"/newsroom/posts/{post.pk}/publish/",
+            {"publish-when": "now", "publish-channel": "web", "step": "confirm"},
+        )
+    assert pagecache.content_version() != before

@@ -30,17 +30,18 @@ from atlas.publishing.structured_data import feature_image_url
 SUGGESTIONS = 8
 
 
-def _state(request: HttpRequest, post: Post) -> dict[str, Any]:
-    return {
+def _state(post: Post, created: bool = False) -> dict[str, Any]:
+    """What the page needs after a save (who else is here comes with the heartbeat)."""
+    state = {
         "id": post.pk,
         "version": post.version,
         "status": post.status,
         "status_label": post.get_status_display(),
         "saved_at": local_time(post.updated_at),
-        "others": editor_presence.here(post.pk, request.user),
-        "urls": editor_urls(post),
-        "problems": services.publish_problems(post),
     }
+    if created:
+        state["urls"] = editor_urls(post)
+    return state
 
 
 @staff_view("publishing.add_post")
@@ -72,7 +73,8 @@ def _autosave(request: HttpRequest, post: Post) -> HttpResponse:
     if resolve == "theirs":
         keep_mine_as_revision(request, form.instance)
         post = Post.objects.get(pk=post.pk)
-        return JsonResponse({"ok": True, **_state(request, post), **_words(post)})
+        return JsonResponse({"ok": True, **_state(post), **_words(post)})
+    created = post.pk is None
     result = save_from_form(request, post, form, explicit=explicit, force=resolve == "mine")
     if result.conflict is not None:
         theirs = result.conflict
@@ -85,7 +87,7 @@ def _autosave(request: HttpRequest, post: Post) -> HttpResponse:
              "diff": diff, "others": editor_presence.here(theirs.pk, request.user)},
             status=409,
         )  # fmt: skip
-    response = {"ok": True, **_state(request, result.post)}
+    response = {"ok": True, **_state(result.post, created)}
     if result.image_error:
         response["image_error"] = result.image_error
     return JsonResponse(response)
@@ -142,9 +144,7 @@ def feature_image(request: HttpRequest, post_id: int) -> HttpResponse:
         post = services.set_feature_image(post, upload, request.user)
     except ImageRefused as refusal:
         return JsonResponse({"ok": False, "error": str(refusal)}, status=400)
-    return JsonResponse(
-        {"ok": True, "url": feature_image_url(post, "960"), **_state(request, post)}
-    )
+    return JsonResponse({"ok": True, "url": feature_image_url(post, "960"), **_state(post)})
 
 
 @staff_view("publishing.change_post")

@@ -189,6 +189,9 @@ class Post(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PostQuerySet.as_manager()
+    # Set by services.save_post for one save: True when readers could not see the post before
+    # or after it, so cached pages need not be retired.
+    readers_unaffected = False
 
     class Meta:
         ordering = ["-published_at", "-pk"]

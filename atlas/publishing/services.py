@@ -53,7 +53,6 @@ def save_post(
     is saved and EditConflict says what is there now. `revision="throttled"` (autosaves) keeps
     a revision only when the last one is older than REVISION_INTERVAL or the status changed.
     """
-    previous = Post.objects.filter(pk=post.pk).first() if post.pk else None
     now = timezone.now()
     if post.status == Post.Status.PUBLISHED and post.published_at is None:
         post.published_at = now
@@ -61,17 +60,22 @@ def save_post(
         post.status = Post.Status.SCHEDULED
     post.ensure_slug()
     post.render()
-    changed = _changed_fields(previous, post)
-    if previous and previous.was_published and changed & {"title", "subtitle", "body"}:
-        post.content_modified_at = now
-    if previous is None or previous.feature_image != post.feature_image:
+    uploaded = bool(post.feature_image) and not getattr(post.feature_image, "_committed", True)
+    if uploaded:  # outside the transaction: resizing takes a while
         post.feature_image_renditions = make_renditions(post.feature_image)
     with transaction.atomic():
+        previous = Post.objects.select_for_update().filter(pk=post.pk).first() if post.pk else None
         if previous is not None:
-            stored = Post.objects.select_for_update().filter(pk=post.pk).values("version").get()
-            if base_version is not None and stored["version"] != base_version:
-                raise EditConflict(Post.objects.get(pk=post.pk))
-            post.version = stored["version"] + 1
+            if base_version is not None and previous.version != base_version:
+                raise EditConflict(previous)
+            post.version = previous.version + 1
+        changed = _changed_fields(previous, post)
+        if previous and previous.was_published and changed & {"title", "subtitle", "body"}:
+            post.content_modified_at = now
+        if not uploaded and (previous is None or previous.feature_image != post.feature_image):
+            post.feature_image_renditions = make_renditions(post.feature_image)
+        # A draft saved again (autosaves) changes nothing readers see: cached pages stay.
+        post.readers_unaffected = not post.is_live and not (previous and previous.is_live)
         post.save()
         if previous is None or (changed and _revision_due(post, changed, revision, now)):
             Revision.objects.create(
@@ -210,7 +214,14 @@ def author_for(user: User) -> Author:
 
 
 def set_authors(post: Post, authors: list[Author]) -> None:
-    """The byline, in order."""
+    """The byline, in order (nothing is written when it is unchanged)."""
+    current = list(
+        PostAuthor.objects.filter(post=post)
+        .order_by("position")
+        .values_list("author_id", flat=True)
+    )
+    if current == [author.pk for author in authors]:
+        return
     with transaction.atomic():
         PostAuthor.objects.filter(post=post).exclude(author__in=authors).delete()
         for position, author in enumerate(authors):

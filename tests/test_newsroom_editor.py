@@ -512,3 +512,30 @@ def test_autosaving_a_draft_keeps_readers_cached_pages_and_publishing_retires_th
             {"publish-when": "now", "publish-channel": "web", "step": "confirm"},
         )
     assert pagecache.content_version() != before
+
+
+def test_a_test_send_goes_to_the_editor_first_and_email_only_keeps_the_post_off_the_web(
+    editor_client: Client, make_post: Any
+) -> None:
+    post = make_post("Briefing", status=Post.Status.DRAFT, published_at=None)
+    newsletter = Newsletter.objects.get(slug="newsletter")
+    choices = {
+        "publish-when": "now", "publish-channel": "email",
+        "publish-newsletters": [newsletter.pk], "publish-audience": "all",
+    }  # fmt: skip
+    answer = editor_client.post(
+        f"/newsroom/posts/{post.pk}/publish/", {**choices, "step": "test"},
+        HTTP_ACCEPT="application/json",
+    ).json()  # fmt: skip
+    assert answer["message"] == "A test of the email is on its way to editor@example.org."
+    test = Send.objects.get(post=post, is_test=True)
+    assert list(test.deliveries.values_list("email", flat=True)) == ["editor@example.org"]
+    review = editor_client.post(
+        f"/newsroom/posts/{post.pk}/publish/", {**choices, "step": "review"},
+        HTTP_ACCEPT="application/json",
+    ).json()  # fmt: skip
+    assert review["summary"] == "Emailed now to 0 members of Newsletter; it stays off the website."
+    editor_client.post(f"/newsroom/posts/{post.pk}/publish/", {**choices, "step": "confirm"})
+    post.refresh_from_db()
+    assert post.status == Post.Status.DRAFT
+    assert Send.objects.filter(post=post, is_test=False).count() == 1

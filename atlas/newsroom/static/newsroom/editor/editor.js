@@ -273,6 +273,8 @@ function setView(next) {
   byId("preview-button").setAttribute("aria-expanded", String(open));
   if (next === "article") refreshPreview();
   else if (open) refreshEmail();
+  grow(form.title);
+  grow(form.subtitle);
 }
 
 function schedulePreview() {
@@ -329,7 +331,8 @@ async function insertImages(files) {
     }
     const marker = `![Uploading ${file.name.replace(/[[\]]/g, "")}…]()`;
     const before = area.value.slice(0, area.selectionStart);
-    const placed = `${before && !before.endsWith("\n\n") ? "\n\n" : ""}${marker}\n\n`;
+    const gap = !before || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+    const placed = `${gap}${marker}\n\n`;
     replaceSelection(area, placed);
     const answer = await uploadFile(urls.upload, file, csrf, (percent) => {
       uploadStatus.textContent = `Uploading ${file.name}: ${percent}%`;
@@ -351,6 +354,9 @@ async function insertImages(files) {
     } else {
       replaceSelection(area, markdown);
     }
+    uploadStatus.textContent = details.alt
+      ? `Inserted ${file.name}.`
+      : `Inserted ${file.name} without a description: add one between the brackets before publishing.`;
     changed();
   }
 }
@@ -520,6 +526,7 @@ function grow(field) {
   field.style.height = "auto";
   field.style.height = `${field.scrollHeight}px`;
 }
+window.addEventListener("resize", () => [form.title, form.subtitle].forEach(grow));
 for (const field of [form.title, form.subtitle]) {
   grow(field);
   field.addEventListener("input", () => grow(field));

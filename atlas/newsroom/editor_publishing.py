@@ -15,8 +15,8 @@ from django.utils import formats, timezone
 
 from atlas.delivery import services as delivery
 from atlas.delivery.models import Send
-from atlas.newsroom.editor_forms import PostForm, PublishForm
-from atlas.newsroom.editor_saving import can_publish, can_send, save_from_form
+from atlas.newsroom.editor_forms import PublishForm
+from atlas.newsroom.editor_saving import can_publish, can_send
 from atlas.newsroom.views import page
 from atlas.publishing import services
 from atlas.publishing.models import Post
@@ -99,15 +99,6 @@ def publish_page(request: HttpRequest, post: Post) -> HttpResponse:
     user = request.user
     if not can_publish(user, post):
         return _refuse(request, post, "Your role can submit drafts for review, not publish.")
-    if request.method == "POST" and "base_version" in request.POST:
-        # "Publish…" from the editor without JavaScript: save the words first.
-        form = PostForm(request.POST, request.FILES, instance=post, user=user)
-        if form.is_valid():
-            result = save_from_form(request, post, form, explicit=True)
-            if result.conflict is not None:
-                return _refuse(request, post, "Someone else saved this post meanwhile: "
-                               "open it again to see both versions.")  # fmt: skip
-        return _render(request, post, PublishForm(can_send=can_send(user), prefix="publish"))
     form = PublishForm(request.POST or None, can_send=can_send(user), prefix="publish")
     if request.method != "POST":
         return _render(request, post, form)

@@ -86,7 +86,7 @@ async function save({ explicit = false, resolve = "" } = {}) {
       setTimeout(() => save({ explicit }), 5000);
       return;
     }
-    const answer = await response.json().catch(() => ({ ok: false, error: `HTTP ${response.status}` }));
+    const answer = await readAnswer(response);
     if (answer.ok) {
       adopt(answer);
       savedEdits = sentEdits;
@@ -115,6 +115,16 @@ async function save({ explicit = false, resolve = "" } = {}) {
     return save();
   }
   again = false;
+}
+
+async function readAnswer(response) {
+  if (!(response.headers.get("Content-Type") || "").includes("json")) {
+    const why = response.redirected || response.status === 403
+      ? "you seem to be signed out. Sign in again in another tab, then save"
+      : `the server answered ${response.status}`;
+    return { ok: false, error: `${why}. Your text is kept in this browser.` };
+  }
+  return response.json();
 }
 
 function keepBackup() {

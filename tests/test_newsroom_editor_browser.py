@@ -257,6 +257,8 @@ def test_write_with_images_publish_and_email_show_everything(
     plan = page.locator("#publish-plan")
     plan.filter(has_text="Published now").wait_for()
     assert plan.inner_text() == "Published now and emailed to 2 members of Newsletter."
+    assert page.locator("#publish-review").is_hidden()
+    page.screenshot(path=str(RESULTS / "editor-publish.png"))
     page.click("#publish-confirm")
     page.wait_for_url(f"**/newsroom/posts/{post.pk}/")
     assert "Published now and emailed to 2 members" in page.locator(".nr-messages").inner_text()
@@ -431,3 +433,40 @@ def test_the_editor_and_its_preview_pass_axe_and_stay_on_this_host(
     phone.screenshot(path=str(RESULTS / "editor-phone.png"), full_page=True)
     assert axe_violations(phone) == []
     assert page.elsewhere == [] and phone.elsewhere == []
+
+
+def test_without_javascript_the_editor_is_a_plain_form_that_saves_previews_and_publishes(
+    browser: Any, newsroom: dict[str, Any]
+) -> None:
+    staff("ines", "Inês Duarte")
+    context = browser.new_context(java_script_enabled=False, base_url=newsroom["url"])
+    page = context.new_page()
+    page.goto("/newsroom/sign-in/")
+    page.fill("#id_username", "ines")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto("/newsroom/posts/new/")
+    assert page.locator("#toolbar").is_hidden() and page.locator("#preview-pane").is_hidden()
+    page.fill("#id_title", "Plain and simple")
+    page.fill("#id_body", BODY)
+    page.fill("#id_tags", "Council, Harbours")
+    page.click("#save-button")
+    page.wait_for_url(re.compile(r".*/newsroom/posts/\d+/$"))
+    assert "Saved." in page.locator(".nr-messages").inner_text()
+    post = Post.objects.get()
+    assert sorted(tag.name for tag in post.tags.all()) == ["Council", "Harbours"]
+
+    page.click("#preview-button")
+    page.wait_for_url(f"**/newsroom/posts/{post.pk}/preview/")
+    assert page.locator("h2#what-was-decided").count() == 1
+    page.go_back()
+    page.click("#publish-button")
+    page.wait_for_url(f"**/newsroom/posts/{post.pk}/publish/")
+    page.check("input[name=publish-channel][value=web]")
+    page.click("#publish-review")
+    assert page.locator("#publish-plan").inner_text() == "Published now on the website; no email."
+    page.click("#publish-confirm")
+    page.wait_for_url(f"**/newsroom/posts/{post.pk}/")
+    post.refresh_from_db()
+    assert post.is_live
+    context.close()

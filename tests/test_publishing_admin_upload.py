@@ -63,3 +63,13 @@ def test_a_feature_image_added_to_an_existing_post_through_the_admin_is_saved(
     post.refresh_from_db()
     assert post.body == "Updated text."
     assert post.feature_image_renditions["width"] == 1200
+
+
+def test_a_post_saved_in_the_admin_by_staff_without_a_profile_gets_one_as_its_author(
+    editor: Any, editor_client: Client
+) -> None:
+    editor.first_name, editor.last_name = "Zoë", "Ng"
+    editor.save()
+    editor_client.post("/admin/publishing/post/add/", admin_form())
+    post = Post.objects.get()
+    assert [author.name for author in post.authors.all()] == ["Zoë Ng"]

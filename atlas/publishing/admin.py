@@ -193,10 +193,8 @@ class PostAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         post = form.instance
-        if not post.authors.exists():
-            own_author = Author.objects.filter(user=request.user).first()
-            if own_author:
-                PostAuthor.objects.create(post=post, author=own_author)
+        if not post.authors.exists():  # the writer, with a profile made from their name if needed
+            PostAuthor.objects.create(post=post, author=services.author_for(request.user))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not Correction:

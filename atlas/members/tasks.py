@@ -12,6 +12,6 @@ def send_email_task(email_id: int) -> bool:
 
 @task()
 def import_members_task(import_id: int) -> None:
-    from atlas.members.admin_import import run_import
+    from atlas.members.import_runs import run_import  # it enqueues this task
 
     run_import(import_id)

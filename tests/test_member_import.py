@@ -448,7 +448,12 @@ def test_an_upload_is_checked_then_imported_by_the_worker_once_confirmed(
     with (DATA / "ghost.csv").open("rb") as upload, django_capture_on_commit_callbacks() as queued:
         response = admin_client.post(
             "/admin/members/member/import/",
-            {"file": upload, "newsletters": [weekly.pk], "labels": "Ghost, 2024", "confirmed": "on"},
+            {
+                "file": upload,
+                "newsletters": [weekly.pk],
+                "labels": "Ghost, 2024",
+                "confirmed": "on",
+            },
         )
     assert response.status_code == 302
     member_import = models.MemberImport.objects.get()

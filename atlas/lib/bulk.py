@@ -36,7 +36,7 @@ def column(model: type[models.Model], name: str) -> str:
 def select_in(
     model: type[models.Model], fields: Sequence[str], key: str, values: list[Any]
 ) -> list[tuple[Any, ...]]:
-    """The `fields` of the rows whose `key` is one of `values` (plain strings or ints), as tuples."""
+    """The `fields` of the rows whose `key` is one of `values` (plain values), as tuples."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(column(model, name)) for name in fields)
     table, key_column = quote(model._meta.db_table), quote(column(model, key))

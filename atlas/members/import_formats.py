@@ -19,7 +19,7 @@ from atlas.members.models import Label, Member
 
 SNIFF_LINES = 20
 DELIMITERS = ",;\t"
-EMAIL_HEADERS = ("email", "e-mail", "email_address", "e-mail_address", "emailaddress", "email address")
+EMAIL_HEADERS = ("email", "e-mail", "email_address", "e-mail_address", "emailaddress")
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 NAME_LENGTH = Member._meta.get_field("name").max_length or 120
 LABEL_LENGTH = Label._meta.get_field("name").max_length or 80
@@ -441,8 +441,14 @@ def member_details(record: dict[str, str], **columns: str) -> dict[str, str]:
 
 FIELD_LENGTHS = {
     name: Member._meta.get_field(name).max_length or 10_000
-    for name in ("utm_source", "utm_medium", "utm_campaign", "referrer", "notes",
-                 "stripe_customer_id")  # fmt: skip
+    for name in (
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "referrer",
+        "notes",
+        "stripe_customer_id",
+    )
 }
 
 

@@ -111,9 +111,9 @@ def run_import(import_id: int) -> None:
         finish(member_import, MemberImport.Status.FAILED, error=str(error))
         return
     except Exception:
-        finish(member_import, MemberImport.Status.FAILED,
-               error="The import stopped on an unexpected error (see the worker's log); "
-               + ("nothing was imported." if dry_run else "the rows before it were imported."))  # fmt: skip
+        written = "nothing was imported" if dry_run else "the rows before it were imported"
+        message = f"The import stopped on an unexpected error (see the worker's log); {written}."
+        finish(member_import, MemberImport.Status.FAILED, error=message)
         raise
     if dry_run:
         MemberImport.objects.filter(pk=import_id).update(

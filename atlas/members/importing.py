@@ -113,7 +113,7 @@ class ImportReport:
         if self.created:
             created += f" ({', '.join(parts)})"
         lines = [
-            f"Layout: {self.platform}" + (" (dry run: nothing was written)" if self.dry_run else ""),
+            f"Layout: {self.platform}" + (" (dry run: nothing written)" if self.dry_run else ""),
             f"Rows read: {self.rows:,} in {self.seconds:.1f} s ({rate:,.0f} rows/s)",
             created,
             f"{'Would update' if self.dry_run else 'Updated'}: {self.updated:,}",

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "atlas.delivery",
     "atlas.discussions",
     "atlas.sponsors",
+    "atlas.importing",
     "atlas.newsroom",
     "atlas.demo",
 ]
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "atlas.publishing.middleware.RedirectMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -210,6 +212,11 @@ ATLAS_TRUSTED_PROXIES = env.int("ATLAS_TRUSTED_PROXIES", default=0)
 # A MaxMind-format database (e.g. GeoLite2-Country.mmdb) for counting readers' countries.
 ATLAS_GEOIP_DATABASE = env.str("ATLAS_GEOIP_DATABASE", default="")
 ATLAS_SPONSOR_ALLOW_HTTP_LOCAL = env.bool("ATLAS_SPONSOR_ALLOW_HTTP_LOCAL", default=False)
+# Images of imported posts: size cap and timeout per download, and hosts that may be fetched
+# although their address is private or loopback (a test server; never needed in production).
+ATLAS_IMPORT_IMAGE_MAX_BYTES = env.int("ATLAS_IMPORT_IMAGE_MAX_BYTES", default=20_000_000)
+ATLAS_IMPORT_IMAGE_TIMEOUT = env.float("ATLAS_IMPORT_IMAGE_TIMEOUT", default=15.0)
+ATLAS_IMPORT_ALLOWED_HOSTS = env.list("ATLAS_IMPORT_ALLOWED_HOSTS", default=[])
 
 # Security: safe by default, strict in production.
 SESSION_COOKIE_HTTPONLY = True

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import http.server
+import io
+import threading
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from atlas.publishing import services
 from atlas.publishing.models import Author, Post, PostAuthor, Tag
@@ -190,3 +194,51 @@ def empty_task_queue() -> None:
         # then nobody moves delayed jobs to the queue: release it.
         for key in queue.connection.scan_iter(match="rq:scheduler*"):
             queue.connection.delete(key)
+
+
+class _ImageHandler(http.server.BaseHTTPRequestHandler):
+    """A stand-in for an old site's image host: JPEGs and PNGs, a dead link, a redirect to the
+    cloud metadata address, a text file posing as an image."""
+
+    def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        path = self.path.split("?", 1)[0]
+        if path == "/redirect-to-metadata":
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            self.end_headers()
+            return
+        if path == "/not-an-image.jpg":
+            self._answer(b"<html>not an image</html>", "image/jpeg")
+            return
+        image_format = {"jpeg": "JPEG", "jpg": "JPEG", "png": "PNG"}.get(path.rsplit(".", 1)[-1])
+        if image_format is None or "/dead/" in path:
+            self.send_error(404)
+            return
+        buffer = io.BytesIO()
+        Image.effect_noise((300, 200), 60).convert("RGB").save(buffer, image_format)
+        self._answer(buffer.getvalue(), f"image/{image_format.lower()}")
+
+    def _answer(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def image_server(settings: Any) -> Iterator[str]:
+    """An image host on 127.0.0.1 (a free port), which imports may fetch from: the setting
+    ATLAS_IMPORT_ALLOWED_HOSTS lets it through the private-address refusal."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ImageHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.ATLAS_IMPORT_ALLOWED_HOSTS = ["127.0.0.1"]
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

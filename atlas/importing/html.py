@@ -241,7 +241,9 @@ def extract_footnotes(soup: BeautifulSoup) -> list[tuple[int, str]]:
     notes_by_id: dict[str, Tag] = {}
     for container in containers:
         for note in container.select("[id]"):
-            notes_by_id[str(note["id"])] = note
+            # Substack: the id is on the note's number link; the note is its container
+            holder = note.parent if note.name == "a" and note.parent is not None else note
+            notes_by_id[str(note["id"])] = holder
     numbered: list[tuple[int, str]] = []
     for link in soup.select('a[href^="#"]'):
         if link.decomposed:

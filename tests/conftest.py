@@ -200,7 +200,7 @@ class _ImageHandler(http.server.BaseHTTPRequestHandler):
     """A stand-in for an old site's image host: JPEGs and PNGs, a dead link, a redirect to the
     cloud metadata address, a text file posing as an image."""
 
-    def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         if path == "/redirect-to-metadata":
             self.send_response(302)

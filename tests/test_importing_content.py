@@ -445,7 +445,7 @@ def test_the_test_host_is_fetched_only_when_allowed(image_server: str) -> None:
 @pytest.mark.slow  # starts an HTTP server
 def test_a_redirect_to_a_private_address_is_refused(image_server: str) -> None:
     policy = FetchPolicy(1_000_000, 2, frozenset({"127.0.0.1"}))
-    with pytest.raises(ImageError, match="private|loopback"):
+    with pytest.raises(ImageError, match=r"private|loopback"):
         fetch(f"{image_server}/redirect-to-metadata", policy)
 
 

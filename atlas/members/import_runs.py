@@ -4,8 +4,8 @@ The workflow the admin's import page and the newsroom's members page both use:
 
 1. `start_import(file, name=..., newsletters=..., labels=..., confirmed=..., user=...)` keeps the
    upload under an unguessable name and queues its dry run (status `checking`);
-2. a worker runs `run_import(id)`: the dry run (`import_members(..., dry_run=True)`) stores its
-   report (`dry_run_report`, status `checked`), or the reason the file was refused (`failed`);
+2. a worker runs `import_members_task(id)`: the dry run (`import_members(..., dry_run=True)`)
+   stores its report (`dry_run_report`, status `checked`), or why the file was refused (`failed`);
 3. `confirm_import(member_import)` queues the real import (`queued`); the worker runs it with
    progress (`rows_done`, `heartbeat_at`) and stores the report (`done`);
 4. `cancel_import(member_import)` drops a checked import and its file.
@@ -26,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from atlas.members.importing import ImportFileError, ImportReport, import_members
 from atlas.members.models import MemberImport, Newsletter
@@ -81,9 +82,13 @@ def cancel_import(member_import: MemberImport) -> bool:
     return True
 
 
-def enqueue(import_id: int) -> None:
-    from atlas.members.tasks import import_members_task  # tasks import this module
+@task()
+def import_members_task(import_id: int) -> None:
+    """What a worker runs: the dry run or the import (safe to run twice)."""
+    run_import(import_id)
 
+
+def enqueue(import_id: int) -> None:
     try:
         import_members_task.enqueue(import_id)
     except Exception:  # the import stays queued; its page says a worker must be running

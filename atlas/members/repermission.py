@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, QuerySet
 
-from atlas.members import mail
+from atlas.members import outbox
 from atlas.members.models import Member, PermissionRequest
 
 TEMPLATE = "members/email/repermission"
@@ -57,7 +57,7 @@ def request_permission(members: QuerySet[Member], user: Any = None) -> Permissio
         with transaction.atomic():
             chunk = askable(Member.objects.filter(pk__in=ids[start : start + BATCH_SIZE]))
             for member in chunk.select_for_update():
-                email = mail.queue(member.email, TEMPLATE, member=member, link="confirm")
+                email = outbox.queue(member.email, TEMPLATE, member=member, link="confirm")
                 PermissionRequest.objects.create(
                     member=member, email=email, requested_by=user if getattr(user, "pk", None)
                     else None,

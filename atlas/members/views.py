@@ -8,19 +8,18 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from atlas.lib.http import client_ip, csrf_ok, safe_next
 from atlas.members import services
 from atlas.members.forms import ChangeEmailForm, ProfileForm, SignInForm, SubscribeForm
-from atlas.members.http import client_ip, safe_next, same_origin
+from atlas.members.links import peek_link, read_unsubscribe_token
 from atlas.members.models import EmailLink, Member, MembershipSettings, Newsletter
 from atlas.members.policy import current_member
-from atlas.members.tokens import read_unsubscribe_token
 from atlas.runtime.ratelimit import Limit, hit
 
 SIGNUP_LIMITS = {"ip": Limit(hits=20, seconds=3600), "email": Limit(hits=5, seconds=3600)}
@@ -30,13 +29,6 @@ TOO_MANY = "Too many attempts. Please wait a while and try again."
 
 def within_limits(scope: str, limits: dict[str, Limit], ip: str, email: str) -> bool:
     return hit(f"{scope}:ip", ip, limits["ip"]) and hit(f"{scope}:email", email, limits["email"])
-
-
-def csrf_ok(request: HttpRequest) -> bool:
-    """A valid CSRF token, or (forms on cached pages carry none) a same-origin browser post."""
-    check = CsrfViewMiddleware(lambda request: HttpResponse())
-    rejected = check.process_view(request, lambda request: HttpResponse(), (), {})
-    return rejected is None or same_origin(request)
 
 
 @never_cache
@@ -97,7 +89,7 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
 def use_email_link(request: HttpRequest, token: str, purpose: str) -> HttpResponse:
     """GET shows one button (mail scanners open links); POST uses the link and signs in."""
     if request.method == "GET":
-        link = services.peek_link(token, purpose)
+        link = peek_link(token, purpose)
         if link is None:
             return render(request, "members/link_invalid.html", {"purpose": purpose}, status=404)
         return render(request, "members/link_confirm.html", {"purpose": purpose, "link": link})
@@ -187,7 +179,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
 def change_email_link(request: HttpRequest, token: str) -> HttpResponse:
     purpose = EmailLink.Purpose.CHANGE_EMAIL
     if request.method == "GET":
-        link = services.peek_link(token, purpose)
+        link = peek_link(token, purpose)
         if link is None:
             return render(request, "members/link_invalid.html", {"purpose": purpose}, status=404)
         return render(request, "members/link_confirm.html", {"purpose": purpose, "link": link})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from atlas.newsroom import views
+from atlas.newsroom import numbers, views
 
 app_name = "newsroom"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
+    path("numbers/", numbers.dashboard, name="numbers"),
+    path("numbers/posts/<int:post_id>/", numbers.article, name="numbers_article"),
 ]

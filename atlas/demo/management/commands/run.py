@@ -13,6 +13,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from atlas.demo.services import load_demo
+from atlas.publishing.models import Post
+
 
 class Command(BaseCommand):
     help = "Migrate, load the demo on an empty database, then run the web server and a worker."
@@ -41,8 +44,6 @@ class Command(BaseCommand):
         self.wait(processes)
 
     def load_demo_when_empty(self, skip: bool, port: int) -> None:
-        from atlas.publishing.models import Post
-
         admin_url = f"http://127.0.0.1:{port}/admin/"
         if Post.objects.exists() or skip:
             self.stdout.write(
@@ -50,8 +51,6 @@ class Command(BaseCommand):
                 "start; `atlas changepassword editor` or `atlas createsuperuser` make a new one)."
             )
             return
-        from atlas.demo.services import load_demo
-
         self.stdout.write("Empty database: loading the demo publication...")
         result = load_demo()
         self.stdout.write(

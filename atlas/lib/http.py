@@ -1,4 +1,5 @@
-"""Request helpers for reader forms: client address, safe redirects, same-origin posts."""
+"""Request helpers: the client's address, bots and prefetches, safe redirects, same-origin posts,
+CSRF checks for forms on cached pages."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -24,6 +26,30 @@ def address_of(environ: Mapping[str, Any]) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return environ.get("REMOTE_ADDR", "")
+
+
+# Not a person: crawlers, link previewers, monitors, the link scanners of mail systems.
+BOT_MARKERS = (
+    "bot", "crawl", "spider", "slurp", "preview", "facebookexternalhit", "embedly", "whatsapp",
+    "telegram", "discord", "skype", "bitly", "headless", "lighthouse", "pingdom", "uptime",
+    "monitor", "curl", "wget", "python-", "python/", "go-http", "java/", "okhttp", "axios",
+    "node-fetch", "libwww", "httpclient", "scrapy", "feed", "rss", "mastodon", "bluesky",
+    "vercel", "validator", "wrk", "apachebench", "k6/", "scanner", "phantomjs", "outbrain",
+    # the link scanners mail systems run on every link of a message
+    "barracuda", "proofpoint", "mimecast", "safelinks", "urldefense", "trendmicro", "forcepoint",
+    "symantec", "sophos", "fortiguard",
+)  # fmt: skip
+
+
+def is_bot(user_agent: str) -> bool:
+    lowered = user_agent.lower()
+    return not lowered or any(marker in lowered for marker in BOT_MARKERS)
+
+
+def is_prefetch(environ: Mapping[str, Any]) -> bool:
+    purposes = (environ.get("HTTP_PURPOSE", ""), environ.get("HTTP_SEC_PURPOSE", ""),
+                environ.get("HTTP_X_MOZ", ""), environ.get("HTTP_X_PURPOSE", ""))  # fmt: skip
+    return any("prefetch" in value.lower() or "preview" in value.lower() for value in purposes)
 
 
 def safe_next(request: HttpRequest, candidate: str | None, default: str = "/") -> str:
@@ -49,3 +75,10 @@ def same_origin(request: HttpRequest) -> bool:
         return origin == own
     referer = request.META.get("HTTP_REFERER", "")
     return referer == own or referer.startswith(own + "/")
+
+
+def csrf_ok(request: HttpRequest) -> bool:
+    """A valid CSRF token, or (forms on cached pages carry none) a same-origin browser post."""
+    check = CsrfViewMiddleware(lambda request: HttpResponse())
+    rejected = check.process_view(request, lambda request: HttpResponse(), (), {})
+    return rejected is None or same_origin(request)

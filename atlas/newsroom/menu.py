@@ -14,6 +14,9 @@ def register_menu() -> None:
     """The newsroom's own entries; other apps add theirs the same way."""
     register_newsroom_menu_item(MenuItem("Home", "newsroom:home"), order=0)
     register_newsroom_menu_item(MenuItem("Numbers", "newsroom:numbers"), order=80)
+    register_newsroom_menu_item(
+        MenuItem("Import", "newsroom:import", permission="importing.add_contentimport"), order=95
+    )
 
 
 @dataclass(frozen=True)

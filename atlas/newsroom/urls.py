@@ -1,6 +1,6 @@
 from django.urls import path
 
-from atlas.newsroom import numbers, views
+from atlas.newsroom import imports, numbers, views
 
 app_name = "newsroom"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
     path("numbers/", numbers.dashboard, name="numbers"),
     path("numbers/posts/<int:post_id>/", numbers.article, name="numbers_article"),
+    path("import/", imports.start, name="import"),
+    path("import/<int:pk>/", imports.detail, name="import_detail"),
+    path("import/<int:pk>/decide/", imports.decide, name="import_decide"),
 ]

@@ -248,7 +248,7 @@ def plain_row(line: int, record: dict[str, str], reading: Reading) -> ImportRow:
     return ImportRow(
         line=line,
         email=email,
-        name=record.get("name") or full_name(record),
+        name=" ".join((record.get("name") or full_name(record)).split()),  # no line breaks
         created_at=parse_date(record.get("created_at", ""), reading.now),
         labels=split_labels(record.get("labels") or record.get("tags") or ""),
         placeholder=email.rstrip().lower().endswith(SUBSTACK_PLACEHOLDER_DOMAIN),

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 
 from atlas.members import models, services
@@ -366,7 +367,8 @@ def test_queries_per_batch_do_not_grow_with_its_rows(
     newsletter: Newsletter, django_assert_max_num_queries: Any
 ) -> None:
     rows = "".join(f"reader{number}@example.org,Reader\n" for number in range(500))
-    with django_assert_max_num_queries(14):  # 5 once per import: newsletters, the label
+    # 5 once per import (newsletters, the label); PostgreSQL copies through a staging table
+    with django_assert_max_num_queries(14 if connection.vendor == "sqlite" else 30):
         run_import("email,name\n" + rows, [newsletter], labels=["Fair"], batch_size=500)
     assert Member.objects.count() == 500
 

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from atlas.lib.bulk import adapt_datetime, insert_rows, select_in
+from atlas.lib.bulk import datetime_adapter, insert_rows, select_in
 from atlas.members.addresses import normalize_email
 from atlas.members.import_formats import (
     LAYOUT_NAMES,
@@ -286,6 +286,7 @@ class Importer:
         names = dict.fromkeys(name.strip() for name in labels)
         self.common_label_ids = [self.label_id(name) for name in names if name]
         self.preview_lines: set[int] = set()
+        self.adapt = datetime_adapter()
 
     def label_id(self, name: str) -> int:
         name = name.strip()[: Label._meta.get_field("name").max_length]
@@ -482,13 +483,11 @@ class Importer:
     def member_values(self, row: ImportRow, now: Any) -> tuple[Any, ...]:
         status = self.status(row)
         details = row.details
-        if status != Member.Status.ACTIVE:
-            confirmed_at = None
-        else:
-            confirmed_at = adapt_datetime(row.confirmed_at or now)
+        adapt = self.adapt
+        confirmed_at = adapt(row.confirmed_at or now) if status == Member.Status.ACTIVE else None
         return (
             row.email, row.email.lower(), row.name.strip()[:NAME_LENGTH], status, row.tier,
-            adapt_datetime(row.created_at or now), confirmed_at,
+            adapt(row.created_at or now), confirmed_at,
             *([details.get(name, "") for name in DETAIL_FIELDS] if details else NO_DETAILS),
         )  # fmt: skip
 

@@ -56,7 +56,7 @@ def request_permission(members: QuerySet[Member], user: Any = None) -> Permissio
     for start in range(0, len(ids), BATCH_SIZE):
         with transaction.atomic():
             chunk = askable(Member.objects.filter(pk__in=ids[start : start + BATCH_SIZE]))
-            for member in chunk.select_for_update():
+            for member in chunk.select_for_update(of=("self",)):
                 email = outbox.queue(member.email, TEMPLATE, member=member, link="confirm")
                 PermissionRequest.objects.create(
                     member=member, email=email, requested_by=user if getattr(user, "pk", None)

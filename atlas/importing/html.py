@@ -61,6 +61,7 @@ WP_BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->", re.DOTALL)
 SHORTCODE = re.compile(r"\[(/?)([a-zA-Z_][\w-]*)([^\]]*)\]")
 SHORTCODE_ATTRIBUTE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 RAW_TAG = "atlas-raw"
+WIDGETS = ".subscription-widget-wrap, .kg-signup-card, .subscribe-widget"
 BUTTON_CONTAINERS = ["kg-button-card", "button-wrapper", "wp-block-buttons"]
 
 
@@ -100,12 +101,13 @@ def to_markdown(
     )
     soup = BeautifulSoup(text, "html.parser")
     raw_blocks: list[str] = []
-    footnotes = extract_footnotes(soup)
+    lowered = text.lower()
+    footnotes = extract_footnotes(soup) if "footnote" in lowered else []
     for image in soup.find_all("img"):
         rewrite_image(image, resolve_image)
     for picture in soup.find_all("picture"):
         picture.unwrap()
-    convert_cards(soup, raw_blocks, notes)
+    convert_cards(soup, raw_blocks, notes, lowered)
     convert_embeds(soup, raw_blocks, notes)
     for element in soup.find_all(REMOVED_TAGS - EMBED_TAGS):
         if element.name in ("source", "track"):
@@ -274,16 +276,24 @@ def keep_as_html(element: Tag, raw_blocks: list[str], replacement_html: str) -> 
     element.replace_with(placeholder)  # type: ignore[arg-type]
 
 
-def convert_cards(soup: BeautifulSoup, raw_blocks: list[str], notes: list[str]) -> None:
-    """Figures (captioned images, galleries), Ghost's and Substack's cards, buttons, callouts."""
-    for button in soup.select(".kg-button-card a, .button-wrapper a, a.button, .wp-block-button a"):
+def convert_cards(
+    soup: BeautifulSoup, raw_blocks: list[str], notes: list[str], lowered: str
+) -> None:
+    """Figures (captioned images, galleries), Ghost's and Substack's cards, buttons, callouts.
+    Each kind is looked for only when a word of it is in the HTML: CSS selectors are slow."""
+    buttons = "button" in lowered or "kg-btn" in lowered
+    for button in (
+        []
+        if not buttons
+        else soup.select(".kg-button-card a, .button-wrapper a, a.button, .wp-block-button a")
+    ):
         if button.parent is None:
             continue
         container = button.find_parent(class_=BUTTON_CONTAINERS) or button
         href = html_escape.escape(str(button.get("href", "")))
         label = html_escape.escape(button.get_text(" ", strip=True))
         keep_as_html(container, raw_blocks, f'<p><a href="{href}">{label}</a></p>')
-    for bookmark in soup.select(".kg-bookmark-card"):
+    for bookmark in soup.select(".kg-bookmark-card") if "kg-bookmark" in lowered else []:
         link = bookmark.find("a")
         title = bookmark.select_one(".kg-bookmark-title")
         href = str(link.get("href", "")) if link else ""
@@ -293,10 +303,12 @@ def convert_cards(soup: BeautifulSoup, raw_blocks: list[str], notes: list[str]) 
             raw_blocks,
             f'<p><a href="{html_escape.escape(href)}">{html_escape.escape(label)}</a></p>',
         )
-    for callout in soup.select(".kg-callout-card, .callout, .kg-toggle-card"):
+    callouts = "callout" in lowered or "kg-toggle" in lowered
+    for callout in soup.select(".kg-callout-card, .callout, .kg-toggle-card") if callouts else []:
         callout.name = "blockquote"
         callout.attrs = {}
-    for widget in soup.select(".subscription-widget-wrap, .kg-signup-card, .subscribe-widget"):
+    widgets = "subscri" in lowered or "kg-signup" in lowered
+    for widget in soup.select(WIDGETS) if widgets else []:
         notes.append("Removed a sign-up form (Atlas shows its own subscribe box).")
         widget.decompose()
     for figure in soup.find_all("figure"):
@@ -318,7 +330,7 @@ def convert_cards(soup: BeautifulSoup, raw_blocks: list[str], notes: list[str]) 
 def convert_embeds(soup: BeautifulSoup, raw_blocks: list[str], notes: list[str]) -> None:
     """Players and posts from other sites become a link to them (Atlas pages load nothing from
     other hosts), in a figure with their caption."""
-    for social in soup.find_all(class_=SOCIAL_EMBED_CLASSES):
+    for social in soup.find_all(class_=SOCIAL_EMBED_CLASSES) if soup.find(class_=True) else []:
         if not isinstance(social, Tag) or social.parent is None:
             continue
         links = [str(link.get("href", "")) for link in social.find_all("a") if link.get("href")]

@@ -30,6 +30,7 @@ from atlas.importing.readers.common import ExportError, slug_of
 from atlas.importing.records import SourceExport, SourcePost
 from atlas.importing.report import ContentReport
 from atlas.publishing.hooks import ImportedComment, import_comments
+from atlas.publishing.images import make_renditions
 from atlas.publishing.models import Author, Post, PostAuthor, Redirect, Tag, normalize_old_path
 from atlas.publishing.services import save_post
 
@@ -115,6 +116,7 @@ class Run:
     images: ImageStore
     dry_run: bool
     known: dict[tuple[str, str], ImportedObject] = field(default_factory=dict)
+    made_renditions: dict[str, dict[str, object]] = field(default_factory=dict)
     authors: dict[str, int] = field(default_factory=dict)  # source id -> Author id
     tags: dict[str, int] = field(default_factory=dict)  # source id -> Tag id
 
@@ -284,8 +286,8 @@ class Run:
         post.published_at = source.published_at
         post.seo_title, post.seo_description = source.seo_title, source.seo_description
         post.canonical_url = source.canonical_url[:200]
-        if feature_image and not feature_image.startswith(("http://", "https://")):
-            post.feature_image.name = feature_image
+        kept_image = feature_image and not feature_image.startswith(("http://", "https://"))
+        if kept_image:
             post.feature_image_alt = source.feature_image_alt
         if source.feature_image_caption and has_field(Post, "feature_image_caption"):
             post.feature_image_caption = source.feature_image_caption[:300]  # type: ignore[attr-defined]
@@ -293,6 +295,13 @@ class Run:
             self.report.problem(where(source), "The feature image's caption was not kept.")
         note = f"Imported from {self.report.platform_name}"
         save_post(post, note=note)
+        if kept_image and post.feature_image.name != feature_image:
+            # Set after saving: renditions made once per image, not once per post using it
+            post.feature_image.name = feature_image
+            post.feature_image_renditions = self.renditions(feature_image)
+            Post.objects.filter(pk=post.pk).update(
+                feature_image=feature_image, feature_image_renditions=post.feature_image_renditions
+            )
         authors = [self.authors[key] for key in source.author_ids if self.authors.get(key, -1) > 0]
         PostAuthor.objects.filter(post=post).delete()
         PostAuthor.objects.bulk_create(
@@ -303,6 +312,12 @@ class Run:
         )
         post.tags.set([self.tags[key] for key in source.tag_ids if self.tags.get(key, -1) > 0])
         return post
+
+    def renditions(self, name: str) -> dict[str, object]:
+        """The renditions of a stored image (content-addressed: the same name, the same image)."""
+        if name not in self.made_renditions:
+            self.made_renditions[name] = make_renditions(Post(feature_image=name).feature_image)
+        return self.made_renditions[name]
 
     def import_comments(self, source: SourcePost, post_id: int) -> None:
         if not source.comments:
@@ -412,8 +427,7 @@ def atlas_digest(post: Post) -> str:
 
 def comment_text(source_html: str) -> str:
     """A comment's HTML as the little Markdown comments are written in."""
-    converted = html_conversion.to_markdown(source_html, lambda candidates, alt: "")
-    return converted.markdown.strip()
+    return html_conversion.to_markdown(source_html, lambda candidates, alt: "").markdown.strip()
 
 
 def unique_slug(model: type[Post] | type[Tag] | type[Author], slug: str) -> str:

@@ -19,6 +19,7 @@ from atlas.discussions.models import Comment
 from atlas.importing.images import FetchPolicy, ImageError, fetch
 from atlas.importing.models import ImportedObject
 from atlas.importing.services import ExportError, detect_platform, import_content
+from atlas.lib import pagecache
 from atlas.members.models import Member
 from atlas.publishing.models import Author, Post, Redirect, Tag
 from atlas.publishing.services import save_post
@@ -467,3 +468,13 @@ def test_a_file_that_is_not_an_image_is_reported(
     report = import_content(export)
     assert report.posts.created == 1
     assert any("not an image Atlas can show" in message for _, message in report.problems)
+
+
+def test_an_import_retires_the_cached_pages_once_at_its_end(
+    transactional_db: Any, uploads: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replaced: list[int] = []
+    store = pagecache._version_store()
+    monkeypatch.setattr(store, "replace", lambda: replaced.append(1))
+    import_content(DATA / "wordpress.xml", images=uploads)  # each post commits on its own
+    assert replaced == [1]  # six posts, their comments: one new content version

@@ -29,6 +29,7 @@ from atlas.importing.readers import beehiiv, ghost, substack, wordpress
 from atlas.importing.readers.common import ExportError, slug_of
 from atlas.importing.records import SourceExport, SourcePost
 from atlas.importing.report import ContentReport
+from atlas.lib import pagecache
 from atlas.publishing.hooks import ImportedComment, import_comments
 from atlas.publishing.images import make_renditions
 from atlas.publishing.models import Author, Post, PostAuthor, Redirect, Tag, normalize_old_path
@@ -97,7 +98,8 @@ def import_content(
     store = ImageStore(local, FetchPolicy.from_settings(), dry_run=dry_run)
     run = Run(export, ContentReport(platform=platform, dry_run=dry_run), store, dry_run)
     try:
-        run.import_all(progress)
+        with pagecache.deferred():  # readers' pages change once, at the end
+            run.import_all(progress)
     finally:
         store.close()
     run.report.images_stored = len(store.stored) - store.would_download
@@ -117,14 +119,18 @@ class Run:
     dry_run: bool
     known: dict[tuple[str, str], ImportedObject] = field(default_factory=dict)
     made_renditions: dict[str, dict[str, object]] = field(default_factory=dict)
+    # post source id -> {comment source id: Comment id}
+    comment_ids: dict[str, dict[str, int]] = field(default_factory=dict)
     authors: dict[str, int] = field(default_factory=dict)  # source id -> Author id
     tags: dict[str, int] = field(default_factory=dict)  # source id -> Tag id
 
     def import_all(self, progress: Progress | None) -> None:
-        self.known = {
-            (record.kind, record.source_id): record
-            for record in ImportedObject.objects.filter(source=self.export.site)
-        }
+        for record in ImportedObject.objects.filter(source=self.export.site).iterator():
+            if record.kind == Kind.COMMENT:
+                post_id, _, comment_id = record.source_id.partition("/")
+                self.comment_ids.setdefault(post_id, {})[comment_id] = record.object_id
+            else:
+                self.known[(record.kind, record.source_id)] = record
         for problem in self.export.problems:
             self.report.problem("Export", problem)
         if self.export.skipped_tags:
@@ -238,8 +244,7 @@ class Run:
         with transaction.atomic():
             post = self.save(source, post, body, feature_image)
             self.remember(Kind.POST, source.source_id, post.pk, digest, atlas_digest(post))
-            for old_path in source.old_paths:
-                self.redirect(old_path, post.get_absolute_url())
+            self.redirects(source.old_paths, post.get_absolute_url())
         self.import_comments(source, post.pk)
 
     def body(self, source: SourcePost) -> str:
@@ -323,12 +328,7 @@ class Run:
         if not source.comments:
             return
         self.report.comments.skipped += source.skipped_comments
-        known = {
-            source_id: record.object_id
-            for (kind, source_id), record in self.known.items()
-            if kind == Kind.COMMENT and source_id.startswith(f"{source.source_id}/")
-        }
-        known = {key.split("/", 1)[1]: value for key, value in known.items()}
+        known = self.comment_ids.get(source.source_id, {})
         fresh = [comment for comment in source.comments if comment.source_id not in known]
         self.report.comments.unchanged += len(source.comments) - len(fresh)
         if not fresh or self.dry_run:
@@ -351,8 +351,13 @@ class Run:
             self.report.problem(where(source), "Comments not imported: discussions are off.")
             return
         self.report.comments.created += len(stored)
-        for comment_id, atlas_id in stored.items():
-            self.remember(Kind.COMMENT, f"{source.source_id}/{comment_id}", atlas_id)
+        records = [
+            ImportedObject(source=self.export.site, kind=Kind.COMMENT, object_id=atlas_id,
+                           source_id=f"{source.source_id}/{comment_id}")
+            for comment_id, atlas_id in stored.items()
+        ]  # fmt: skip
+        ImportedObject.objects.bulk_create(records, ignore_conflicts=True)
+        self.comment_ids.setdefault(source.source_id, {}).update(stored)
 
     # Records and redirects
 
@@ -378,6 +383,24 @@ class Run:
             },
         )
         self.known[(kind, source_id)] = record
+
+    def redirects(self, old_paths: list[str], new_path: str) -> None:
+        """`redirect` for the old addresses of one page: a query to read, one to write."""
+        wanted = {normalize_old_path(path) for path in old_paths}
+        wanted -= {"/", normalize_old_path(new_path)}
+        existing = set(
+            Redirect.objects.filter(old_path__in=wanted).values_list("old_path", flat=True)
+        )
+        fresh = sorted(wanted - existing)
+        self.report.redirects.created += len(fresh)
+        if not self.dry_run:
+            Redirect.objects.bulk_create(
+                [Redirect(old_path=old, new_path=new_path, source=self.export.platform)
+                 for old in fresh],
+                ignore_conflicts=True,
+            )  # fmt: skip
+        for old in sorted(existing):
+            self.redirect(old, new_path)
 
     def redirect(self, old_path: str, new_path: str) -> None:
         old = normalize_old_path(old_path)

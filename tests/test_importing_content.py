@@ -470,8 +470,9 @@ def test_a_file_that_is_not_an_image_is_reported(
     assert any("not an image Atlas can show" in message for _, message in report.problems)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # real commits, rows kept
 def test_an_import_retires_the_cached_pages_once_at_its_end(
-    transactional_db: Any, uploads: Path, monkeypatch: pytest.MonkeyPatch
+    uploads: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     replaced: list[int] = []
     store = pagecache._version_store()

@@ -348,3 +348,14 @@ def test_the_admin_action_asks_the_selected_members(
     assert PermissionRequest.objects.count() == 4  # everyone pending; not the one who left
     listing = admin_client.get("/admin/members/permissionrequest/").content.decode()
     assert "ngozi.eze@example.org" in listing
+
+
+def test_a_plain_list_with_common_status_words_is_read(newsletter: Newsletter) -> None:
+    text = ("email,status\r\nann@example.org,Subscribed\r\nbo@example.org,unconfirmed\r\n"
+            "cy@example.org,\r\ndi@example.org,cleaned\r\n")  # fmt: skip
+    report = import_members(io.StringIO(text, newline=""), confirmed=True)
+    assert (report.layout, report.error_count) == ("plain", 0)
+    assert statuses() == {
+        "ann@example.org": ("active", "free"), "bo@example.org": ("pending", "free"),
+        "cy@example.org": ("active", "free"), "di@example.org": ("bounced", "free"),
+    }  # fmt: skip

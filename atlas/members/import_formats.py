@@ -369,6 +369,7 @@ def buttondown_row(line: int, record: dict[str, str], reading: Reading) -> Impor
 # Vocabularies: what each platform's status words mean for consent.
 
 GENERIC_STATES = {
+    "": State.UNKNOWN,  # a plain list's empty cell says nothing: the options decide
     "active": State.ACTIVE, "subscribed": State.ACTIVE, "confirmed": State.ACTIVE,
     "pending": State.PENDING, "unconfirmed": State.PENDING,
     "unsubscribed": State.UNSUBSCRIBED, "cancelled": State.UNSUBSCRIBED,

@@ -6,6 +6,8 @@ a worker imports. Pages refresh themselves while a worker is busy (no JavaScript
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -43,6 +45,12 @@ class ImportForm(forms.Form):
         label="Platform",
         choices=[("", "Detect it from the file"), *[(name, name.capitalize()) for name in READERS]],
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.help_text:  # read out with the field (the template gives the help this id)
+                field.widget.attrs["aria-describedby"] = f"id_{name}_help"
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]

@@ -470,12 +470,22 @@ def test_a_file_that_is_not_an_image_is_reported(
     assert any("not an image Atlas can show" in message for _, message in report.problems)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # real commits, rows kept
-def test_an_import_retires_the_cached_pages_once_at_its_end(
-    uploads: Path, monkeypatch: pytest.MonkeyPatch
+def test_many_changes_retire_the_cached_pages_once_when_deferred(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     replaced: list[int] = []
-    store = pagecache._version_store()
-    monkeypatch.setattr(store, "replace", lambda: replaced.append(1))
-    import_content(DATA / "wordpress.xml", images=uploads)  # each post commits on its own
-    assert replaced == [1]  # six posts, their comments: one new content version
+    monkeypatch.setattr(pagecache._version_store(), "replace", lambda: replaced.append(1))
+    with pagecache.deferred():
+        for _ in range(3):
+            pagecache.invalidate()
+        assert replaced == []
+    assert replaced == [1]
+    pagecache.invalidate()
+    assert replaced == [1, 1]
+
+
+def test_an_import_runs_with_page_cache_retirement_deferred(db: Any, uploads: Path) -> None:
+    depths: list[int] = []
+    import_content(DATA / "wordpress.xml", images=uploads,
+                   progress=lambda done, total: depths.append(pagecache._deferral.depth))  # fmt: skip
+    assert depths and set(depths) == {1}  # each post commits inside: one retirement, at the end

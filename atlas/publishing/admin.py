@@ -120,7 +120,7 @@ class PostAdmin(admin.ModelAdmin):
     def get_inlines(self, request: HttpRequest, obj: Post | None) -> list[Any]:
         return [*self.inlines, *post_admin_inlines.items()]
 
-    readonly_fields = ["reading_time", "share_preview"]
+    readonly_fields = ["reading_time", "share_preview", "kind"]  # kind: set by imports
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "body"]}),
         (

@@ -486,6 +486,9 @@ def test_many_changes_retire_the_cached_pages_once_when_deferred(
 
 def test_an_import_runs_with_page_cache_retirement_deferred(db: Any, uploads: Path) -> None:
     depths: list[int] = []
-    import_content(DATA / "wordpress.xml", images=uploads,
-                   progress=lambda done, total: depths.append(pagecache._deferral.depth))  # fmt: skip
+
+    def progress(done: int, total: int) -> None:
+        depths.append(pagecache._deferral.depth)
+
+    import_content(DATA / "wordpress.xml", images=uploads, progress=progress)
     assert depths and set(depths) == {1}  # each post commits inside: one retirement, at the end

@@ -35,7 +35,6 @@ from atlas.members.importing import ImportFileError, scan_file
 from atlas.members.models import Member, MemberImport, Newsletter
 from atlas.members.repermission import request_permission
 from atlas.members.services import default_newsletters
-from atlas.publishing.services import staff_user
 
 logger = logging.getLogger(__name__)
 

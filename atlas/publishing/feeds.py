@@ -84,6 +84,7 @@ class PostsFeed(Feed):
 
     def get_object(self, request: HttpRequest, slug: str | None = None) -> Any:
         self.publication = Publication.current()
+        self.path = request.path
         if self.scope_model is None:
             return None
         return get_object_or_404(self.scope_model, slug=slug)
@@ -95,10 +96,16 @@ class PostsFeed(Feed):
         return self.publication.absolute(scope_path(scope))
 
     def description(self, scope: Any) -> str:
-        return getattr(scope, "description", "") or self.publication.description
+        """Never blank (RSS 2.0 requires a channel description)."""
+        return (
+            getattr(scope, "description", "")
+            or self.publication.description
+            or scope_title(self.publication, scope)
+        )
 
-    def feed_url(self, scope: Any) -> str | None:
-        return None
+    def feed_url(self, scope: Any) -> str:
+        """The feed's own address on the publication's host (not the host a request used)."""
+        return self.publication.absolute(self.path)
 
     @property  # Django reads `language` as an attribute, never calls it with the scope
     def language(self) -> str:  # type: ignore[override]

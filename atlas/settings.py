@@ -99,6 +99,17 @@ TEMPLATES = [
     },
 ]
 
+# Which kind of process this is: `atlas worker` sets "worker" (atlas/__main__.py).
+ATLAS_PROCESS = env.str("ATLAS_PROCESS", default="web")
+# How long SQLite waits for its write lock before failing: a web request should answer soon
+# (then 503 with Retry-After, atlas/runtime/unavailable.py); a worker waits out a backup, a
+# VACUUM or a big import.
+SQLITE_BUSY_TIMEOUT = (
+    env.float("ATLAS_WORKER_SQLITE_TIMEOUT", default=60.0)
+    if ATLAS_PROCESS == "worker"
+    else env.float("ATLAS_SQLITE_TIMEOUT", default=4.0)
+)
+
 # Databases: SQLite under var/ by default, anything DATABASE_URL names otherwise.
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'atlas.sqlite3'}"),
@@ -108,7 +119,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             # Writers queue for the lock at BEGIN instead of failing mid-transaction.
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": SQLITE_BUSY_TIMEOUT,
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                 "PRAGMA foreign_keys=ON; PRAGMA cache_size=-32000;"

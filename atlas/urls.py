@@ -30,3 +30,5 @@ urlpatterns = [
     path("", include("atlas.analytics.urls")),
     path("", include("atlas.publishing.urls")),
 ]
+
+handler500 = "atlas.runtime.unavailable.server_error"

@@ -1,4 +1,5 @@
-"""The WSGI application: static files (whitenoise), the page cache, page-view counting, Django."""
+"""The WSGI application: health checks, static files (whitenoise), the page cache, page-view
+counting, Django."""
 
 import os
 from typing import Any
@@ -16,6 +17,7 @@ def build_application():
 
     from atlas.analytics.page_views import CountingMiddleware
     from atlas.lib.pagecache import PageCache
+    from atlas.runtime.health import HealthChecks
 
     counting = CountingMiddleware(django_application)
     app: Any = counting
@@ -24,7 +26,7 @@ def build_application():
     wrapped = WhiteNoise(
         app, root=settings.STATIC_ROOT, prefix=settings.STATIC_URL, max_age=31536000
     )
-    return wrapped
+    return HealthChecks(wrapped)
 
 
 application = build_application()

@@ -97,6 +97,11 @@ async function save({ explicit = false, resolve = "" } = {}) {
       refreshEmail();
     } else if (answer.conflict) {
       showConflict(answer);
+    } else if (response.status === 503) {
+      // The database is busy or down for a moment: the text stays here and is sent again.
+      keepBackup();
+      showState(`Not saved: ${answer.error || "the server is busy"} Your text is kept in this browser; retrying…`);
+      setTimeout(() => save({ explicit }), 1000 * (answer.retry_after || 5));
     } else {
       keepBackup();
       const errors = answer.errors

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "atlas.lib.secret_links.NoReferrerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "atlas.publishing.middleware.RedirectMiddleware",
@@ -273,9 +274,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Tokens in links never reach a log (atlas.lib.secret_links.py).
+    "filters": {"redact_secrets": {"()": "atlas.lib.secret_links.RedactSecrets"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("ATLAS_LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers (a console when DEBUG is on, mail to ADMINS, runserver's
+        # lines) give way to the root handler, so that every record is redacted.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
         "flufl.bounce": {"level": "WARNING"},
         "stripe": {"level": "WARNING"},  # the SDK logs every request at INFO

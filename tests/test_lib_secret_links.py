@@ -5,6 +5,7 @@ server's access log. Token landing pages send no Referer onward."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -201,10 +202,8 @@ def test_the_servers_access_log_carries_no_token(tmp_path: Path, subscriber: Mem
                 assert time.monotonic() < deadline and server.poll() is None
                 time.sleep(0.2)
         for path in (f"/signin/{sign_in}/", f"/signin/{sign_in}x/"):
-            try:
+            with contextlib.suppress(urllib.error.HTTPError):
                 urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30)
-            except urllib.error.HTTPError:
-                pass
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]

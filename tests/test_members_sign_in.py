@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import statistics
 import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -52,11 +54,41 @@ def test_member_signs_in_with_the_emailed_link(
     assert member.events.filter(kind=MemberEvent.Kind.SIGNED_IN).exists()
 
 
-def test_same_answer_for_members_and_strangers(client: Client, member: Member) -> None:
+def test_same_answer_for_members_and_strangers(
+    client: Client, member: Member, mailbox: Any, deliver: Any
+) -> None:
     known = request_link(client, "reader@example.org").content.decode()
     unknown = request_link(client, "stranger@example.org").content.decode()
     assert known.replace("reader@example.org", "X") == unknown.replace("stranger@example.org", "X")
-    assert OutboundEmail.objects.filter(to="stranger@example.org").count() == 0
+    assert deliver() == 1
+    assert [message.recipients for message in mailbox.messages] == [["reader@example.org"]]
+    assert OutboundEmail.objects.filter(to="stranger@example.org").count() == 0  # nothing kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_s_request_takes_as_long_as_a_stranger_s() -> None:
+    """Timing tells nobody who is a member: the medians of interleaved requests stay close
+    (before: about 37 ms for a member, 22 ms for a stranger)."""
+    rounds = 25
+    members = [
+        Member.objects.create(email=f"timed{number}@example.org", status=Member.Status.ACTIVE)
+        for number in range(rounds)
+    ]
+    took: dict[str, list[float]] = {"member": [], "stranger": []}
+    for number, member in enumerate(members):
+        for kind, address in (
+            ("member", member.email),
+            ("stranger", f"nobody{number}@example.org"),
+        ):
+            client = Client(REMOTE_ADDR=f"198.51.100.{number}")
+            started = time.perf_counter()
+            response = request_link(client, address)
+            took[kind].append(time.perf_counter() - started)
+            assert response.status_code == 200
+    member_median, stranger_median = (statistics.median(took[kind]) for kind in took)
+    assert (
+        abs(member_median - stranger_median) <= 0.25 * max(member_median, stranger_median) + 0.002
+    ), f"member {member_median * 1000:.1f} ms, stranger {stranger_median * 1000:.1f} ms"
 
 
 def test_link_works_only_once(client: Client, member: Member) -> None:

@@ -79,6 +79,12 @@ def send(email_id: int) -> bool:
     email = claim(email_id)
     if email is None:
         return False
+    if email.context.get("link") and email.member is None:
+        # A link for nobody: a sign-in asked for an address that is no member's (asked like any
+        # other, so that its timing tells nothing), or a member deleted since. Nothing to keep.
+        logger.info("Email %s not sent: its link is for no member", email.pk)
+        OutboundEmail.objects.filter(pk=email.pk).delete()
+        return False
     OutboundEmail.objects.filter(pk=email.pk).update(attempts=email.attempts + 1)
     try:
         message = build_message(

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 from atlas.lib.secrets import load_or_create_secret_key
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "atlas.lib.secret_links.NoReferrerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "atlas.publishing.middleware.PublicationTimezoneMiddleware",
+    "atlas.publishing.middleware.AccentStyleMiddleware",
 ]
 
 ROOT_URLCONF = "atlas.urls"
@@ -250,6 +253,21 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): our own scripts, styles and images
+# only, no inline script, no plugins, no <base>, never framed. The accent's inline style is
+# allowed by its hash (publishing.middleware.AccentStyleMiddleware); the few pages that are
+# framed by our own (email previews) or inline styles (emails shown as web pages) say so.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("ATLAS_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

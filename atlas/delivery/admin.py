@@ -15,9 +15,10 @@ from django.urls import path, reverse
 
 from atlas.delivery import rendering, services
 from atlas.delivery.models import Delivery, DeliverySettings, Send
+from atlas.lib.http import email_as_page
 from atlas.lib.singleton import SingletonAdmin
 from atlas.members.models import Label, Newsletter
-from atlas.publishing.models import Post
+from atlas.publishing.models import Post, Publication
 
 
 @admin.register(DeliverySettings)
@@ -148,9 +149,7 @@ class SendAdmin(admin.ModelAdmin):
         html = html.replace(rendering.UNSUBSCRIBE, "#unsubscribe").replace(
             rendering.NEWSLETTER_HTML, "Newsletter"
         )
-        response = HttpResponse(html)
-        response["X-Frame-Options"] = "SAMEORIGIN"
-        return response
+        return email_as_page(HttpResponse(html), Publication.current().origin)
 
     @admin.action(description="Pause the selected sends")
     def pause_sends(self, request: HttpRequest, queryset: Any) -> None:

@@ -119,6 +119,9 @@ class BanForm(ReasonForm):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["discussions/admin.css"]}
+
     list_display = ["excerpt", "author", "post_title", "status", "open_reports", "is_pinned",
                     "created_at"]  # fmt: skip
     list_display_links = ["excerpt"]
@@ -190,7 +193,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="text")
     def rendered(self, comment: Comment) -> str:
-        return format_html('<div style="max-width:40rem">{}</div>', comment.body or "(no text)")
+        return format_html('<div class="comment-admin-text">{}</div>', comment.body or "(no text)")
 
     @admin.action(description="Approve (publish; close reports)", permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -112,3 +113,24 @@ def unsubscribe_link(view: UnsubscribeView) -> Callable[[HttpRequest, str], Http
         return response
 
     return endpoint
+
+
+def framed_by_own_pages(response: HttpResponse) -> HttpResponse:
+    """A page our own pages show in a frame (previews): framing from this site only."""
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    replace = getattr(response, "_csp_replace", None) or {}
+    response._csp_replace = {**replace, "frame-ancestors": [SELF]}  # type: ignore[attr-defined]
+    return response
+
+
+def email_as_page(response: HttpResponse, image_origin: str) -> HttpResponse:
+    """An email shown as a web page in a frame (a preview): its inline styles are the email's
+    own; its images come from the site's public address; it runs nothing."""
+    framed_by_own_pages(response)
+    response._csp_replace = {  # type: ignore[attr-defined]
+        **response._csp_replace,  # type: ignore[attr-defined]
+        "style-src": [UNSAFE_INLINE],
+        "img-src": [SELF, image_origin],
+        "script-src": [NONE],
+    }
+    return response

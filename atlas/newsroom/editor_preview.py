@@ -7,9 +7,10 @@ from django.http import HttpRequest, HttpResponse
 
 from atlas.delivery import rendering
 from atlas.delivery.models import Send
+from atlas.lib.http import email_as_page, framed_by_own_pages
 from atlas.newsroom.editor_forms import PostForm
 from atlas.publishing.http import private_page
-from atlas.publishing.models import Author, Post, Tag, authors_of, tags_of
+from atlas.publishing.models import Author, Post, Publication, Tag, authors_of, tags_of
 from atlas.publishing.views import render_article
 
 
@@ -33,8 +34,7 @@ def preview_response(request: HttpRequest, post: Post) -> HttpResponse:
         response = render_article(request, post, preview=True, authors=authors, tags=tags)
     else:
         response = render_article(request, post, preview=True)
-    response["X-Frame-Options"] = "SAMEORIGIN"
-    return private_page(response)
+    return private_page(framed_by_own_pages(response))
 
 
 def email_preview_response(request: HttpRequest, post: Post) -> HttpResponse:
@@ -44,6 +44,5 @@ def email_preview_response(request: HttpRequest, post: Post) -> HttpResponse:
     html = html.replace(rendering.UNSUBSCRIBE, "#unsubscribe").replace(
         rendering.NEWSLETTER_HTML, "your newsletter"
     )
-    response = HttpResponse(html)
-    response["X-Frame-Options"] = "SAMEORIGIN"
+    response = email_as_page(HttpResponse(html), Publication.current().origin)
     return private_page(response)

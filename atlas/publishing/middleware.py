@@ -1,5 +1,6 @@
 """Every request sees the publication once, in the publication's own time zone; old addresses
-(the redirects table) answer 301."""
+(the redirects table) answer 301; the accent's inline style is allowed by the
+Content-Security-Policy."""
 
 from collections.abc import Callable
 
@@ -52,3 +53,28 @@ class RedirectMiddleware:
             .first()
         )
         return HttpResponsePermanentRedirect(new_path) if new_path else None
+
+
+class AccentStyleMiddleware:
+    """Adds the hash of the publication's accent style (base.html's one inline `<style>`) to
+    the page's Content-Security-Policy: a hash, not a nonce, so that cached pages stay the same
+    for everyone. Inside django-csp's middleware, which writes the header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # Read by this request already (PublicationTimezoneMiddleware): never a query here,
+        # so that an answer made while the database is down goes out as it is.
+        publication = getattr(request, "_publication", None)
+        replaced = getattr(response, "_csp_replace", None) or {}
+        if (
+            publication is not None
+            and "html" in response.get("Content-Type", "")
+            and "style-src" not in replaced  # a page with a policy of its own (an email)
+        ):
+            update = getattr(response, "_csp_update", None) or {}
+            styles = [*update.get("style-src", []), publication.accent_style_source]
+            response._csp_update = {**update, "style-src": styles}  # type: ignore[attr-defined]
+        return response

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import zoneinfo
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -60,6 +63,23 @@ class Publication(SingletonModel):
 
     def absolute(self, path: str) -> str:
         return self.base_url + path
+
+    @property
+    def origin(self) -> str:
+        """The public address's scheme and host: where emails' images come from."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def accent_style(self) -> str:
+        """The reader pages' one inline style (base.html), allowed by its hash (CSP)."""
+        return f":root{{--accent:{self.accent_colour or '#1a5fb4'}}}"
+
+    @property
+    def accent_style_source(self) -> str:
+        """`accent_style` as a Content-Security-Policy source."""
+        digest = hashlib.sha256(self.accent_style.encode()).digest()
+        return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
 class Author(models.Model):

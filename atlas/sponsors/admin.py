@@ -29,14 +29,6 @@ from atlas.sponsors.models import (
 from atlas.sponsors.placement import today_for, web_block
 from atlas.sponsors.tokens import report_token
 
-STATUS_COLOURS: dict[str, str] = {
-    Campaign.Status.DRAFT: "#6b6e76",
-    Campaign.Status.SCHEDULED: "#1a5fb4",
-    Campaign.Status.RUNNING: "#26803a",
-    Campaign.Status.PAUSED: "#a15c00",
-    Campaign.Status.ENDED: "#3d3f45",
-}
-
 
 class CampaignInline(admin.TabularInline):
     model = Campaign
@@ -70,6 +62,9 @@ class SponsorAdmin(admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["sponsors/admin.css"]}  # status colours, the calendar
+
     list_display = [
         "headline", "sponsor", "status_badge", "starts_on", "ends_on", "placement", "weight",
         "exclusive", "report_link",
@@ -107,8 +102,8 @@ class CampaignAdmin(admin.ModelAdmin):
     @admin.display(description="Status", ordering="status")
     def status_badge(self, campaign: Campaign) -> str:
         return format_html(
-            '<strong style="color: {}">{}</strong>',
-            STATUS_COLOURS[campaign.status],
+            '<strong class="campaign-status campaign-status-{}">{}</strong>',
+            campaign.status,
             campaign.get_status_display(),
         )
 

@@ -645,7 +645,10 @@ def insert_rows(
     `rows` hold values ready for the database for `fields`; `shared` are model values common
     to every row; every other column takes the model's default, prepared once. bulk_create
     prepares every value of every row through its field, which for a million members costs
-    several times the database's own work (bench/import_members).
+    several times the database's own work: ~15 µs a row here against ~55 µs (bench/fast_paths;
+    bench/import_members for the whole import). It relies on the backend's
+    `insert_statement(on_conflict=)` and `on_conflict_suffix_sql()`, which
+    tests/test_lib_fast_paths.py checks.
     """
     if not rows:
         return

@@ -14,6 +14,7 @@ inherit them through the environment.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -449,3 +450,69 @@ def browser_page(new_page: PageFactory) -> Any:
     """A reader's page: no account, a desktop browser's user agent (headless Chromium calls
     itself HeadlessChrome, which counters treat as a bot)."""
     return new_page(user_agent=BROWSER_AGENT)
+
+
+# Paid subscriptions: a fake Stripe on 127.0.0.1 that the real SDK talks to ----------------------
+
+
+@pytest.fixture
+def stripe_fake(settings: Any) -> Any:
+    """A fake Stripe (tests/fake_stripe.py), with Atlas's Stripe settings pointing at it. Events
+    are kept in `stripe_fake.events`; set `webhook_url` to have them posted (signed)."""
+    from tests.fake_stripe import FakeStripe
+
+    fake = FakeStripe().start()
+    settings.STRIPE_API_BASE = fake.url
+    settings.STRIPE_SECRET_KEY = "sk_test_atlas"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_atlas"
+    settings.STRIPE_WEBHOOK_SECRET = fake.webhook_secret
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def paid_tier(stripe_fake: Any, db: Any) -> Any:
+    """ "Supporter": €5 a month or €50 a year, its prices created at the fake Stripe by Atlas."""
+    from atlas.billing import services as billing_services
+    from atlas.billing.models import Tier
+
+    tier = Tier(
+        name="Supporter", slug="supporter", description="Keeps the newsroom going.",
+        benefits="Every story\nThe Friday letter", monthly_amount=500, yearly_amount=5000,
+    )  # fmt: skip
+    assert billing_services.save_tier(tier) == []
+    return tier
+
+
+def post_webhook(client: Client, fake: Any, event: dict[str, Any], **options: Any) -> Any:
+    """Deliver one Stripe event to Atlas's webhook through the test client, signed like Stripe."""
+    from tests.fake_stripe import sign
+
+    payload = json.dumps(event).encode()
+    signature = options.get("signature", sign(payload, options.get("secret", fake.webhook_secret)))
+    return client.post(
+        "/billing/stripe/webhook/", payload, content_type="application/json",
+        headers={"Stripe-Signature": signature},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def deliver_webhooks(stripe_fake: Any) -> Callable[..., list[int]]:
+    """Post the fake's events not delivered yet (or the ones given) to Atlas; their statuses."""
+    sent: set[str] = set()
+
+    def deliver(events: list[dict[str, Any]] | None = None) -> list[int]:
+        client = Client()
+        todo = (
+            events if events is not None else [e for e in stripe_fake.events if e["id"] not in sent]
+        )
+        sent.update(event["id"] for event in todo)
+        return [post_webhook(client, stripe_fake, event).status_code for event in todo]
+
+    return deliver
+
+
+@pytest.fixture
+def signed_webhook(stripe_fake: Any) -> Callable[..., Any]:
+    """`signed_webhook(client, event, secret=..., signature=...)`: one delivery to Atlas."""
+    return lambda client, event, **options: post_webhook(client, stripe_fake, event, **options)

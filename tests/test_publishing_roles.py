@@ -35,6 +35,8 @@ def admin_form(post: Post | None = None, **overrides: Any) -> dict[str, Any]:
         "revisions-INITIAL_FORMS": "0",
         "sponsorship_opt_out-TOTAL_FORMS": "0",
         "sponsorship_opt_out-INITIAL_FORMS": "0",
+        "billing_tiers-TOTAL_FORMS": "0",
+        "billing_tiers-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

@@ -18,6 +18,7 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -31,6 +32,7 @@ from atlas.delivery.models import Batch, Delivery, DeliverySettings, Send
 from atlas.delivery.rendering import MessageFactory, Recipient
 from atlas.delivery.transport import Transport, dkim_keys, open_transport
 from atlas.lib.smtp import ConnectionLost
+from atlas.members.hooks import full_text_readers
 from atlas.members.models import (
     Member,
     MemberEvent,
@@ -39,6 +41,7 @@ from atlas.members.models import (
     Suppression,
     email_digest,
 )
+from atlas.publishing.models import Post
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +131,7 @@ def _add_batch(send: Send, rows: list[tuple[int, str, str, int]]) -> int | None:
         transaction.on_commit(lambda: finish_if_done(send.pk))
         return None
     batch = Batch.objects.create(send=send)
-    entitled = _entitlement(send)
+    entitled = _entitlement(send, [row[0] for row in rows])
     Delivery.objects.bulk_create(
         [
             Delivery(
@@ -137,7 +140,7 @@ def _add_batch(send: Send, rows: list[tuple[int, str, str, int]]) -> int | None:
                 member_id=member_id,
                 newsletter_id=newsletter_id,
                 email=email,
-                full_text=entitled(tier),
+                full_text=entitled(member_id),
             )
             for member_id, email, tier, newsletter_id in rows
         ],
@@ -152,11 +155,13 @@ def _add_batch(send: Send, rows: list[tuple[int, str, str, int]]) -> int | None:
     return batch.pk
 
 
-def _entitlement(send: Send) -> Any:
-    visibility = send.post.visibility
-    if visibility == "paid":
-        return lambda tier: tier != Member.Tier.FREE
-    return lambda tier: True
+def _entitlement(send: Send, member_ids: list[int]) -> Callable[[int], bool]:
+    """Who of this batch gets the post in full: everyone, unless it is for paying members (then
+    the entitlement rule decides, in one query for the batch)."""
+    if send.post.visibility != Post.Visibility.PAID:
+        return lambda member_id: True
+    readers = full_text_readers(send.post, member_ids)
+    return readers.__contains__
 
 
 # Claiming and sending ----------------------------------------------------------------------

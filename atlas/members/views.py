@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from atlas.lib.http import client_ip, csrf_ok, safe_next, unsubscribe_link
 from atlas.members import services
 from atlas.members.forms import ChangeEmailForm, ProfileForm, SignInForm, SubscribeForm
+from atlas.members.hooks import plan_of
 from atlas.members.links import peek_link, read_unsubscribe_token
 from atlas.members.models import EmailLink, Member, MembershipSettings, Newsletter
 from atlas.members.policy import current_member
@@ -155,7 +156,12 @@ def account(request: HttpRequest) -> HttpResponse:
         services.set_newsletters(member, form.cleaned_data["newsletters"])
         messages.success(request, "Your choices are saved.")
         return redirect("members:account")
-    context = {"member": member, "form": form, "email_form": ChangeEmailForm()}
+    context = {
+        "member": member,
+        "plan": plan_of(member),
+        "form": form,
+        "email_form": ChangeEmailForm(),
+    }
     return render(request, "members/account.html", context)
 
 
@@ -166,7 +172,12 @@ def change_email(request: HttpRequest) -> HttpResponse:
     member = current_member(request)
     form = ChangeEmailForm(request.POST)
     if member is None or not form.is_valid():
-        context = {"member": member, "form": ProfileForm(), "email_form": form}
+        context = {
+            "member": member,
+            "plan": plan_of(member) if member else None,
+            "form": ProfileForm(),
+            "email_form": form,
+        }
         return render(request, "members/account.html", context, status=400)
     address = services.request_email_change(member, form.cleaned_data["email"])
     return render(

@@ -14,6 +14,9 @@ def register_menu() -> None:
     """The newsroom's own entries; other apps add theirs the same way."""
     register_newsroom_menu_item(MenuItem("Home", "newsroom:home"), order=0)
     register_newsroom_menu_item(MenuItem("Numbers", "newsroom:numbers"), order=80)
+    register_newsroom_menu_item(
+        MenuItem("Paid tiers", "newsroom:billing_tiers", permission="billing.view_tier"), order=70
+    )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from atlas.newsroom import numbers, views
+from atlas.newsroom import billing, numbers, views
 
 app_name = "newsroom"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
     path("numbers/", numbers.dashboard, name="numbers"),
     path("numbers/posts/<int:post_id>/", numbers.article, name="numbers_article"),
+    path("tiers/", include(billing.urlpatterns)),
 ]

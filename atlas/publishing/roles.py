@@ -34,7 +34,8 @@ BYLINE_PERMISSIONS = [
     "publishing.change_postauthor", "publishing.delete_postauthor",
 ]  # fmt: skip
 ADMINISTRATOR_APPS = (
-    "publishing", "auth", "discussions", "members", "delivery", "sponsors", "analytics",
+    "publishing", "auth", "discussions", "members", "billing", "delivery", "sponsors",
+    "analytics",
 )  # fmt: skip
 
 

@@ -215,6 +215,7 @@ ATLAS_TRUSTED_PROXIES = env.int("ATLAS_TRUSTED_PROXIES", default=0)
 # A MaxMind-format database (e.g. GeoLite2-Country.mmdb) for counting readers' countries.
 ATLAS_GEOIP_DATABASE = env.str("ATLAS_GEOIP_DATABASE", default="")
 ATLAS_SPONSOR_ALLOW_HTTP_LOCAL = env.bool("ATLAS_SPONSOR_ALLOW_HTTP_LOCAL", default=False)
+ATLAS_MAX_IMAGE_MB = env.int("ATLAS_MAX_IMAGE_MB", default=20)
 
 # Paid subscriptions through Stripe: paid features show only when all three keys are set.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

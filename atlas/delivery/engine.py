@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django_tasks import task
 
@@ -57,29 +57,40 @@ def lease() -> timedelta:
 # Preparation -------------------------------------------------------------------------------
 
 
-def recipients_after(send: Send, member_id: int, limit: int) -> list[tuple[int, str, str, int]]:
-    """(member id, email, tier, newsletter id) of the next subscribers, in member order."""
-    # Walk the member table in primary-key order and test each member's subscription with a
-    # correlated lookup: every batch then costs the same, however long the list is.
-    newsletter_ids = list(send.newsletters.values_list("pk", flat=True))
+def subscribed_members(
+    newsletter_ids: list[int], audience: str, label_ids: list[int]
+) -> QuerySet[Member]:
+    """Active members subscribed to one of the newsletters, narrowed by audience and labels,
+    each annotated with the first of those newsletters (`newsletter`)."""
     subscribed = Subscription.objects.filter(
         member=OuterRef("pk"),
         newsletter_id__in=newsletter_ids,
         status=Subscription.Status.ACTIVE,
     ).order_by("newsletter_id")
-    members = Member.objects.filter(pk__gt=member_id, status=Member.Status.ACTIVE).annotate(
+    members = Member.objects.filter(status=Member.Status.ACTIVE).annotate(
         newsletter=Subquery(subscribed.values("newsletter_id")[:1])
     )
     members = members.filter(newsletter__isnull=False)
-    label_ids = list(send.labels.values_list("pk", flat=True))
     if label_ids:
         members = members.filter(
             Exists(Member.labels.through.objects.filter(member=OuterRef("pk"), label__in=label_ids))
         )
-    if send.audience == Send.Audience.FREE:
+    if audience == Send.Audience.FREE:
         members = members.filter(tier=Member.Tier.FREE)
-    elif send.audience == Send.Audience.PAID:
+    elif audience == Send.Audience.PAID:
         members = members.exclude(tier=Member.Tier.FREE)
+    return members
+
+
+def recipients_after(send: Send, member_id: int, limit: int) -> list[tuple[int, str, str, int]]:
+    """(member id, email, tier, newsletter id) of the next subscribers, in member order."""
+    # Walk the member table in primary-key order and test each member's subscription with a
+    # correlated lookup: every batch then costs the same, however long the list is.
+    members = subscribed_members(
+        list(send.newsletters.values_list("pk", flat=True)),
+        send.audience,
+        list(send.labels.values_list("pk", flat=True)),
+    ).filter(pk__gt=member_id)
     return list(members.order_by("pk").values_list("pk", "email", "tier", "newsletter")[:limit])
 
 

@@ -24,6 +24,7 @@ from atlas.delivery.models import DeliverySettings
 from atlas.delivery.tracking import RECIPIENT, instrument_email_html, recipient_token
 from atlas.lib.dkim import DkimKey, canonical_body, sign_message
 from atlas.lib.email import encoded_header, header_safe, header_text, message_headers
+from atlas.lib.plaintext import html_to_text
 from atlas.members.links import unsubscribe_token
 from atlas.publishing.models import Publication
 from atlas.publishing.structured_data import feature_image_url
@@ -59,6 +60,7 @@ def render_parts(send: Any, full: bool) -> tuple[str, str]:
         "post": post,
         "full": full,
         "body_html": body_html,
+        "body_text": html_to_text(body_html) if full else "",
         "authors": list(post.authors.order_by("postauthor__position")),
         "post_url": publication.absolute(post.get_absolute_url()) if post.is_live else "",
         "image_url": publication.absolute(image) if image else "",

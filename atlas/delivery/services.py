@@ -92,6 +92,20 @@ def start_scheduled_sends(sender: Any, post_id: int, **kwargs: Any) -> None:
                 begin(send)
 
 
+def count_recipients(
+    newsletters: Iterable[Newsletter],
+    audience: str = Send.Audience.ALL,
+    labels: Iterable[Label] = (),
+) -> int:
+    """How many members a send to these newsletters would reach now (suppressed ones aside)."""
+    newsletter_ids = [newsletter.pk for newsletter in newsletters]
+    if not newsletter_ids:
+        return 0
+    return engine.subscribed_members(
+        newsletter_ids, audience, [label.pk for label in labels]
+    ).count()
+
+
 def test_send(post: Post, addresses: Iterable[str], user: Any = None) -> Send:
     """Send the newsletter for `post` to a few addresses now, outside the real send."""
     emails = [normalize_email(address) for address in addresses]

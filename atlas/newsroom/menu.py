@@ -13,6 +13,9 @@ from atlas.publishing.hooks import MenuItem, newsroom_menu, register_newsroom_me
 def register_menu() -> None:
     """The newsroom's own entries; other apps add theirs the same way."""
     register_newsroom_menu_item(MenuItem("Home", "newsroom:home"), order=0)
+    register_newsroom_menu_item(
+        MenuItem("New post", "newsroom:post_new", permission="publishing.add_post"), order=10
+    )
     register_newsroom_menu_item(MenuItem("Numbers", "newsroom:numbers"), order=80)
     register_newsroom_menu_item(
         MenuItem("Paid tiers", "newsroom:billing_tiers", permission="billing.view_tier"), order=70

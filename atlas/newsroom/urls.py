@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from atlas.newsroom import billing, numbers, views
+from atlas.newsroom.editor_urls import urlpatterns as editor_urlpatterns
 
 app_name = "newsroom"
 
@@ -12,3 +13,4 @@ urlpatterns = [
     path("numbers/posts/<int:post_id>/", numbers.article, name="numbers_article"),
     path("tiers/", include(billing.urlpatterns)),
 ]
+urlpatterns += editor_urlpatterns

@@ -126,7 +126,17 @@ class PostAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "body"]}),
         ("Publishing", {"fields": ["status", "published_at", "visibility", "share_preview"]}),
-        ("Image", {"fields": ["feature_image", "feature_image_alt"]}),
+        (
+            "Image",
+            {
+                "fields": [
+                    "feature_image",
+                    "feature_image_alt",
+                    "feature_image_caption",
+                    "feature_image_credit",
+                ]
+            },
+        ),
         ("Topics", {"fields": ["tags"]}),
         (
             "Search and sharing",
@@ -187,11 +197,8 @@ class PostAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         post = form.instance
-        if not post.authors.exists():
-            user = services.staff_user(request.user)
-            own_author = Author.objects.filter(user=user).first() if user else None
-            if own_author:
-                PostAuthor.objects.create(post=post, author=own_author)
+        if not post.authors.exists():  # the writer, with a profile made from their name if needed
+            PostAuthor.objects.create(post=post, author=services.author_for(request.user))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not Correction:

@@ -91,7 +91,15 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def render_article(request: HttpRequest, post: Post, preview: bool = False) -> HttpResponse:
+def render_article(
+    request: HttpRequest,
+    post: Post,
+    preview: bool = False,
+    *,
+    authors: list[Author] | None = None,
+    tags: list[Tag] | None = None,
+) -> HttpResponse:
+    """The article page. A preview of unsaved changes passes its own `authors` and `tags`."""
     publication = current_publication(request)
     gated = not can_read(request, post)
     body_before, body_after = (
@@ -102,8 +110,8 @@ def render_article(request: HttpRequest, post: Post, preview: bool = False) -> H
     # Queries compiled once per process (models.py): this is the page every reader opens.
     context = {
         "post": post,
-        "authors": authors_of(post),
-        "tags": tags_of(post),
+        "authors": authors_of(post) if authors is None else authors,
+        "tags": tags_of(post) if tags is None else tags,
         # Only a post modified since publication can carry corrections (signals.py keeps it so).
         "corrections": list(Correction.objects.filter(post=post))
         if post.content_modified_at

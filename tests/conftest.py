@@ -40,6 +40,8 @@ from atlas.sponsors.models import Campaign, Sponsor, SponsorSettings
 from atlas.sponsors.placement import forget_lineup
 from tests.factories import (
     BROWSER_AGENT,
+    CHROMIUM,
+    CHROMIUM_ARGS,
     LONG_BODY,
     RESULTS,
     CampaignFactory,
@@ -64,12 +66,8 @@ os.environ["ATLAS_CACHE_PREFIX"] = f"atlas-test-{RUN}"  # for the processes test
 settings.ATLAS_CACHE_PREFIX = os.environ["ATLAS_CACHE_PREFIX"]
 settings.CACHES["default"]["KEY_PREFIX"] = settings.ATLAS_CACHE_PREFIX
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]  # fmt: skip
-STARTS_SOMETHING = {"live_server", "chromium", "browser_page", "new_page"}
+BROWSER_FIXTURES = {"playwright", "chromium", "browser_page", "new_page"}
+STARTS_SOMETHING = {"live_server", *BROWSER_FIXTURES}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -80,7 +78,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         marks = {mark.name for mark in item.iter_markers()}
         if used & STARTS_SOMETHING and "slow" not in marks:
             raise pytest.UsageError(f"{item.nodeid} starts a server or browser: mark it slow")
-        uses_browser = bool(used & {"chromium", "browser_page", "new_page"})
+        uses_browser = bool(used & BROWSER_FIXTURES)
         if uses_browser != ("browser" in marks) or uses_browser != item.path.stem.endswith(
             "_browser"
         ):
@@ -401,10 +399,11 @@ def empty_task_queue() -> None:
 
 
 @pytest.fixture
-def chromium() -> Iterator[Any]:
-    """Debian's Chromium, headless, through Playwright: one per test. (Started once for the
-    session instead, Playwright's event loop would stay running in this thread and turn off
-    Django's check against database calls from async code for every later test.)"""
+def playwright() -> Iterator[Any]:
+    """Playwright's sync API, for Debian's Chromium (most tests want `chromium`, `new_page` or
+    `browser_page`; this is for one that starts or connects to a browser itself). One per test:
+    started once for the session instead, its event loop would stay running in this thread and
+    turn off Django's check against database calls from async code for every later test."""
     if not Path(CHROMIUM).exists():
         message = "Debian's chromium is not installed (apt-get install chromium)"
         if os.environ.get("CI"):
@@ -412,24 +411,32 @@ def chromium() -> Iterator[Any]:
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
+    RESULTS.mkdir(exist_ok=True)  # where browser tests save their screenshots
     # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still sync.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with sync_playwright() as running:
         try:
-            yield browser
+            yield running
         finally:
-            browser.close()
             # Playwright runs the test inside a greenlet: connections opened there are its own.
             connections.close_all()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
+def chromium(playwright: Any) -> Iterator[Any]:
+    """Debian's Chromium, headless: contexts of it are separate people (`new_page`)."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture
 def new_page(chromium: Any, live_server: Any) -> PageFactory:
     """A page in a browser context of its own (a separate person): `new_page(user=...)` is
     signed in as that staff user or member, `user_agent=...` looks like another browser."""
-    RESULTS.mkdir(exist_ok=True)
 
     def factory(user: Any = None, user_agent: str | None = None, width: int = 1280) -> Any:
         context = chromium.new_context(

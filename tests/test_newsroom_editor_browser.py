@@ -17,25 +17,17 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connections
 from django.utils import timezone
 from PIL import Image
 
-from atlas.delivery import engine
-from atlas.delivery.engine import prepare_send_task
 from atlas.delivery.models import Send
 from atlas.members.models import Member, Newsletter, Subscription
 from atlas.publishing.models import Post, Publication, Revision
 from atlas.publishing.roles import ensure_roles
+from tests.factories import CHROMIUM, CHROMIUM_ARGS, RESULTS, run_send
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]  # fmt: skip
-RESULTS = Path(__file__).resolve().parent.parent / "test-results"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 PASSWORD = "a long test password"
 
@@ -98,35 +90,6 @@ DROP = """async ([selector, files]) => {
 }"""
 
 
-def require_chromium() -> None:
-    if not Path(CHROMIUM).exists():
-        message = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-@pytest.fixture
-def playwright() -> Any:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as running:
-        try:
-            yield running
-        finally:
-            connections.close_all()
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def browser(playwright: Any) -> Any:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
-
-
 def staff(username: str, full_name: str, role: str = "Editor") -> User:
     first, _, last = full_name.partition(" ")
     user = User.objects.create_user(
@@ -138,8 +101,8 @@ def staff(username: str, full_name: str, role: str = "Editor") -> User:
     return user
 
 
-def signed_in_page(browser: Any, base_url: str, username: str, width: int = 1280) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": 900}, base_url=base_url)
+def signed_in_page(chromium: Any, base_url: str, username: str, width: int = 1280) -> Any:
+    context = chromium.new_context(viewport={"width": width, "height": 900}, base_url=base_url)
     page = context.new_page()
     elsewhere: list[str] = []
     page.on(
@@ -163,16 +126,6 @@ def wait_saved(page: Any) -> None:
     page.wait_for_function(
         "() => /^Saved \\d\\d:\\d\\d$/.test(document.getElementById('save-state').textContent)"
     )
-
-
-def run_send(send: Send) -> None:
-    prepare_send_task.call(send.pk)
-    for _ in range(10):
-        batch_ids = list(send.batches.exclude(status="done").values_list("pk", flat=True))
-        if not batch_ids:
-            break
-        for batch_id in batch_ids:
-            engine.deliver_batch(batch_id)
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
@@ -206,11 +159,11 @@ def newsroom(live_server: Any, db: Any) -> dict[str, Any]:
 
 
 def test_write_with_images_publish_and_email_show_everything(
-    browser: Any, newsroom: dict[str, Any], mailbox: Any, settings: Any
+    chromium: Any, newsroom: dict[str, Any], mailbox: Any, settings: Any
 ) -> None:
     settings.DEBUG = False
     staff("ines", "Inês Duarte")
-    page = signed_in_page(browser, newsroom["url"], "ines")
+    page = signed_in_page(chromium, newsroom["url"], "ines")
     page.goto("/newsroom/posts/new/")
     assert page.locator(".ed-chip").all_inner_texts()[0].startswith("Inês Duarte")
     page.fill("#id_title", "Council backs the harbour budget")
@@ -244,7 +197,6 @@ def test_write_with_images_publish_and_email_show_everything(
     assert frame.locator(".prose img").count() == 2
     assert "The quay at dawn" in frame.locator(".prose figcaption").first.inner_text()
     assert frame.locator(".footnotes").count() == 1
-    RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS / "editor-preview.png"), full_page=True)
     page.click("#tab-phone")
     page.frame_locator("#preview-frame").locator("h1").wait_for()
@@ -310,8 +262,8 @@ def test_killing_the_browser_mid_typing_loses_nothing_before_the_last_autosave(
             match = re.search(r"DevTools listening on (ws://\S+)", line)
             endpoint = match.group(1) if match else ""
             assert line or process.poll() is None, "Chromium did not start"
-        browser = playwright.chromium.connect_over_cdp(endpoint)
-        page = signed_in_page(browser, newsroom["url"], "ines")
+        chromium = playwright.chromium.connect_over_cdp(endpoint)
+        page = signed_in_page(chromium, newsroom["url"], "ines")
         page.goto("/newsroom/posts/new/")
         page.fill("#id_title", "Notes from the night shift")
         page.click("#id_body")
@@ -331,26 +283,26 @@ def test_killing_the_browser_mid_typing_loses_nothing_before_the_last_autosave(
         "First paragraph, typed before the pause. Second sentence, also saved."
     )
 
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
-        page = signed_in_page(browser, newsroom["url"], "ines")
+        page = signed_in_page(chromium, newsroom["url"], "ines")
         page.goto(f"/newsroom/posts/{post.pk}/")
         assert page.input_value("#id_title") == "Notes from the night shift"
         assert "Second sentence, also saved." in page.input_value("#id_body")
     finally:
-        browser.close()
+        chromium.close()
 
 
-def test_two_editors_on_one_post_lose_no_text(browser: Any, newsroom: dict[str, Any]) -> None:
+def test_two_editors_on_one_post_lose_no_text(chromium: Any, newsroom: dict[str, Any]) -> None:
     staff("ines", "Inês Duarte")
     staff("kofi", "Kofi Mensah")
-    first = signed_in_page(browser, newsroom["url"], "ines")
+    first = signed_in_page(chromium, newsroom["url"], "ines")
     first.goto("/newsroom/posts/new/")
     first.fill("#id_title", "Shared story")
     first.fill("#id_body", "Opening line.")
     wait_saved(first)
     post = Post.objects.get()
-    second = signed_in_page(browser, newsroom["url"], "kofi")
+    second = signed_in_page(chromium, newsroom["url"], "kofi")
     second.goto(f"/newsroom/posts/{post.pk}/")
     second.locator("#presence", has_text="Inês Duarte").wait_for()
     first.reload()
@@ -372,10 +324,10 @@ def test_two_editors_on_one_post_lose_no_text(browser: Any, newsroom: dict[str, 
 
 
 def test_bad_uploads_are_refused_clearly_and_the_post_is_intact(
-    browser: Any, newsroom: dict[str, Any], tmp_path: Any
+    chromium: Any, newsroom: dict[str, Any], tmp_path: Any
 ) -> None:
     staff("ines", "Inês Duarte")
-    page = signed_in_page(browser, newsroom["url"], "ines")
+    page = signed_in_page(chromium, newsroom["url"], "ines")
     page.goto("/newsroom/posts/new/")
     page.fill("#id_title", "Pictures that are not")
     page.fill("#id_body", "Words that must survive.")
@@ -406,10 +358,10 @@ def test_bad_uploads_are_refused_clearly_and_the_post_is_intact(
 
 
 def test_the_editor_and_its_preview_pass_axe_and_stay_on_this_host(
-    browser: Any, newsroom: dict[str, Any]
+    chromium: Any, newsroom: dict[str, Any]
 ) -> None:
     staff("ines", "Inês Duarte")
-    page = signed_in_page(browser, newsroom["url"], "ines")
+    page = signed_in_page(chromium, newsroom["url"], "ines")
     page.goto("/newsroom/posts/new/")
     page.fill("#id_title", "Accessible by design")
     page.fill("#id_body", BODY)
@@ -426,20 +378,19 @@ def test_the_editor_and_its_preview_pass_axe_and_stay_on_this_host(
     assert axe_violations(page) == []
     page.goto(f"/newsroom/posts/{post.pk}/preview/")
     assert axe_violations(page) == []
-    phone = signed_in_page(browser, newsroom["url"], "ines", width=390)
+    phone = signed_in_page(chromium, newsroom["url"], "ines", width=390)
     phone.goto(f"/newsroom/posts/{post.pk}/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    RESULTS.mkdir(exist_ok=True)
     phone.screenshot(path=str(RESULTS / "editor-phone.png"), full_page=True)
     assert axe_violations(phone) == []
     assert page.elsewhere == [] and phone.elsewhere == []
 
 
 def test_without_javascript_the_editor_is_a_plain_form_that_saves_previews_and_publishes(
-    browser: Any, newsroom: dict[str, Any]
+    chromium: Any, newsroom: dict[str, Any]
 ) -> None:
     staff("ines", "Inês Duarte")
-    context = browser.new_context(java_script_enabled=False, base_url=newsroom["url"])
+    context = chromium.new_context(java_script_enabled=False, base_url=newsroom["url"])
     page = context.new_page()
     page.goto("/newsroom/sign-in/")
     page.fill("#id_username", "ines")

@@ -29,6 +29,8 @@ from django.test import Client
 from django.utils import timezone
 
 from atlas.analytics import counting
+from atlas.billing import services as billing_services
+from atlas.billing.models import Tier
 from atlas.members import outbox
 from atlas.members.models import Member, Newsletter, OutboundEmail
 from atlas.members.services import user_for
@@ -51,6 +53,7 @@ from tests.factories import (
     client_for,
     publication_today,
 )
+from tests.fake_stripe import FakeStripe, sign
 from tests.mailbox import Mailbox
 
 # Live-server threads open connections of their own: close them after each request, so that
@@ -466,8 +469,6 @@ def browser_page(new_page: PageFactory) -> Any:
 def stripe_fake(settings: Any) -> Any:
     """A fake Stripe (tests/fake_stripe.py), with Atlas's Stripe settings pointing at it. Events
     are kept in `stripe_fake.events`; set `webhook_url` to have them posted (signed)."""
-    from tests.fake_stripe import FakeStripe
-
     fake = FakeStripe().start()
     settings.STRIPE_API_BASE = fake.url
     settings.STRIPE_SECRET_KEY = "sk_test_atlas"
@@ -480,9 +481,6 @@ def stripe_fake(settings: Any) -> Any:
 @pytest.fixture
 def paid_tier(stripe_fake: Any, db: Any) -> Any:
     """ "Supporter": €5 a month or €50 a year, its prices created at the fake Stripe by Atlas."""
-    from atlas.billing import services as billing_services
-    from atlas.billing.models import Tier
-
     tier = Tier(
         name="Supporter", slug="supporter", description="Keeps the newsroom going.",
         benefits="Every story\nThe Friday letter", monthly_amount=500, yearly_amount=5000,
@@ -493,8 +491,6 @@ def paid_tier(stripe_fake: Any, db: Any) -> Any:
 
 def post_webhook(client: Client, fake: Any, event: dict[str, Any], **options: Any) -> Any:
     """Deliver one Stripe event to Atlas's webhook through the test client, signed like Stripe."""
-    from tests.fake_stripe import sign
-
     payload = json.dumps(event).encode()
     signature = options.get("signature", sign(payload, options.get("secret", fake.webhook_secret)))
     return client.post(

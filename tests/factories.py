@@ -39,6 +39,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--no-first-run", "--disable-sync",
 ]  # fmt: skip
 RESULTS = Path(__file__).resolve().parent.parent / "test-results"  # screenshots of browser tests
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"  # Debian's (apt-get install chromium); never `playwright install`
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -252,3 +253,16 @@ def campaign_counts(campaign: Campaign, channel: str = "web") -> tuple[int, int,
         sum(day.clicks for day in days),
         sum(day.unique_clicks for day in days),
     )
+
+
+def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[Any]:
+    """axe-core's findings of these impacts on the page. Evaluated through the browser's
+    debugging protocol, as no page script could be: the Content-Security-Policy allows none
+    inline."""
+    page.evaluate(AXE.read_text())
+    found = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        {"id": each["id"], "impact": each["impact"], "nodes": [n["target"] for n in each["nodes"]]}
+        for each in found
+        if each["impact"] in impacts
+    ]

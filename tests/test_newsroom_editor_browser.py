@@ -12,7 +12,6 @@ import signal
 import struct
 import subprocess
 import zlib
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,11 +23,10 @@ from atlas.delivery.models import Send
 from atlas.members.models import Member, Newsletter, Subscription
 from atlas.publishing.models import Post, Publication, Revision
 from atlas.publishing.roles import ensure_roles
-from tests.factories import CHROMIUM, CHROMIUM_ARGS, RESULTS, run_send
+from tests.factories import CHROMIUM, CHROMIUM_ARGS, RESULTS, axe_violations, run_send
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 PASSWORD = "a long test password"
 
 BODY = """The council met on Tuesday.[^1]
@@ -126,16 +124,6 @@ def wait_saved(page: Any) -> None:
     page.wait_for_function(
         "() => /^Saved \\d\\d:\\d\\d$/.test(document.getElementById('save-state').textContent)"
     )
-
-
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("async () => (await axe.run(document)).violations")
-    return [
-        {"id": each["id"], "impact": each["impact"], "nodes": [n["target"] for n in each["nodes"]]}
-        for each in found
-        if each["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ import pytest
 from django.db import connection
 
 from atlas.lib.secrets import load_or_create_secret_key
+from atlas.runtime import checks
+from atlas.runtime.checks import is_patched
 
 
 def atlas(*arguments: str, **environment: str) -> subprocess.CompletedProcess[str]:
@@ -55,8 +57,34 @@ def test_production_passes_the_deploy_check(tmp_path: Path) -> None:
         ATLAS_ENV="production", SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="news.example.org", ATLAS_VAR_DIR=str(tmp_path),
     )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    if is_patched(tuple(sys.version_info[:3])):
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "no issues" in result.stdout
+    else:  # this interpreter is the one issue: every other check passes
+        assert "atlas.runtime.W001" in result.stderr
+        assert "1 issue" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("version", "patched"),
+    [
+        ((3, 11, 7), False), ((3, 11, 14), False), ((3, 11, 15), True), ((3, 12, 12), False),
+        ((3, 12, 13), True), ((3, 13, 11), False), ((3, 13, 12), True), ((3, 14, 2), False),
+        ((3, 14, 3), True), ((3, 15, 0), True),
+    ],
+)  # fmt: skip
+def test_the_deploy_check_knows_which_pythons_have_the_email_fixes(
+    version: tuple[int, int, int], patched: bool
+) -> None:
+    assert is_patched(version) is patched
+
+
+def test_the_deploy_check_names_the_python_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checks.sys, "version_info", (3, 11, 7, "final", 0))
+    [warning] = checks.patched_python()
+    assert warning.id == "atlas.runtime.W001" and "3.11.15" in (warning.hint or "")
+    monkeypatch.setattr(checks.sys, "version_info", (3, 13, 12, "final", 0))
+    assert checks.patched_python() == []
 
 
 @pytest.mark.slow
@@ -88,3 +116,18 @@ def test_database_runs_as_configured() -> None:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0].lower() == "wal"
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.slow
+def test_production_cookies_are_host_only(tmp_path: Path) -> None:
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE)"
+    )
+    production = atlas(
+        "shell", "-c", code, ATLAS_ENV="production", SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="news.example.org", ATLAS_VAR_DIR=str(tmp_path),
+    )  # fmt: skip
+    assert production.stdout.split()[-3:] == ["__Host-sessionid", "__Host-csrftoken", "True"]
+    local = atlas("shell", "-c", code, ATLAS_VAR_DIR=str(tmp_path))  # plain HTTP: no prefix
+    assert local.stdout.split()[-3:] == ["sessionid", "csrftoken", "False"]

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 VERSION_KEY = "atlas:content-version"
-SESSION_COOKIES = (b"sessionid=", "sessionid=")
+SESSION_COOKIES = (b"sessionid=", "sessionid=")  # "__Host-sessionid=" in production too
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]

@@ -6,6 +6,7 @@ class RuntimeConfig(AppConfig):
     verbose_name = "Runtime"
 
     def ready(self) -> None:
+        from atlas.runtime import checks  # noqa: F401  (registers the deploy check)
         from atlas.runtime.hooks import register_periodic_job
         from atlas.runtime.ratelimit import prune
 

@@ -91,7 +91,7 @@ def test_cached_article_shows_new_and_moderated_comments_at_once(
 ) -> None:
     app = PageCache(get_wsgi_application())
     path = article.get_absolute_url()
-    assert b"0 comments" in cached_get(app, path)
+    assert b"No comments yet." in cached_get(app, path)
     assert len(app.entries) == 1
 
     with django_capture_on_commit_callbacks(execute=True):

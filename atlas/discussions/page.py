@@ -55,6 +55,8 @@ class Discussion:
 
     @property
     def count_label(self) -> str:
+        if not self.count:
+            return "Comments"  # "No comments yet." follows: not "0 comments" too
         return "1 comment" if self.count == 1 else f"{self.count:,} comments"
 
 
@@ -72,6 +74,7 @@ def discussion_for(request: HttpRequest, post: Post, gated: bool) -> Discussion:
         member_id=participation.member.pk if participation.member else None,
         can_act=participation.can_act,
         can_reply=participation.can_comment,
+        invite_to_reply=not participation.signed_in and not participation.is_closed,
         now=timezone.now(),
     )
     path = request.path

@@ -55,6 +55,10 @@ REPLY_LINK = (
     '<a class="comment-action comment-reply" href="{prefix}{pk}/reply/" data-reply-to="{pk}" '
     'data-reply-name="{name}">Reply</a>'
 )
+# For visitors not signed in: the way in (sign in or subscribe), then back to this comment.
+JOIN_TO_REPLY = (
+    '<a class="comment-action comment-reply" href="{prefix}{pk}/reply/" rel="nofollow">Reply</a>'
+)
 REPORT_LINK = '<a class="comment-action" href="{prefix}{pk}/report/" rel="nofollow">Report</a>'
 EDIT_LINK = '<a class="comment-action" href="{prefix}{pk}/edit/">Edit</a>'
 DELETE_LINK = '<a class="comment-action" href="{prefix}{pk}/delete/">Delete</a>'
@@ -69,6 +73,7 @@ class Viewer:
     member_id: int | None = None
     can_act: bool = False  # like and report
     can_reply: bool = False
+    invite_to_reply: bool = False  # not signed in, in an open discussion: Reply leads to sign in
     now: datetime | None = None
 
 
@@ -186,6 +191,15 @@ class ThreadRenderer:
         """The footer: the like count, and the controls this reader may use. One `format_html`
         whose format string is put together from this module's constants only."""
         likes = _likes_label(comment.likes) if comment.likes else ""
+        if self.viewer.invite_to_reply and comment.is_published:
+            key = ("join", comment.pk, likes, self.url_prefix)
+            found = _SHARED_PARTS.get(key)
+            if found is not None:
+                return found
+            parts = (LIKES if likes else "") + JOIN_TO_REPLY
+            footer = format_html(FOOTER.format(parts), prefix=self.url_prefix, pk=comment.pk,
+                                 likes=likes)  # fmt: skip
+            return _SHARED_PARTS.put(key, footer)
         if not self.viewer.can_act:
             return _LIKES_ONLY.get(likes) or _LIKES_ONLY.setdefault(
                 likes, format_html(FOOTER.format(LIKES), likes=likes) if likes else NOTHING

@@ -8,6 +8,7 @@ not touch are answered as if they did not exist (404), whatever ID is tried.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -67,6 +68,22 @@ def compose(request: HttpRequest, post: Post, form: CommentForm, **context: Any)
         **context,
     }
     return render(request, "discussions/compose.html", context, status=status)
+
+
+def join_to_reply(request: HttpRequest, answered: Comment) -> HttpResponse:
+    """Reply, for a visitor not signed in: sign in (and come back to write the reply) or
+    subscribe (and come back to the comment)."""
+    post = answered.post
+    reply_path = reverse("discussions:reply", args=[answered.pk])
+    context = {
+        "post": post,
+        "answered": answered,
+        "sign_in_url": f"{reverse('members:sign_in')}?{urlencode({'next': reply_path})}",
+        "subscribe_url": f"{reverse('members:subscribe')}?"
+        + urlencode({"from": f"{post.get_absolute_url()}#comment-{answered.pk}"}),
+        "back_url": article_url(post, anchor=f"comment-{answered.pk}"),
+    }
+    return render(request, "discussions/join_to_reply.html", context)
 
 
 def commenter(request: HttpRequest, participation: Participation) -> Member:
@@ -134,6 +151,8 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
 def reply(request: HttpRequest, comment_id: int) -> HttpResponse:
     answered = visible_comment(comment_id)
     participation = participation_for(request, answered.post)
+    if not participation.signed_in and not participation.is_closed:
+        return join_to_reply(request, answered)
     if not participation.can_comment:
         return refused(request, answered.post, participation.refusal or SIGN_IN_FIRST)
     context = {"answered": answered, "parent": answered.pk, "participation": participation}

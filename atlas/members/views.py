@@ -70,9 +70,12 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     outcome = services.subscribe(
         email, form.cleaned_data["name"], form.cleaned_data["newsletters"] or None, source
     )
+    back_to = safe_next(request, form.cleaned_data["page"], "")  # e.g. the comment a reader left
     if not settings_row.double_opt_in and outcome.member.status == Member.Status.ACTIVE:
-        return render(request, "members/subscribed.html", {"member": outcome.member})
-    return render(request, "members/check_inbox.html", {"purpose": "confirm", "email": email})
+        context = {"member": outcome.member, "back_to": back_to}
+        return render(request, "members/subscribed.html", context)
+    context = {"purpose": "confirm", "email": email, "back_to": back_to}
+    return render(request, "members/check_inbox.html", context)
 
 
 @never_cache

@@ -9,10 +9,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from atlas.discussions import services as discussions
+from atlas.discussions.models import Report
 from atlas.members import services
 from atlas.members.importing import import_members
 from atlas.members.links import create_link
 from atlas.members.models import EmailLink, Member, Newsletter, Subscription, Suppression
+from tests.factories import add_comment
 
 
 @pytest.fixture
@@ -104,3 +107,34 @@ def test_deleting_the_account_keeps_only_a_fingerprint(signed_in: Client, member
 
 def test_staff_without_a_member_profile_see_a_clear_page(editor_client: Client) -> None:
     assert editor_client.get("/account/").status_code == 403
+
+
+def test_the_data_download_holds_comments_likes_and_reports(
+    signed_in: Client, member: Member, make_post: Any, other_subscriber: Member
+) -> None:
+    post = make_post("Harbour plan")
+    mine = add_comment(member, post, "Ça m'intéresse — the dredging, I mean.")
+    theirs = add_comment(other_subscriber, post, "Spring, they say.")
+    discussions.toggle_like(member, theirs)
+    discussions.report_comment(member, theirs, Report.Reason.OFF_TOPIC, "Wrong thread")
+    data = json.loads(signed_in.get("/account/data.json").content)
+    assert [comment["text"] for comment in data["comments"]] == [mine.body]
+    assert data["comments"][0]["url"].endswith(f"#comment-{mine.pk}")
+    assert [like["comment"] for like in data["comment_likes"]] == [
+        f"{post.get_absolute_url()}#comment-{theirs.pk}"
+    ]
+    assert data["comment_reports"][0]["note"] == "Wrong thread"
+
+
+def test_the_account_page_names_the_address_once(member: Member) -> None:
+    client = Client()
+    client.post(f"/signin/{create_link(member, EmailLink.Purpose.SIGN_IN)}/")
+    page = client.get("/account/").content.decode()
+    assert page.count("reader@example.org") == 1, page
+
+
+def test_the_sign_in_page_tells_a_signed_in_member_so(signed_in: Client) -> None:
+    page = signed_in.get("/signin/?next=/posts/").content.decode()
+    assert "You are signed in as <strong>reader@example.org</strong>" in page
+    assert 'name="email"' not in page and 'href="/posts/"' in page
+    assert 'name="email"' in Client().get("/signin/").content.decode()

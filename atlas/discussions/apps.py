@@ -17,8 +17,10 @@ class DiscussionsConfig(AppConfig):
 
     def ready(self) -> None:
         from atlas.discussions import signals  # noqa: F401
+        from atlas.discussions.exporting import comments_of, likes_of, reports_of
         from atlas.discussions.importing import import_comments
         from atlas.lib.hooks import include
+        from atlas.members.hooks import register_data_section
         from atlas.publishing.hooks import (
             register_comment_importer,
             register_role_permissions,
@@ -26,5 +28,8 @@ class DiscussionsConfig(AppConfig):
         )
 
         register_slot("discussion", include("discussions/discussion.html"))
+        register_data_section("comments", comments_of)
+        register_data_section("comment_likes", likes_of)
+        register_data_section("comment_reports", reports_of)
         register_comment_importer(import_comments)
         register_role_permissions("Editor", MODERATION)

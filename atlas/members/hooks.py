@@ -7,21 +7,24 @@ Slots of members' templates, rendered with `{% slot "name" %}` (renderers get th
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from atlas.lib.hooks import ExtensionPoint, declare_slot, register_slot
 from atlas.members.models import Member
 from atlas.publishing.models import Post
 
 __all__ = [
+    "DataSection",
     "EntitlementRule",
     "Plan",
+    "data_sections",
     "entitlement",
     "full_text_readers",
     "may_read",
     "plan_of",
+    "register_data_section",
     "register_entitlement",
     "register_slot",
 ]
@@ -118,3 +121,24 @@ def may_read(member: Member, post: Post) -> bool:
 
 def full_text_readers(post: Post, member_ids: Collection[int]) -> set[int]:
     return entitlement().full_text_readers(post, member_ids)
+
+
+DataSection = Callable[[Member], Any]
+
+data_section_point: ExtensionPoint[DataSection] = ExtensionPoint(
+    "members.data_sections",
+    """More of what a member's data download ("Download your data" on the account page) holds:
+    what other apps keep about the member. Registered under a key (the section's name in the
+    JSON, e.g. "comments"), a callable that takes the member and returns JSON-ready data.""",
+)
+
+
+def register_data_section(name: str, section: DataSection) -> DataSection:
+    return data_section_point.register(section, key=name, caller_depth=2)
+
+
+def data_sections(member: Member) -> dict[str, Any]:
+    return {
+        registration.key: registration.item(member)
+        for registration in data_section_point.registrations()
+    }

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from atlas.members import outbox
 from atlas.members.addresses import normalize_email
+from atlas.members.hooks import data_sections
 from atlas.members.links import use_link
 from atlas.members.models import (
     EmailLink,
@@ -405,4 +406,5 @@ def export_member_data(member: Member) -> dict[str, Any]:
             {"event": event.kind, "at": event.created_at.isoformat(), "detail": event.detail}
             for event in member.events.all()
         ],
+        **data_sections(member),  # what other apps keep (comments and likes: discussions)
     }

@@ -107,7 +107,7 @@ def use_email_link(request: HttpRequest, token: str, purpose: str) -> HttpRespon
     if member is None:
         return render(request, "members/link_invalid.html", {"purpose": purpose}, status=404)
     login(request, services.user_for(member), backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, f"Signed in as {member.email}.")
+    messages.success(request, "Welcome back.")  # the account page names the address
     return HttpResponseRedirect(next_path)
 
 
@@ -117,6 +117,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     next_path = safe_next(request, request.POST.get("next") or request.GET.get("next"), "")
     form = SignInForm(request.POST or None, initial={"next": next_path})
     context = {"form": form, "next": next_path}
+    if request.method == "GET" and request.user.is_authenticated:
+        member = current_member(request)
+        context["signed_in_as"] = member.email if member else request.user.get_username()
+        return render(request, "members/sign_in.html", context)
     if request.method == "GET" or not form.is_valid():
         status = 200 if request.method == "GET" else 400
         return render(request, "members/sign_in.html", context, status=status)

@@ -192,14 +192,14 @@ class ThreadRenderer:
         whose format string is put together from this module's constants only."""
         likes = _likes_label(comment.likes) if comment.likes else ""
         if self.viewer.invite_to_reply and comment.is_published:
-            key = ("join", comment.pk, likes, self.url_prefix)
-            found = _SHARED_PARTS.get(key)
+            join_key: tuple[Any, ...] = ("join", comment.pk, likes, self.url_prefix)
+            found = _SHARED_PARTS.get(join_key)
             if found is not None:
                 return found
             parts = (LIKES if likes else "") + JOIN_TO_REPLY
             footer = format_html(FOOTER.format(parts), prefix=self.url_prefix, pk=comment.pk,
                                  likes=likes)  # fmt: skip
-            return _SHARED_PARTS.put(key, footer)
+            return _SHARED_PARTS.put(join_key, footer)
         if not self.viewer.can_act:
             return _LIKES_ONLY.get(likes) or _LIKES_ONLY.setdefault(
                 likes, format_html(FOOTER.format(LIKES), likes=likes) if likes else NOTHING

@@ -18,12 +18,12 @@ PATCHED = {(3, 11): 15, (3, 12): 13, (3, 13): 12, (3, 14): 3}
 
 
 def minimum_for(version: tuple[int, ...]) -> str:
-    series = tuple(version[:2])
+    series = (version[0], version[1])
     return f"{series[0]}.{series[1]}.{PATCHED[series]}" if series in PATCHED else ""
 
 
 def is_patched(version: tuple[int, ...]) -> bool:
-    series = tuple(version[:2])
+    series = (version[0], version[1])
     if series in PATCHED:
         return version[2] >= PATCHED[series]
     return series > max(PATCHED)

@@ -149,7 +149,7 @@ def test_traceback_text_is_redacted_too() -> None:
     assert "Zk3vQ9" not in (record.exc_text or "") and "[redacted]" in (record.exc_text or "")
 
 
-def test_token_landing_pages_send_no_referrer(
+def test_token_landing_pages_send_no_referrer_to_other_sites(
     client: Client, subscriber: Member, make_post: Any
 ) -> None:
     sign_in = create_link(subscriber, EmailLink.Purpose.SIGN_IN)
@@ -163,8 +163,8 @@ def test_token_landing_pages_send_no_referrer(
         "/signin/not-a-real-token/",
     ):
         response = client.get(path)
-        assert response["Referrer-Policy"] == "no-referrer", (path, response.status_code)
-    assert client.get("/").headers["Referrer-Policy"] != "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin", (path, response.status_code)
+    assert client.get("/").headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
 def free_port() -> int:

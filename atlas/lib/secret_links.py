@@ -12,8 +12,11 @@ the query values of `SECRET_QUERY_PARAMETERS`, and Stripe Checkout session ids.
 
 `RedactSecrets` is installed on the root handler (settings.LOGGING) and on the web server's
 handlers (`atlas serve`), so it covers every logger, including those that do not propagate.
-`NoReferrerMiddleware` sends `Referrer-Policy: no-referrer` from every page reached through such
-a link, so that its address never leaves in a Referer header (to a sponsor, an image host).
+`SecretLinkReferrerMiddleware` sends `Referrer-Policy: same-origin` from every page reached
+through such a link (unless the view chose a policy itself), so that its address never leaves
+in a Referer header for another site (a sponsor, an image host). Not `no-referrer`: under it a
+browser sends `Origin: null` with the page's own form (the sign-in button), which Django's CSRF
+check refuses.
 """
 
 from __future__ import annotations
@@ -93,7 +96,7 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-class NoReferrerMiddleware:
+class SecretLinkReferrerMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -101,5 +104,5 @@ class NoReferrerMiddleware:
         response = self.get_response(request)
         match = request.resolver_match
         if match is not None and SECRET_URL_PARAMETERS & set(match.kwargs):
-            response["Referrer-Policy"] = "no-referrer"
+            response.headers.setdefault("Referrer-Policy", "same-origin")
         return response

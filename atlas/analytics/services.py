@@ -445,3 +445,13 @@ def email_engagement(send_ids: list[int]) -> dict[int, dict[str, int]]:
         .order_by()
     )
     return {row.pop("send_id"): row for row in rows}
+
+
+def views_today(paths: list[str]) -> dict[str, int]:
+    """Today's live views of these paths (today is not rolled up yet)."""
+    return dict(
+        PageViewCounter.objects.filter(day=timezone.localdate(), path__in=paths)
+        .values_list("path")
+        .annotate(total=Sum("views"))
+        .order_by()
+    )

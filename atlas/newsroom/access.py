@@ -1,7 +1,9 @@
 """Who may open a newsroom page: one decorator, checked on the server for every view.
 
 Deny by default: a view is for signed-in staff, and names the permission its page needs
-(`"app.codename"`); without one, any staff member may open it.
+(`"app.codename"`, see `roles.Permission`); without one, any staff member may open it. The few
+pages open to everyone (sign-in, the theme's CSS, an invitation's link) say so with
+`public_view`; a test walks every route and fails on a view that says neither.
 """
 
 from __future__ import annotations
@@ -36,3 +38,9 @@ def staff_view(permission: str = "") -> Callable[[View], View]:
         return wrapped
 
     return decorate
+
+
+def public_view(view: View) -> View:
+    """Mark a newsroom view that strangers may open (it checks what it needs itself)."""
+    view.newsroom_public = True  # type: ignore[attr-defined]
+    return view

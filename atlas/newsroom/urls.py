@@ -6,6 +6,7 @@ app_name = "newsroom"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("sign-in/", views.SignInView.as_view(), name="sign_in"),
-    path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("theme.css", views.theme, name="theme"),
 ]

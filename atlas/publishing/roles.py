@@ -1,4 +1,4 @@
-"""The newsroom's roles, as Django groups: contributor, author, editor, administrator."""
+"""The newsroom's roles, as Django groups: contributor, author, editor, administrator, owner."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ BYLINE_PERMISSIONS = [
     "publishing.view_postauthor", "publishing.add_postauthor",
     "publishing.change_postauthor", "publishing.delete_postauthor",
 ]  # fmt: skip
+OWNER = "Owner"
 ADMINISTRATOR_APPS = (
     "publishing", "auth", "discussions", "members", "delivery", "sponsors", "analytics",
 )  # fmt: skip
@@ -49,6 +50,9 @@ def ensure_roles(**kwargs: Any) -> None:
     administrator.permissions.set(
         Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS)
     )
+    # The Owner (one per publication: the newsroom's staff service keeps it so) may do anything.
+    owner, _ = Group.objects.get_or_create(name=OWNER)
+    owner.permissions.set(Permission.objects.all())
 
 
 def _permissions(names: list[str]) -> list[Permission]:

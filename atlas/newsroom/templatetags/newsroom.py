@@ -1,0 +1,73 @@
+"""Template helpers for the newsroom: numbers in the publication's language, states as badges."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+from django.utils import formats
+
+register = template.Library()
+
+NOTHING = "\u2013"  # an en dash: no figure
+
+# The colour of a state's badge (its words say the state; the colour only helps).
+BADGES = {
+    "ok": {"published", "done", "running", "active", "sent", "approved"},
+    "warn": {"scheduled", "paused", "waiting", "held", "pending", "preparing", "queued", "draft"},
+    "danger": {"failed", "cancelled", "bounced", "complained", "hidden", "deleted", "banned"},
+    "info": {"sending", "review", "ended", "unsubscribed"},
+}
+
+
+@register.filter
+def count(value: Any) -> str:
+    """A whole number grouped as the publication's language writes it (24,797 or 24 797)."""
+    if value is None or value == "":
+        return NOTHING
+    return formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def decimal(value: Any, places: int = 1) -> str:
+    if value is None or value == "":
+        return NOTHING
+    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def percent_of(part: Any, whole: Any) -> str:
+    """`part` as a percentage of `whole`, one decimal (a dash when there is no whole)."""
+    if not whole:
+        return NOTHING
+    return decimal(100 * float(part or 0) / float(whole)) + " %"
+
+
+@register.filter
+def signed(value: Any) -> str:
+    if value is None:
+        return NOTHING
+    return ("+" if value > 0 else "") + count(value)
+
+
+@register.filter
+def badge(status: Any) -> str:
+    for colour, names in BADGES.items():
+        if str(status) in names:
+            return f"nr-badge nr-badge-{colour}"
+    return "nr-badge"
+
+
+@register.simple_tag(takes_context=True)
+def query(context: Any, **changes: Any) -> str:
+    """The current query string with some parameters changed (None or "" removes one)."""
+    request = context["request"]
+    params = {key: value for key, value in request.GET.items()}
+    params.pop("page", None)
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(params) if params else "?"

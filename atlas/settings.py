@@ -232,7 +232,7 @@ ATLAS_CACHE_MAX_AGE = env.int("ATLAS_CACHE_MAX_AGE", default=0)
 ATLAS_PREVIEW_MAX_AGE = env.int("ATLAS_PREVIEW_MAX_AGE", default=7 * 24 * 3600)
 ATLAS_POSTS_PER_PAGE = 12
 
-# Page-view counting (atlas.analytics.wsgi); 0 turns it off (benchmarks).
+# Page-view counting (atlas.analytics.page_views); 0 turns it off (benchmarks).
 ATLAS_ANALYTICS = env.bool("ATLAS_ANALYTICS", default=True)
 ATLAS_ANALYTICS_FLUSH_SECONDS = env.float("ATLAS_ANALYTICS_FLUSH_SECONDS", default=10.0)
 ATLAS_ANALYTICS_RETENTION_DAYS = env.int("ATLAS_ANALYTICS_RETENTION_DAYS", default=90)

@@ -14,7 +14,7 @@ def build_application():
     from django.conf import settings
     from whitenoise import WhiteNoise
 
-    from atlas.analytics.wsgi import CountingMiddleware
+    from atlas.analytics.page_views import CountingMiddleware
     from atlas.lib.pagecache import PageCache
 
     counting = CountingMiddleware(django_application)

@@ -161,11 +161,11 @@ def mailbox(settings: Any) -> Any:
 
 def deliver_outbox() -> int:
     """Send every queued transactional email now, as a worker would."""
-    from atlas.members import mail
+    from atlas.members import outbox
     from atlas.members.models import OutboundEmail
 
     queued = OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED)
-    return sum(mail.send(email_id) for email_id in list(queued.values_list("pk", flat=True)))
+    return sum(outbox.send(email_id) for email_id in list(queued.values_list("pk", flat=True)))
 
 
 @pytest.fixture

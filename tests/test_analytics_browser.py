@@ -42,8 +42,8 @@ def test_staff_see_the_dashboard_charts(
         ),
     )
 
-    page.goto(live_server.url + "/analytics/?range=90")
-    assert page.get_by_role("heading", name="Analytics").is_visible()
+    page.goto(live_server.url + "/newsroom/numbers/?range=90")
+    assert page.get_by_role("heading", name="Numbers").is_visible()
     traffic = page.locator("#traffic-chart svg")
     assert traffic.is_visible()
     assert traffic.locator("circle.dot").count() >= 90

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from atlas.analytics.counting import Buffer, ViewKey
 from atlas.analytics.models import DailySalt, DailyVisitor, PageViewCounter
-from atlas.analytics.wsgi import CountingMiddleware, device_class
+from atlas.analytics.page_views import CountingMiddleware, device_class
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1"

@@ -1,4 +1,5 @@
-"""The staff dashboard: staff only, bounded queries, CSV, per-article page, `atlas stats`."""
+"""The Numbers pages in the newsroom: staff only, bounded queries, CSV, per-article page, the old
+/analytics/ addresses redirecting, `atlas stats`."""
 
 from __future__ import annotations
 
@@ -26,9 +27,17 @@ def query_count(client: Client, url: str) -> int:
 
 @pytest.mark.django_db
 def test_readers_cannot_see_the_dashboard(client: Client) -> None:
-    response = client.get("/analytics/")
+    response = client.get("/newsroom/numbers/")
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert response["Location"].startswith("/newsroom/sign-in/")
+
+
+@pytest.mark.django_db
+def test_the_old_analytics_addresses_lead_to_the_numbers_pages(client: Client) -> None:
+    response = client.get("/analytics/?range=7")
+    assert (response.status_code, response["Location"]) == (301, "/newsroom/numbers/?range=7")
+    response = client.get("/analytics/posts/12/")
+    assert (response.status_code, response["Location"]) == (301, "/newsroom/numbers/posts/12/")
 
 
 @pytest.mark.django_db
@@ -39,15 +48,15 @@ def test_dashboard_queries_do_not_grow_with_days_or_posts(
     for _ in range(10):
         make_post(published_at=long_ago)
     create_demo_analytics(days=100)
-    editor_client.get("/analytics/?range=7")  # sessions, settings rows: created once
-    few = query_count(editor_client, "/analytics/?range=7")
-    many = query_count(editor_client, "/analytics/?range=90")
+    editor_client.get("/newsroom/numbers/?range=7")  # sessions, settings rows: created once
+    few = query_count(editor_client, "/newsroom/numbers/?range=7")
+    many = query_count(editor_client, "/newsroom/numbers/?range=90")
     for model in (DailySiteStats, DailyPageStats, DailyReferrerStats):
         model.objects.all().delete()
     for _ in range(90):
         make_post(published_at=long_ago)
     create_demo_analytics(days=100)
-    more_posts = query_count(editor_client, "/analytics/?range=90")
+    more_posts = query_count(editor_client, "/newsroom/numbers/?range=90")
     assert few == many == more_posts
 
 
@@ -55,22 +64,24 @@ def test_dashboard_queries_do_not_grow_with_days_or_posts(
 def test_dashboard_shows_charts_tables_and_csv(editor_client: Client, make_post: Any) -> None:
     post = make_post("The most read story", published_at=timezone.now() - timedelta(days=9))
     create_demo_analytics(days=40)
-    page = editor_client.get("/analytics/?range=30").content.decode()
+    page = editor_client.get("/newsroom/numbers/?range=30").content.decode()
     assert page.count('<svg xmlns="http://www.w3.org/2000/svg" id="chart-') == 3
     assert "The most read story" in page
     assert "<script" not in page.split('id="traffic-chart"')[1].split("</figure>")[0]
-    csv = editor_client.get("/analytics/?range=30&format=csv&table=traffic")
+    csv = editor_client.get("/newsroom/numbers/?range=30&format=csv&table=traffic")
     assert csv["Content-Type"].startswith("text/csv")
     lines = csv.content.decode().splitlines()
     assert lines[0].startswith("day,views,visitors")
     assert len(lines) == 31
-    assert editor_client.get("/analytics/?format=csv&table=nope").status_code == 404
+    assert editor_client.get("/newsroom/numbers/?format=csv&table=nope").status_code == 404
     custom = timezone.localdate() - timedelta(days=5)
     assert (
-        editor_client.get(f"/analytics/?range=custom&start={custom}&end={custom}").status_code
+        editor_client.get(
+            f"/newsroom/numbers/?range=custom&start={custom}&end={custom}"
+        ).status_code
         == 200
     )
-    article = editor_client.get(f"/analytics/posts/{post.pk}/?range=90").content.decode()
+    article = editor_client.get(f"/newsroom/numbers/posts/{post.pk}/?range=90").content.decode()
     assert "The most read story" in article and "<svg" in article and "0 comments" in article
 
 

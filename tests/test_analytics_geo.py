@@ -16,7 +16,7 @@ from netaddr import IPSet
 from atlas.analytics import geo, services
 from atlas.analytics.counting import Buffer
 from atlas.analytics.models import DailyCountryStats, PageViewCounter
-from atlas.analytics.wsgi import CountingMiddleware
+from atlas.analytics.page_views import CountingMiddleware
 from tests.test_analytics_counting import html_app, request
 
 
@@ -60,9 +60,10 @@ def test_views_are_counted_by_country_and_rolled_up(
     assert dict(DailyCountryStats.objects.values_list("country", "views")) == {
         "NZ": 2, "FR": 1, "": 2,
     }  # fmt: skip
-    page = editor_client.get("/analytics/?range=7").content.decode()
+    page = editor_client.get("/newsroom/numbers/?range=7").content.decode()
     assert "Countries" in page and "<td>NZ</td><td>2</td>" in page
-    csv = editor_client.get("/analytics/?range=7&format=csv&table=countries").content.decode()
+    csv = editor_client.get("/newsroom/numbers/?range=7&format=csv&table=countries")
+    csv = csv.content.decode()
     assert csv.splitlines()[0] == "country,views"
     assert set(csv.splitlines()[1:]) == {"NZ,2", "FR,1", "(unknown),2"}
 
@@ -75,7 +76,7 @@ def test_without_a_database_no_country_is_looked_up(settings: Any, editor_client
     request(middleware, REMOTE_ADDR="203.0.113.9")
     middleware.flush()
     assert counted_by_country() == {"": 1}
-    assert "Countries" not in editor_client.get("/analytics/?range=7").content.decode()
+    assert "Countries" not in editor_client.get("/newsroom/numbers/?range=7").content.decode()
 
 
 @pytest.mark.django_db

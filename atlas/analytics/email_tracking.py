@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from atlas.analytics.models import AnalyticsSettings, EmailEvent, EmailLink
-from atlas.analytics.wsgi import is_bot
+from atlas.analytics.page_views import is_bot
 from atlas.delivery.models import Delivery
 from atlas.publishing.models import Publication
 

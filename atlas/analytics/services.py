@@ -40,9 +40,9 @@ from atlas.analytics.models import (
     EventVisitor,
     PageViewCounter,
 )
-from atlas.analytics.wsgi import is_bot, is_prefetch
+from atlas.analytics.page_views import is_bot, is_prefetch
 from atlas.delivery.models import Delivery, Send
-from atlas.members.http import client_ip
+from atlas.lib.http import client_ip
 from atlas.members.models import Member, MemberEvent, Subscription
 from atlas.publishing.models import Post
 

@@ -1,7 +1,7 @@
 """Emails about comments: replies to members, new reports and held comments to moderators.
 
 Each email is an OutboundEmail row written in the same transaction as the change it is about
-(`atlas.members.mail.queue`); a worker sends it after the commit. Context values are plain
+(`atlas.members.outbox.queue`); a worker sends it after the commit. Context values are plain
 strings, so a row can be rendered again by any worker.
 """
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from atlas.discussions.models import Comment, ReplyEmailOptOut
 from atlas.lib.markdown import plain_text
-from atlas.members import mail
+from atlas.members import outbox
 from atlas.members.models import Member
 from atlas.publishing.models import Publication
 from atlas.runtime.ratelimit import Limit, hit
@@ -66,7 +66,7 @@ def queue_reply_email(comment: Comment) -> bool:
     )
     if not first_time:
         return False
-    mail.queue(recipient.email, REPLY_TEMPLATE, member=recipient, **_reply_context(comment))
+    outbox.queue(recipient.email, REPLY_TEMPLATE, member=recipient, **_reply_context(comment))
     return True
 
 
@@ -134,5 +134,5 @@ def queue_moderation_email(comment: Comment, why: str) -> int:
     }
     recipients = list(moderators().values_list("email", flat=True))
     for address in recipients:
-        mail.queue(address, MODERATION_TEMPLATE, **context)
+        outbox.queue(address, MODERATION_TEMPLATE, **context)
     return len(recipients)

@@ -25,9 +25,9 @@ from atlas.discussions.notifications import read_reply_email_token
 from atlas.discussions.participation import SIGN_IN_FIRST, Participation, participation_for
 from atlas.discussions.rules import Refused
 from atlas.discussions.thread import Sort
+from atlas.lib.http import csrf_ok
 from atlas.members.models import Member
 from atlas.members.policy import current_member
-from atlas.members.views import csrf_ok
 from atlas.publishing.models import Post
 
 PUBLISHED = "Your comment is published."

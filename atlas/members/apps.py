@@ -7,7 +7,7 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from atlas.lib.hooks import include
-        from atlas.members.mail import send_queued
+        from atlas.members.outbox import send_queued
         from atlas.members.policy import can_read
         from atlas.publishing.hooks import register_read_policy, register_slot
         from atlas.runtime.hooks import register_periodic_job

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from atlas.members import mail
+from atlas.members import outbox
 from atlas.members.addresses import normalize_email
 from atlas.members.models import (
     EmailLink,
@@ -157,7 +157,7 @@ def _send_confirmation(member: Member) -> bool:
     )
     if recent:
         return False
-    mail.queue(member.email, "members/email/confirm", member=member, link="confirm")
+    outbox.queue(member.email, "members/email/confirm", member=member, link="confirm")
     return True
 
 
@@ -229,7 +229,7 @@ def request_sign_in(raw_email: str, next_path: str = "") -> None:
     if member is None:
         logger.info("Sign-in requested for an address that is not a member")
         return
-    mail.queue(member.email, "members/email/sign_in", member=member, link="sign_in",
+    outbox.queue(member.email, "members/email/sign_in", member=member, link="sign_in",
                next_path=next_path)  # fmt: skip
 
 
@@ -269,7 +269,7 @@ def request_email_change(member: Member, raw_email: str) -> str:
     if Member.objects.with_email(email).exclude(pk=member.pk).exists():
         # Say the same as for a free address: the owner of that address gets nothing.
         return email
-    mail.queue(email, "members/email/change_email", member=member, link="change_email",
+    outbox.queue(email, "members/email/change_email", member=member, link="change_email",
                new_email=email)  # fmt: skip
     return email
 

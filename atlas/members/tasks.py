@@ -2,12 +2,12 @@
 
 from django_tasks import task
 
-from atlas.members import mail
+from atlas.members import outbox
 
 
 @task()
 def send_email_task(email_id: int) -> bool:
-    return mail.send(email_id)
+    return outbox.send(email_id)
 
 
 @task()

@@ -8,16 +8,15 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from atlas.lib.http import client_ip, csrf_ok, safe_next
 from atlas.members import services
 from atlas.members.forms import ChangeEmailForm, ProfileForm, SignInForm, SubscribeForm
-from atlas.members.http import client_ip, safe_next, same_origin
 from atlas.members.models import EmailLink, Member, MembershipSettings, Newsletter
 from atlas.members.policy import current_member
 from atlas.members.tokens import read_unsubscribe_token
@@ -30,13 +29,6 @@ TOO_MANY = "Too many attempts. Please wait a while and try again."
 
 def within_limits(scope: str, limits: dict[str, Limit], ip: str, email: str) -> bool:
     return hit(f"{scope}:ip", ip, limits["ip"]) and hit(f"{scope}:email", email, limits["email"])
-
-
-def csrf_ok(request: HttpRequest) -> bool:
-    """A valid CSRF token, or (forms on cached pages carry none) a same-origin browser post."""
-    check = CsrfViewMiddleware(lambda request: HttpResponse())
-    rejected = check.process_view(request, lambda request: HttpResponse(), (), {})
-    return rejected is None or same_origin(request)
 
 
 @never_cache

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from atlas.newsroom import views
+from atlas.newsroom import numbers, views
 
 app_name = "newsroom"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("theme.css", views.theme, name="theme"),
+    path("numbers/", numbers.dashboard, name="numbers"),
+    path("numbers/posts/<int:post_id>/", numbers.article, name="numbers_article"),
 ]

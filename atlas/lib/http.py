@@ -1,4 +1,4 @@
-"""Request helpers for reader forms: client address, safe redirects, same-origin posts."""
+"""Request helpers for reader forms: client address, safe redirects, same-origin posts, CSRF."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -49,3 +50,10 @@ def same_origin(request: HttpRequest) -> bool:
         return origin == own
     referer = request.META.get("HTTP_REFERER", "")
     return referer == own or referer.startswith(own + "/")
+
+
+def csrf_ok(request: HttpRequest) -> bool:
+    """A valid CSRF token, or (forms on cached pages carry none) a same-origin browser post."""
+    check = CsrfViewMiddleware(lambda request: HttpResponse())
+    rejected = check.process_view(request, lambda request: HttpResponse(), (), {})
+    return rejected is None or same_origin(request)

@@ -1,17 +1,20 @@
-"""The staff dashboard (/analytics/), a page per article, and CSV downloads of every table."""
+"""Numbers (/newsroom/numbers/): the staff dashboard, a page per article, and CSV downloads of
+every table. Counts come from analytics; members, delivery and discussions add their own figures."""
 
 from __future__ import annotations
 
 import csv
 from datetime import date, timedelta
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from atlas.analytics import charts, geo, services
 from atlas.analytics.services import Period
+from atlas.discussions.models import Comment
+from atlas.newsroom.access import staff_view
+from atlas.newsroom.views import page
 from atlas.publishing.models import Post
 
 RANGES = {"today": 0, "7": 6, "30": 29, "90": 89}
@@ -84,7 +87,7 @@ def _column(rows: list[list[object]], index: int) -> list[int]:
     return [int(row[index]) for row in rows]  # type: ignore[call-overload]
 
 
-@staff_member_required
+@staff_view()
 def dashboard(request: HttpRequest) -> HttpResponse:
     chosen, period = period_from(request)
     tables = dashboard_tables(period)
@@ -130,10 +133,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         or any(row[0] != "(unknown)" for row in tables["countries"][1]),
         "query": request.GET.urlencode(),
     }
-    return render(request, "analytics/dashboard.html", context)
+    return page(request, "newsroom/numbers/dashboard.html", context)
 
 
-@staff_member_required
+@staff_view()
 def article(request: HttpRequest, post_id: int) -> HttpResponse:
     post = get_object_or_404(Post, pk=post_id)
     chosen, period = period_from(request)
@@ -148,8 +151,6 @@ def article(request: HttpRequest, post_id: int) -> HttpResponse:
         )  # fmt: skip
     views_rows = [[day, by_day.get(day, 0)] for day in period.days]
     sends = services.send_performance(post=post)
-    from atlas.discussions.models import Comment
-
     tables = {
         "views": (["day", "views"], views_rows),
         "referrers": (
@@ -181,4 +182,4 @@ def article(request: HttpRequest, post_id: int) -> HttpResponse:
         "tables": tables,
         "query": request.GET.urlencode(),
     }
-    return render(request, "analytics/article.html", context)
+    return page(request, "newsroom/numbers/article.html", context)

@@ -1,4 +1,5 @@
-"""Transactional mail for members: queued as a row, sent by a worker, safe to retry.
+"""The site-wide outbox: every transactional email (members', discussions') is a row before it
+is a message, sent by a worker, safe to retry.
 
 `queue()` writes an OutboundEmail and, after the commit, wakes a worker with its ID. The
 worker claims the row with a lease (a conditional update), renders the template set, creates

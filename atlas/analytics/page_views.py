@@ -19,14 +19,14 @@ from django.utils import timezone
 
 from atlas.analytics import conf, counting, geo
 from atlas.analytics.counting import Buffer, Flusher, RawView, ViewKey, visitor_digest
-from atlas.members.http import address_of
+from atlas.lib.http import address_of
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 EXCLUDED_PREFIXES = (
-    "/admin/", "/static/", "/media/", "/analytics/", "/e/", "/delivery/", "/anymail/",
+    "/admin/", "/newsroom/", "/static/", "/media/", "/analytics/", "/e/", "/delivery/", "/anymail/",
     "/account/", "/signin/", "/preview/",
 )  # fmt: skip
 EXCLUDED_SUFFIXES = ("/feed/", "/feed/atom/", ".json", ".xml", ".txt")

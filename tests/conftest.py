@@ -74,6 +74,23 @@ def editor(db: Any) -> User:
 
 
 @pytest.fixture
+def owner(db: Any) -> User:
+    return _staff("owner", "Owner")
+
+
+@pytest.fixture
+def administrator(db: Any) -> User:
+    return _staff("administrator", "Administrator")
+
+
+@pytest.fixture
+def owner_client(owner: User) -> Client:
+    client = Client()
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
 def author_user(db: Any) -> User:
     user = _staff("writer", "Author")
     Author.objects.create(user=user, name="Wren Writer", slug="wren-writer")

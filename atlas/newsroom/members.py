@@ -101,8 +101,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "newsletters": Newsletter.objects.only("pk", "name"),
         "labels": Label.objects.all(),
         "sources": sources(),
-        "joined_choices": [("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"),
-                           ("365", "Last year")],  # fmt: skip
+        "joined_choices": [
+            ("7", "Last 7 days"),
+            ("30", "Last 30 days"),
+            ("90", "Last 90 days"),
+            ("365", "Last year"),
+        ],
         "total": paginator.count,
         "here": request.get_full_path(),
     }

@@ -14,6 +14,7 @@ from atlas.analytics import charts, geo, services
 from atlas.analytics.services import Period
 from atlas.discussions.models import Comment
 from atlas.newsroom.access import staff_view
+from atlas.newsroom.roles import Permission
 from atlas.newsroom.views import page
 from atlas.publishing.models import Post
 
@@ -87,7 +88,7 @@ def _column(rows: list[list[object]], index: int) -> list[int]:
     return [int(row[index]) for row in rows]  # type: ignore[call-overload]
 
 
-@staff_view()
+@staff_view(Permission.NUMBERS)
 def dashboard(request: HttpRequest) -> HttpResponse:
     chosen, period = period_from(request)
     tables = dashboard_tables(period)
@@ -136,7 +137,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return page(request, "newsroom/numbers/dashboard.html", context)
 
 
-@staff_view()
+@staff_view(Permission.NUMBERS)
 def article(request: HttpRequest, post_id: int) -> HttpResponse:
     post = get_object_or_404(Post, pk=post_id)
     chosen, period = period_from(request)

@@ -130,8 +130,9 @@ def post_list(request: HttpRequest) -> HttpResponse:
         visible_posts(request.user).values_list("status").annotate(total=Count("pk")).order_by()
     )
     context = {
-        "tabs": [(key, label, counts.get(key) if key else sum(counts.values()))
-                 for key, label in TABS],  # fmt: skip
+        "tabs": [
+            (key, label, counts.get(key) if key else sum(counts.values())) for key, label in TABS
+        ],
         "status": status,
         "search": search,
         "author": author,

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from atlas.newsroom.access import staff_view
-from atlas.newsroom.roles import Permission
 from atlas.newsroom.forms import https_urls
+from atlas.newsroom.roles import Permission
 from atlas.newsroom.views import page
 from atlas.publishing.context_processors import current_publication
 from atlas.sponsors import calendar, reports, services

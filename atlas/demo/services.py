@@ -25,13 +25,14 @@ from atlas.demo.people import AUTHORS, PUBLICATION, TAGS
 from atlas.demo.readers import create_readers
 from atlas.publishing import services
 from atlas.publishing.models import Author, Post, PostAuthor, Publication, Tag
-from atlas.publishing.roles import ensure_roles
+from atlas.publishing.roles import ensure_roles, make_owner
 
 logger = logging.getLogger(__name__)
 
 Story = dict[str, Any]
 
 EDITOR_USERNAME = "editor"
+OWNER_USERNAME = "owner"
 CORRECTION_DELAY = timedelta(hours=3)  # corrections follow their story by a few hours
 
 
@@ -42,8 +43,9 @@ class Writer(Protocol):
 @dataclass(frozen=True)
 class DemoResult:
     created: bool
+    owner_username: str = OWNER_USERNAME
+    owner_password: str = ""
     editor_username: str = EDITOR_USERNAME
-    editor_password: str = ""
     existing_post_count: int = 0
     published_count: int = 0
     draft_count: int = 0
@@ -72,7 +74,8 @@ def load_demo(stdout: Writer | None = None) -> DemoResult:
         if existing_post_count:
             return DemoResult(created=False, existing_post_count=existing_post_count)
         publication = configure_publication()
-        editor, password = create_editor()
+        editor = create_editor()
+        password = create_owner()
         newsroom = Newsroom(
             editor=editor,
             authors=create_authors(),
@@ -99,7 +102,7 @@ def load_demo(stdout: Writer | None = None) -> DemoResult:
         create_demo_sponsors()
     return DemoResult(
         created=True,
-        editor_password=password,
+        owner_password=password,
         published_count=len(stories),
         draft_count=1,
         scheduled_count=1,
@@ -147,14 +150,17 @@ def create_staff_user(username: str, first_name: str, last_name: str, group: Gro
     return user
 
 
-def create_editor() -> tuple[AbstractUser, str]:
-    """The one account a visitor signs in with; its password is returned to be shown once."""
-    editor = create_staff_user(EDITOR_USERNAME, "Demo", "Editor", role("Editor"))
+def create_editor() -> AbstractUser:
+    """The demo's editor, who answers readers in the comments (no password: nobody signs in)."""
+    return create_staff_user(EDITOR_USERNAME, "Demo", "Editor", role("Editor"))
+
+
+def create_owner() -> str:
+    """The one account a visitor signs in with, the publication's Owner; its password is
+    returned to be shown once."""
     password = secrets.token_urlsafe(12)
-    editor.is_staff = True
-    editor.set_password(password)
-    editor.save(update_fields=["is_staff", "password"])
-    return editor, password
+    make_owner(OWNER_USERNAME, "owner@example.org", password, "Demo Owner")
+    return password
 
 
 def create_authors() -> dict[str, Author]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
@@ -133,24 +133,3 @@ def hand_over(new_owner: Any, current_owner: Any) -> None:
         raise StaffRefused("Choose another member of the staff.")
     _set_role(current_owner, "Administrator")
     _set_role(new_owner, OWNER)
-
-
-@transaction.atomic
-def make_owner(username: str, email: str, password: str, name: str = "") -> AbstractUser:
-    """The publication's first Owner (`atlas setup`, the demo): made, or made the Owner."""
-    users = get_user_model().objects
-    user = users.filter(username=username).first()
-    if user is None:
-        first_name, _, last_name = name.strip().partition(" ")
-        user = users.create_user(username, email, password, first_name=first_name,
-                                 last_name=last_name)  # fmt: skip
-    else:
-        user.email = email or user.email
-        if password:
-            user.set_password(password)
-    user.is_staff = user.is_active = True
-    user.save()
-    for previous in users.filter(groups__name=OWNER).exclude(pk=user.pk):
-        _set_role(previous, "Administrator")
-    _set_role(user, OWNER)
-    return user

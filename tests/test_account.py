@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from atlas.members import services
+from atlas.members.links import create_link
 from atlas.members.models import EmailLink, Member, Newsletter, Subscription, Suppression
-from atlas.members.services import create_link
 
 
 @pytest.fixture

@@ -42,9 +42,9 @@ def test_rollup_twice_gives_the_same_numbers(make_post: Any) -> None:
     MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.CONFIRMED, created_at=at)
 
     first = services.rollup(yesterday)
-    pages_first = list(DailyPageStats.objects.values_list("path", "post", "views", "visitors"))
+    pages_first = list(DailyPageStats.objects.values_list("path", "post_id", "views", "visitors"))
     second = services.rollup(yesterday)
-    pages_second = list(DailyPageStats.objects.values_list("path", "post", "views", "visitors"))
+    pages_second = list(DailyPageStats.objects.values_list("path", "post_id", "views", "visitors"))
 
     assert sorted(pages_first) == sorted(pages_second)
     assert (post.get_absolute_url(), post.pk, 30, 7) in pages_second

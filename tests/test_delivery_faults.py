@@ -121,7 +121,7 @@ def test_a_dropped_connection_resends_only_the_message_in_flight(
     members = make_members(5, newsletter)
     mailbox.faults["reader2@example.org"] = "drop"
     send = services.start_send(story, [newsletter])
-    from atlas.delivery.tasks import prepare_send_task
+    from atlas.delivery.engine import prepare_send_task
 
     prepare_send_task.call(send.pk)
     batch = send.batches.get()
@@ -146,7 +146,7 @@ def test_repeated_connection_errors_pause_the_send_with_a_reason(
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
     make_members(1, newsletter)
     send = services.start_send(story, [newsletter])
-    from atlas.delivery.tasks import prepare_send_task
+    from atlas.delivery.engine import prepare_send_task
 
     prepare_send_task.call(send.pk)
     batch = send.batches.get()
@@ -162,7 +162,7 @@ def test_repeated_connection_errors_pause_the_send_with_a_reason(
 def test_staff_pause_resume_and_cancel(story: Any, newsletter: Newsletter, mailbox: Any) -> None:
     make_members(3, newsletter)
     send = services.start_send(story, [newsletter])
-    from atlas.delivery.tasks import prepare_send_task
+    from atlas.delivery.engine import prepare_send_task
 
     prepare_send_task.call(send.pk)
     assert services.pause(send)
@@ -177,7 +177,7 @@ def test_staff_pause_resume_and_cancel(story: Any, newsletter: Newsletter, mailb
 def test_members_who_leave_before_their_turn_are_suppressed(
     story: Any, newsletter: Newsletter, mailbox: Any
 ) -> None:
-    from atlas.delivery.tasks import prepare_send_task
+    from atlas.delivery.engine import prepare_send_task
     from atlas.members import services as member_services
 
     members = make_members(3, newsletter)
@@ -194,7 +194,7 @@ def test_an_outage_longer_than_the_window_waits_for_staff(
 ) -> None:
     make_members(2, newsletter)
     send = services.start_send(story, [newsletter])
-    from atlas.delivery.tasks import prepare_send_task
+    from atlas.delivery.engine import prepare_send_task
 
     prepare_send_task.call(send.pk)
     with time_machine.travel(timezone.now() + DeliverySettings.current().resume_window * 2):
@@ -208,7 +208,7 @@ def test_one_task_fills_the_ledger_however_often_recover_asks(
 ) -> None:
     """A long preparation (a million recipients take minutes) holds a lease that it renews
     batch by batch: copies enqueued by `recover` meanwhile leave the work to it."""
-    from atlas.delivery.tasks import prepare_send_task
+    from atlas.delivery.engine import prepare_send_task
 
     make_members(3, newsletter)
     send = services.start_send(story, [newsletter])
@@ -220,7 +220,7 @@ def test_one_task_fills_the_ledger_however_often_recover_asks(
     class Recorded:
         enqueue = staticmethod(enqueued.append)
 
-    monkeypatch.setattr("atlas.delivery.tasks.prepare_send_task", Recorded)
+    monkeypatch.setattr("atlas.delivery.engine.prepare_send_task", Recorded)
     engine.recover()
     assert enqueued == []  # nothing to wake while the lease holds
     with time_machine.travel(timezone.now() + engine.lease() * 2):  # the first task died

@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from atlas.delivery import engine, services
+from atlas.delivery.engine import prepare_send_task
 from atlas.delivery.models import Delivery, Send
-from atlas.delivery.tasks import prepare_send_task
 from atlas.lib.dkim import DkimKey, generate_key
 from atlas.members.models import Member, Newsletter, Subscription
 from atlas.publishing.models import Post

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from atlas.members.links import create_link
 from atlas.members.models import EmailLink, Member
-from atlas.members.services import create_link
 from atlas.publishing.models import Post
 
 SECRET = "The confidential paragraph about the harbour deal."

@@ -7,17 +7,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from atlas.analytics.models import AnalyticsSettings
 from atlas.delivery.models import DeliverySettings
 from atlas.discussions.models import DiscussionSettings
 from atlas.members.models import MembershipSettings
 from atlas.publishing.models import Publication
 from atlas.sponsors.models import SponsorSettings
 
-SETTINGS = [
-    AnalyticsSettings, DeliverySettings, DiscussionSettings, MembershipSettings, Publication,
-    SponsorSettings,
-]  # fmt: skip
+SETTINGS = [DeliverySettings, DiscussionSettings, MembershipSettings, Publication, SponsorSettings]
 
 
 @pytest.mark.parametrize("model", SETTINGS, ids=lambda model: model.__name__)

@@ -11,8 +11,8 @@ import time_machine
 from django.db import connection
 from django.test import Client
 
+from atlas.members.links import create_link
 from atlas.members.models import EmailLink, Member, MemberEvent, OutboundEmail
-from atlas.members.services import create_link
 
 
 @pytest.fixture

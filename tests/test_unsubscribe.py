@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from atlas.members.links import unsubscribe_token
 from atlas.members.models import Member, MemberEvent, Newsletter, Subscription, Suppression
-from atlas.members.tokens import unsubscribe_token
 
 
 @pytest.fixture

@@ -1,37 +1,15 @@
-"""Aggregate counts only: page-view counters, salted visitor hashes, daily rollups, email events.
+"""Aggregate counts only: page-view counters, salted visitor hashes, event counters, daily rollups.
 
-Nothing here identifies a reader: no IP address is stored, visitor hashes are salted with a
-random per-day salt that is deleted once the day is over, so yesterday's hashes cannot be
-linked to anyone or to today's.
+Nothing here points into another app's tables: posts and newsletters are named by their ids, so
+analytics depends on no app that counts through it. Nothing here identifies a reader: no IP
+address is stored, visitor hashes are salted with a random per-day salt that is deleted once the
+day is over, so yesterday's hashes cannot be linked to anyone or to today's.
 """
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
-
-from atlas.delivery.models import Delivery, Send
-from atlas.lib.singleton import SingletonModel
-from atlas.members.models import Newsletter
-from atlas.publishing.models import Post
-
-
-class AnalyticsSettings(SingletonModel):
-    """What newsletters track (a single row). Both off by default."""
-
-    track_opens = models.BooleanField(
-        default=False, help_text="Add an invisible image to newsletters to count opens."
-    )
-    track_clicks = models.BooleanField(
-        default=False, help_text="Send newsletter links through this site to count clicks."
-    )
-
-    class Meta:
-        verbose_name = "analytics settings"
-        verbose_name_plural = "analytics settings"
-
-    def __str__(self) -> str:
-        return "Analytics settings"
 
 
 class DailySalt(models.Model):
@@ -142,15 +120,15 @@ class DailyPageStats(models.Model):
 
     day = models.DateField()
     path = models.CharField(max_length=300)
-    post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="daily_stats"
+    post_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The post this path showed, when it was an article."
     )
     views = models.PositiveBigIntegerField(default=0)
     visitors = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "path"], name="one_daily_page_stats")]
-        indexes = [models.Index(fields=["post", "day"])]
+        indexes = [models.Index(fields=["post_id", "day"], name="analytics_page_post_day")]
         verbose_name_plural = "daily page stats"
 
     def __str__(self) -> str:
@@ -230,59 +208,15 @@ class DailyNewsletterStats(models.Model):
     """Rolled up: subscriptions started and ended for one newsletter on one day."""
 
     day = models.DateField()
-    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="+")
+    newsletter_id = models.PositiveBigIntegerField()
     subscribed = models.PositiveIntegerField(default=0)
     unsubscribed = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["day", "newsletter"], name="one_daily_newsletter")
+            models.UniqueConstraint(fields=["day", "newsletter_id"], name="one_daily_newsletter")
         ]
         verbose_name_plural = "daily newsletter stats"
 
     def __str__(self) -> str:
         return f"{self.day} {self.newsletter_id}: +{self.subscribed} -{self.unsubscribed}"
-
-
-class EmailLink(models.Model):
-    """A link that was in a send's email: the click redirect only ever goes to one of these."""
-
-    CANARY = -1  # the hidden link only machines follow
-
-    send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="tracked_links")
-    index = models.IntegerField()
-    url = models.URLField(max_length=2000)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["send", "index"], name="one_email_link_per_index")
-        ]
-
-    def __str__(self) -> str:
-        return f"Send {self.send_id} link {self.index}"
-
-
-class EmailEvent(models.Model):
-    """An open or a click of one delivery, flagged when a machine rather than a reader made it."""
-
-    class Kind(models.TextChoices):
-        OPEN = "open", "Open"
-        CLICK = "click", "Click"
-
-    class Machine(models.TextChoices):
-        NONE = "", "Reader"
-        PRIVACY_PROXY = "proxy", "Privacy proxy (Apple Mail, Gmail image proxy)"
-        SCANNER = "scanner", "Link scanner"
-
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="+")
-    send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    link = models.ForeignKey(EmailLink, null=True, blank=True, on_delete=models.CASCADE)
-    machine = models.CharField(max_length=8, choices=Machine.choices, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        indexes = [models.Index(fields=["send", "kind"])]
-
-    def __str__(self) -> str:
-        return f"{self.kind} of delivery {self.delivery_id}"

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from atlas.analytics import conf, counting, geo
 from atlas.analytics.counting import Buffer, Flusher, RawView, ViewKey, visitor_digest
-from atlas.lib.http import address_of
+from atlas.lib.http import address_of, is_bot
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -30,28 +30,7 @@ EXCLUDED_PREFIXES = (
     "/account/", "/signin/", "/preview/",
 )  # fmt: skip
 EXCLUDED_SUFFIXES = ("/feed/", "/feed/atom/", ".json", ".xml", ".txt")
-BOT_MARKERS = (
-    "bot", "crawl", "spider", "slurp", "preview", "facebookexternalhit", "embedly", "whatsapp",
-    "telegram", "discord", "skype", "bitly", "headless", "lighthouse", "pingdom", "uptime",
-    "monitor", "curl", "wget", "python-", "python/", "go-http", "java/", "okhttp", "axios",
-    "node-fetch", "libwww", "httpclient", "scrapy", "feed", "rss", "mastodon", "bluesky",
-    "vercel", "validator", "wrk", "apachebench", "k6/", "scanner", "phantomjs", "outbrain",
-    # the link scanners mail systems run on every link of a message
-    "barracuda", "proofpoint", "mimecast", "safelinks", "urldefense", "trendmicro", "forcepoint",
-    "symantec", "sophos", "fortiguard",
-)  # fmt: skip
 TABLET_MARKERS = ("ipad", "tablet", "kindle", "silk/", "playbook")
-
-
-def is_bot(user_agent: str) -> bool:
-    lowered = user_agent.lower()
-    return not lowered or any(marker in lowered for marker in BOT_MARKERS)
-
-
-def is_prefetch(environ: Environ) -> bool:
-    purposes = (environ.get("HTTP_PURPOSE", ""), environ.get("HTTP_SEC_PURPOSE", ""),
-                environ.get("HTTP_X_MOZ", ""), environ.get("HTTP_X_PURPOSE", ""))  # fmt: skip
-    return any("prefetch" in value.lower() or "preview" in value.lower() for value in purposes)
 
 
 def device_class(user_agent: str) -> str:

@@ -6,8 +6,8 @@ and written by the process's flusher, so the request never waits for the databas
 `add_events` (a total a job has worked out, written at once) and `event_totals` to read back.
 
 `rollup(day)` replaces that day's rollup rows with ones computed from the fine-grained
-counters and the members' history, in one transaction: running it twice gives the same
-numbers, so every worker's clock may run it.
+counters and the member growth an app registered (`analytics.hooks`), in one transaction:
+running it twice gives the same numbers, so every worker's clock may run it.
 """
 
 from __future__ import annotations
@@ -15,18 +15,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Expression, Q, Subquery, Sum
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from atlas.analytics import conf, counting
-from atlas.analytics.email_tracking import RECIPIENT as RECIPIENT  # for delivery: the only door
-from atlas.analytics.email_tracking import instrument_email_html as instrument_email_html
-from atlas.analytics.email_tracking import recipient_token as recipient_token
+from atlas.analytics.hooks import MemberGrowth, growth_on
 from atlas.analytics.models import (
     DailyCountryStats,
     DailyNewsletterStats,
@@ -35,19 +33,12 @@ from atlas.analytics.models import (
     DailySalt,
     DailySiteStats,
     DailyVisitor,
-    EmailEvent,
     EventCounter,
     EventVisitor,
     PageViewCounter,
 )
-from atlas.analytics.page_views import is_bot, is_prefetch
-from atlas.delivery.models import Delivery, Send
-from atlas.lib.http import client_ip
-from atlas.members.models import Member, MemberEvent, Subscription
+from atlas.lib.http import client_ip, is_bot, is_prefetch
 from atlas.publishing.models import Post
-
-UNSUBSCRIBE_KINDS = (MemberEvent.Kind.UNSUBSCRIBED, MemberEvent.Kind.UNSUBSCRIBED_ALL)
-
 
 # --- Counting, for the other apps ------------------------------------------------------------
 
@@ -127,6 +118,18 @@ def event_totals(kinds: Iterable[str], subject: int) -> dict[tuple[date, str, st
     return dict(totals)
 
 
+def event_count_subquery(kind: str, subject: Expression) -> Subquery:
+    """The total count of `kind` for `subject` (e.g. `OuterRef("pk")`), every day and channel,
+    as a subquery another app can annotate its rows with (None when nothing was counted)."""
+    totals = (
+        EventCounter.objects.filter(kind=kind, subject=subject)
+        .values("subject")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    return Subquery(totals)
+
+
 def roll_up_event_visitors(today: date) -> int:
     """Add up the visitors of days that are over into their counters and forget the hashes.
     The rows are claimed by deleting them, so two workers at once cannot add them twice."""
@@ -142,11 +145,6 @@ def roll_up_event_visitors(today: date) -> int:
         for (day, kind, subject, channel), unique in visitors.items():
             add_events(kind, subject, channel, day, 0, unique)
     return visitors.total()
-
-
-def day_bounds(day: date) -> tuple:
-    start = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
-    return start, start + timedelta(days=1)
 
 
 def post_ids_by_path(paths: list[str]) -> dict[str, int]:
@@ -196,7 +194,14 @@ def rollup(day: date) -> DailySiteStats:
         DailyCountryStats(day=day, country=country, views=views)
         for country, views in counters.values_list("country").annotate(Sum("views")).order_by()
     )
-    rollup_newsletters(day)
+    growth = growth_on(day)
+    DailyNewsletterStats.objects.filter(day=day).delete()
+    DailyNewsletterStats.objects.bulk_create(
+        DailyNewsletterStats(
+            day=day, newsletter_id=newsletter_id, subscribed=subscribed, unsubscribed=unsubscribed
+        )
+        for newsletter_id, (subscribed, unsubscribed) in growth.newsletters.items()
+    )
     totals = counters.aggregate(
         total=Sum("views"), mobile=Sum("views", filter=Q(device__in=["mobile", "tablet"]))
     )
@@ -207,57 +212,14 @@ def rollup(day: date) -> DailySiteStats:
             "mobile_views": totals["mobile"] or 0,
             "visitors": visitors.values("visitor_hash").distinct().count(),
             "rolled_up_at": timezone.now(),
-            **member_growth(day),
+            "signups": growth.signups,
+            "paid_signups": growth.paid_signups,
+            "confirmations": growth.confirmations,
+            "unsubscribes": growth.unsubscribes,
+            "signup_sources": growth.signup_sources,
         },
     )
     return site
-
-
-def member_growth(day: date) -> dict[str, object]:
-    start, end = day_bounds(day)
-    signed_up = Member.objects.filter(created_at__gte=start, created_at__lt=end)
-    sources = Counter(
-        utm_source or source or "unknown"
-        for source, utm_source in signed_up.values_list("source", "utm_source")
-    )
-    events = MemberEvent.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
-        confirmations=Count("pk", filter=Q(kind=MemberEvent.Kind.CONFIRMED)),
-        unsubscribes=Count("pk", filter=Q(kind__in=UNSUBSCRIBE_KINDS)),
-    )
-    return {
-        "signups": sum(sources.values()),
-        "paid_signups": signed_up.exclude(tier=Member.Tier.FREE).count(),
-        "signup_sources": dict(sources),
-        **events,
-    }
-
-
-def rollup_newsletters(day: date) -> None:
-    start, end = day_bounds(day)
-    rows = (
-        Subscription.objects.values("newsletter")
-        .annotate(
-            subscribed=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
-            unsubscribed=Count(
-                "pk",
-                filter=Q(
-                    status=Subscription.Status.UNSUBSCRIBED,
-                    changed_at__gte=start,
-                    changed_at__lt=end,
-                ),
-            ),
-        )
-        .filter(Q(subscribed__gt=0) | Q(unsubscribed__gt=0))
-        .order_by()
-    )
-    DailyNewsletterStats.objects.filter(day=day).delete()
-    DailyNewsletterStats.objects.bulk_create(
-        DailyNewsletterStats(
-            day=day, newsletter_id=row["newsletter"], subscribed=row["subscribed"],
-            unsubscribed=row["unsubscribed"],
-        )
-        for row in rows
-    )  # fmt: skip
 
 
 def prune(today: date | None = None) -> int:
@@ -300,6 +262,13 @@ class Period:
     def includes_today(self) -> bool:
         return self.start <= timezone.localdate() <= self.end
 
+    @property
+    def moments(self) -> tuple[datetime, datetime]:
+        """[start, end) as aware datetimes: the period's first and last days, whole."""
+        start = timezone.make_aware(datetime.combine(self.start, time.min))
+        end = timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+        return start, end
+
 
 @dataclass
 class DayTraffic:
@@ -325,14 +294,14 @@ def daily_traffic(period: Period) -> list[DayTraffic]:
     }
     today = timezone.localdate()
     if period.includes_today:
-        live = member_growth(today)
+        live: MemberGrowth = growth_on(today)
         rows[today] = DayTraffic(
             today,
             PageViewCounter.objects.filter(day=today).aggregate(total=Sum("views"))["total"] or 0,
             DailyVisitor.objects.filter(day=today).values("visitor_hash").distinct().count(),
-            int(live["signups"]),  # type: ignore[call-overload]
-            int(live["confirmations"]),  # type: ignore[call-overload]
-            int(live["unsubscribes"]),  # type: ignore[call-overload]
+            live.signups,
+            live.confirmations,
+            live.unsubscribes,
         )
     return [rows.get(day) or DayTraffic(day) for day in period.days]
 
@@ -403,48 +372,26 @@ def top_referrers(period: Period, path: str | None = None, limit: int = 10) -> l
     return sources.most_common(limit)
 
 
-def newsletter_growth(period: Period) -> list[dict]:
-    return list(
-        DailyNewsletterStats.objects.filter(day__range=(period.start, period.end))
-        .values("newsletter__name")
-        .annotate(subscribed=Sum("subscribed"), unsubscribed=Sum("unsubscribed"))
-        .order_by("newsletter__name")
-    )
-
-
-def send_performance(period: Period | None = None, post: Post | None = None) -> list[Send]:
-    """Sends with their delivery outcome and (when tracked) opens and clicks, in one query."""
-    sends = Send.objects.filter(is_test=False).select_related("post")
-    if period is not None:
-        start, _ = day_bounds(period.start)
-        _, end = day_bounds(period.end)
-        sends = sends.filter(created_at__gte=start, created_at__lt=end)
-    if post is not None:
-        sends = sends.filter(post=post)
-    sent = Q(deliveries__state=Delivery.State.SENT)
-    return list(
-        sends.annotate(
-            delivered=Count("deliveries", filter=sent & Q(deliveries__bounced=False)),
-            failed=Count("deliveries", filter=Q(deliveries__state=Delivery.State.FAILED)),
-            bounced=Count("deliveries", filter=Q(deliveries__bounced=True)),
-            complained=Count("deliveries", filter=Q(deliveries__complained=True)),
-        ).order_by("-created_at")[:50]
-    )
-
-
-def email_engagement(send_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per send: unique reader opens and clicks, and machine ones apart (one query)."""
+def newsletter_growth(period: Period) -> dict[int, tuple[int, int]]:
+    """Per newsletter id: (subscriptions started, ended) in the period's rollups."""
     rows = (
-        EmailEvent.objects.filter(send_id__in=send_ids)
-        .values("send_id")
-        .annotate(
-            opens=Count("delivery", filter=Q(kind="open", machine=""), distinct=True),
-            machine_opens=Count("delivery", filter=Q(kind="open") & ~Q(machine=""), distinct=True),
-            clicks=Count("delivery", filter=Q(kind="click", machine=""), distinct=True),
-        )
+        DailyNewsletterStats.objects.filter(day__range=(period.start, period.end))
+        .values_list("newsletter_id")
+        .annotate(Sum("subscribed"), Sum("unsubscribed"))
         .order_by()
     )
-    return {row.pop("send_id"): row for row in rows}
+    return {newsletter_id: (started, ended) for newsletter_id, started, ended in rows}
+
+
+def page_views_by_day(period: Period, post_id: int) -> dict[date, int]:
+    """Views of one post's page per day in the period, from the rollups (today is live: see
+    `top_referrers` with the post's path)."""
+    return dict(
+        DailyPageStats.objects.filter(post_id=post_id, day__range=(period.start, period.end))
+        .values_list("day")
+        .annotate(Sum("views"))
+        .order_by()
+    )
 
 
 def views_today(paths: list[str]) -> dict[str, int]:

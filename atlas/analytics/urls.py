@@ -1,12 +1,13 @@
-from django.urls import path, re_path
-from django.views.generic import RedirectView
+from collections.abc import Callable
 
-from atlas.analytics import email_tracking
+from django.http import HttpResponseBase
+from django.urls import path
+from django.views.generic import RedirectView
 
 app_name = "analytics"
 
 
-def moved(pattern_name: str) -> RedirectView:
+def moved(pattern_name: str) -> Callable[..., HttpResponseBase]:
     """The dashboard moved to the newsroom's Numbers pages: old links and bookmarks follow."""
     return RedirectView.as_view(pattern_name=pattern_name, query_string=True, permanent=True)
 
@@ -14,10 +15,4 @@ def moved(pattern_name: str) -> RedirectView:
 urlpatterns = [
     path("analytics/", moved("newsroom:numbers"), name="dashboard"),
     path("analytics/posts/<int:post_id>/", moved("newsroom:numbers_article"), name="article"),
-    re_path(
-        r"^e/o/(?P<send_id>\d+)/(?P<recipient>[\w:.-]+)\.gif$",
-        email_tracking.open_pixel,
-        name="email_open",
-    ),
-    path("e/c/<str:token>/<str:recipient>/", email_tracking.click, name="email_click"),
 ]

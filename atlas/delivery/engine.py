@@ -25,12 +25,20 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django_tasks import task
 
 from atlas.delivery.models import Batch, Delivery, DeliverySettings, Send
 from atlas.delivery.rendering import MessageFactory, Recipient
 from atlas.delivery.transport import Transport, dkim_keys, open_transport
 from atlas.lib.smtp import ConnectionLost
-from atlas.members.models import Member, MemberEvent, Subscription, Suppression, email_digest
+from atlas.members.models import (
+    Member,
+    MemberEvent,
+    Newsletter,
+    Subscription,
+    Suppression,
+    email_digest,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -282,8 +290,6 @@ _newsletter_names: dict[int | None, str] = {}
 
 def _newsletter_name(newsletter_id: int | None) -> str:
     if newsletter_id not in _newsletter_names:
-        from atlas.members.models import Newsletter
-
         newsletter = Newsletter.objects.filter(pk=newsletter_id).first()
         _newsletter_names[newsletter_id] = newsletter.name if newsletter else "our newsletter"
     return _newsletter_names[newsletter_id]
@@ -453,8 +459,6 @@ def mark_bounced(member_id: int | None, detail: str) -> None:
 
 def recover() -> int:
     """Wake work that no worker holds: expired leases, retries now due, unprepared sends."""
-    from atlas.delivery.tasks import prepare_send_task
-
     now = timezone.now()
     window = DeliverySettings.current().resume_window
     woken = 0
@@ -487,8 +491,6 @@ def recover() -> int:
 
 def wake(batch_id: int, at: Any = None) -> None:
     """Ask a worker to send this batch (now, or at `at`)."""
-    from atlas.delivery.tasks import deliver_batch_task
-
     Batch.objects.filter(pk=batch_id).update(woken_at=timezone.now())
     task = deliver_batch_task.using(run_after=at) if at else deliver_batch_task
     task.enqueue(batch_id)
@@ -499,3 +501,27 @@ def _has_work(send: Send) -> bool:
         not send.prepared
         or Batch.objects.filter(send=send).exclude(status=Batch.Status.DONE).exists()
     )
+
+
+# The tasks that wake workers, beside the work they run (arguments are IDs; safe to run twice) --
+
+
+@task()
+def prepare_send_task(send_id: int) -> int:
+    """Fill the ledger batch by batch, waking a worker for each batch as soon as it exists.
+    A copy of this task finds the lease held and leaves the work to the first."""
+    if not claim_preparation(send_id):
+        return 0
+    batches = 0
+    try:
+        while (batch_id := prepare_next_batch(send_id)) is not None:
+            wake(batch_id)
+            batches += 1
+    finally:
+        release_preparation(send_id)  # paused, cancelled or failed: free it at once
+    return batches
+
+
+@task()
+def deliver_batch_task(batch_id: int) -> int:
+    return deliver_batch(batch_id)

@@ -34,6 +34,12 @@ class DeliverySettings(SingletonModel):
         default=timedelta(hours=6),
         help_text="After an outage longer than this, an unfinished send waits for staff.",
     )
+    track_opens = models.BooleanField(
+        default=False, help_text="Add an invisible image to newsletters to count opens."
+    )
+    track_clicks = models.BooleanField(
+        default=False, help_text="Send newsletter links through this site to count clicks."
+    )
 
     class Meta:
         verbose_name = "delivery settings"
@@ -167,3 +173,47 @@ class Delivery(models.Model):
     def message_id(self, domain: str) -> str:
         """The same for every attempt, so a repeated message is recognisable as one."""
         return f"<send{self.send_id}.m{self.member_id or self.pk}@{domain}>"
+
+
+class TrackedLink(models.Model):
+    """A link that was in a send's email: the click redirect only ever goes to one of these."""
+
+    CANARY = -1  # the hidden link only machines follow
+
+    send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="tracked_links")
+    index = models.IntegerField()
+    url = models.URLField(max_length=2000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["send", "index"], name="one_email_link_per_index")
+        ]
+
+    def __str__(self) -> str:
+        return f"Send {self.send_id} link {self.index}"
+
+
+class EmailEvent(models.Model):
+    """An open or a click of one delivery, flagged when a machine rather than a reader made it."""
+
+    class Kind(models.TextChoices):
+        OPEN = "open", "Open"
+        CLICK = "click", "Click"
+
+    class Machine(models.TextChoices):
+        NONE = "", "Reader"
+        PRIVACY_PROXY = "proxy", "Privacy proxy (Apple Mail, Gmail image proxy)"
+        SCANNER = "scanner", "Link scanner"
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="+")
+    send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    link = models.ForeignKey(TrackedLink, null=True, blank=True, on_delete=models.CASCADE)
+    machine = models.CharField(max_length=8, choices=Machine.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["send", "kind"], name="delivery_event_send_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of delivery {self.delivery_id}"

@@ -20,12 +20,14 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from atlas.analytics.services import RECIPIENT, instrument_email_html, recipient_token
 from atlas.delivery.hooks import render_blocks
+from atlas.delivery.models import DeliverySettings
+from atlas.delivery.tracking import RECIPIENT, instrument_email_html, recipient_token
 from atlas.lib.dkim import DkimKey, canonical_body, sign_message
 from atlas.lib.email import header_safe
-from atlas.members.tokens import unsubscribe_token
+from atlas.members.links import unsubscribe_token
 from atlas.publishing.models import Publication
+from atlas.publishing.structured_data import feature_image_url
 
 UNSUBSCRIBE = "%%ATLAS-UNSUBSCRIBE%%"
 NEWSLETTER = "%%ATLAS-NEWSLETTER%%"
@@ -63,8 +65,6 @@ def render_parts(send: Any, full: bool) -> tuple[str, str]:
     post = send.post
     base = publication.base_url
     body_html = _RELATIVE_URL.sub(rf"\1{base}/", post.body_html)
-    from atlas.publishing.structured_data import feature_image_url
-
     image = feature_image_url(post, "960")
     context = {
         "publication": publication,
@@ -94,9 +94,7 @@ def render_parts(send: Any, full: bool) -> tuple[str, str]:
     return wrap_long_lines(text), wrap_long_lines(html)
 
 
-def send_settings():
-    from atlas.delivery.models import DeliverySettings
-
+def send_settings() -> DeliverySettings:
     return DeliverySettings.current()
 
 

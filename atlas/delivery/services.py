@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from atlas.delivery import rendering
+from atlas.delivery import engine, rendering
 from atlas.delivery.models import Batch, Delivery, Send
 from atlas.members.addresses import normalize_email
 from atlas.members.models import Label, MemberEvent, Newsletter
 from atlas.publishing.models import Post
+from atlas.publishing.services import save_post
 
 
 class SendRefused(ValueError):
@@ -63,8 +64,6 @@ def start_send(
 
 def publish_for_sending(post: Post, user: Any = None) -> None:
     """ "Web and email": a draft goes live now (a scheduled post keeps its time)."""
-    from atlas.publishing.services import save_post
-
     if post.status == Post.Status.DRAFT:
         post.status = Post.Status.PUBLISHED
         post.published_at = None
@@ -73,15 +72,13 @@ def publish_for_sending(post: Post, user: Any = None) -> None:
 
 def begin(send: Send) -> None:
     """Render and start preparing the ledger (after the commit)."""
-    from atlas.delivery.tasks import prepare_send_task
-
     send.refresh_from_db()
     render_send(send)
     send.status = Send.Status.PREPARING
     send.save(
         update_fields=["full_text", "full_html", "teaser_text", "teaser_html", "status", "subject"]
     )
-    transaction.on_commit(lambda: prepare_send_task.enqueue(send.pk))
+    transaction.on_commit(lambda: engine.prepare_send_task.enqueue(send.pk))
 
 
 def start_scheduled_sends(sender: Any, post_id: int, **kwargs: Any) -> None:
@@ -112,14 +109,8 @@ def test_send(post: Post, addresses: Iterable[str], user: Any = None) -> Send:
         Delivery.objects.bulk_create(
             Delivery(send=send, batch=batch, email=email, full_text=True) for email in emails
         )
-        transaction.on_commit(lambda: _wake(batch.pk))
+        transaction.on_commit(lambda: engine.wake(batch.pk))
     return send
-
-
-def _wake(batch_id: int) -> None:
-    from atlas.delivery import engine
-
-    engine.wake(batch_id)
 
 
 def pause(send: Send, reason: str = "Paused by staff") -> bool:
@@ -132,8 +123,6 @@ def pause(send: Send, reason: str = "Paused by staff") -> bool:
 
 def resume(send: Send) -> bool:
     """Continue a paused send, or one waiting for a decision after an outage."""
-    from atlas.delivery import engine
-
     resumed = Send.objects.filter(
         pk=send.pk, status__in=[Send.Status.PAUSED, Send.Status.WAITING]
     ).update(
@@ -203,6 +192,29 @@ def figures(send: Send) -> SendFigures:
         complained=Delivery.objects.filter(send=send, complained=True).count(),
         eta_minutes=round(pending / sent_last_minute, 1) if sent_last_minute else None,
         last_errors=errors,
+    )
+
+
+def send_performance(
+    start: datetime | None = None, end: datetime | None = None, post: Post | None = None
+) -> list[Send]:
+    """The latest 50 real sends (created in [start, end), or of one post), each annotated with
+    its delivery outcome: delivered, failed, bounced, complained. One query."""
+    sends = Send.objects.filter(is_test=False).select_related("post")
+    if start is not None:
+        sends = sends.filter(created_at__gte=start)
+    if end is not None:
+        sends = sends.filter(created_at__lt=end)
+    if post is not None:
+        sends = sends.filter(post=post)
+    sent = Q(deliveries__state=Delivery.State.SENT)
+    return list(
+        sends.annotate(
+            delivered=Count("deliveries", filter=sent & Q(deliveries__bounced=False)),
+            failed=Count("deliveries", filter=Q(deliveries__state=Delivery.State.FAILED)),
+            bounced=Count("deliveries", filter=Q(deliveries__bounced=True)),
+            complained=Count("deliveries", filter=Q(deliveries__complained=True)),
+        ).order_by("-created_at")[:50]
     )
 
 

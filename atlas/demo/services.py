@@ -20,12 +20,16 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from atlas.analytics.demo import create_demo_analytics
+from atlas.demo import stories_a, stories_b
 from atlas.demo.images import make_feature_image
 from atlas.demo.people import AUTHORS, PUBLICATION, TAGS
 from atlas.demo.readers import create_readers
+from atlas.discussions.demo import create_demo_threads
 from atlas.publishing import services
 from atlas.publishing.models import Author, Post, PostAuthor, Publication, Tag
 from atlas.publishing.roles import ensure_roles, make_owner
+from atlas.sponsors.demo import create_demo_sponsors
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +86,7 @@ def load_demo(stdout: Writer | None = None) -> DemoResult:
             tags=create_tags(),
             zone=zoneinfo.ZoneInfo(publication.timezone),
         )
-        stories = demo_stories(stdout)
+        stories = demo_stories()
         report(stdout, f"Writing {len(stories)} stories with their illustrations...")
         correction_count = sum(
             create_story(newsroom, story, seed) for seed, story in enumerate(stories)
@@ -91,14 +95,8 @@ def load_demo(stdout: Writer | None = None) -> DemoResult:
         create_scheduled_post(newsroom, seed=len(stories))
         make_members_only(stories)
         reader_count = create_readers()
-        from atlas.discussions.demo import create_demo_threads
-
         comment_count = create_demo_threads()
-        from atlas.analytics.demo import create_demo_analytics
-
         create_demo_analytics()
-        from atlas.sponsors.demo import create_demo_sponsors
-
         create_demo_sponsors()
     return DemoResult(
         created=True,
@@ -188,17 +186,9 @@ def create_tags() -> dict[str, Tag]:
     return tags
 
 
-def demo_stories(stdout: Writer | None = None) -> list[Story]:
-    """Both sets of stories, oldest first; the second set is optional."""
-    from atlas.demo.stories_a import STORIES as first_set
-
-    stories = list(first_set)
-    try:
-        from atlas.demo import stories_b
-
-        stories += list(stories_b.STORIES)
-    except Exception as error:  # a missing or half-written second set must not stop the demo
-        report(stdout, f"Loading the first set of stories only (stories_b: {error!r}).")
+def demo_stories() -> list[Story]:
+    """Both sets of stories, oldest first."""
+    stories = list(stories_a.STORIES) + list(stories_b.STORIES)
     return sorted(stories, key=lambda story: -int(story["days_ago"]))
 
 

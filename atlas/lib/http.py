@@ -1,4 +1,5 @@
-"""Request helpers for reader forms: client address, safe redirects, same-origin posts, CSRF."""
+"""Request helpers: the client's address, bots and prefetches, safe redirects, same-origin posts,
+CSRF checks for forms on cached pages."""
 
 from __future__ import annotations
 
@@ -25,6 +26,30 @@ def address_of(environ: Mapping[str, Any]) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return environ.get("REMOTE_ADDR", "")
+
+
+# Not a person: crawlers, link previewers, monitors, the link scanners of mail systems.
+BOT_MARKERS = (
+    "bot", "crawl", "spider", "slurp", "preview", "facebookexternalhit", "embedly", "whatsapp",
+    "telegram", "discord", "skype", "bitly", "headless", "lighthouse", "pingdom", "uptime",
+    "monitor", "curl", "wget", "python-", "python/", "go-http", "java/", "okhttp", "axios",
+    "node-fetch", "libwww", "httpclient", "scrapy", "feed", "rss", "mastodon", "bluesky",
+    "vercel", "validator", "wrk", "apachebench", "k6/", "scanner", "phantomjs", "outbrain",
+    # the link scanners mail systems run on every link of a message
+    "barracuda", "proofpoint", "mimecast", "safelinks", "urldefense", "trendmicro", "forcepoint",
+    "symantec", "sophos", "fortiguard",
+)  # fmt: skip
+
+
+def is_bot(user_agent: str) -> bool:
+    lowered = user_agent.lower()
+    return not lowered or any(marker in lowered for marker in BOT_MARKERS)
+
+
+def is_prefetch(environ: Mapping[str, Any]) -> bool:
+    purposes = (environ.get("HTTP_PURPOSE", ""), environ.get("HTTP_SEC_PURPOSE", ""),
+                environ.get("HTTP_X_MOZ", ""), environ.get("HTTP_X_PURPOSE", ""))  # fmt: skip
+    return any("prefetch" in value.lower() or "preview" in value.lower() for value in purposes)
 
 
 def safe_next(request: HttpRequest, candidate: str | None, default: str = "/") -> str:

@@ -2,7 +2,7 @@
 
 Wiring, in `atlas/members/admin.py`: `MemberAdmin.actions = [export_csv]` and
 `MemberAdmin.get_urls` returning `import_urls(self) + super().get_urls()`; the task
-`import_members_task(import_id)` in `atlas/members/tasks.py` calls `run_import`.
+`import_members_task(import_id)` calls `run_import`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django_tasks import task
 
 from atlas.members.exporting import csv_chunks
 from atlas.members.importing import (
@@ -166,12 +167,16 @@ def start_import(form: ImportForm, request: HttpRequest) -> MemberImport:
 
 
 def enqueue_import(import_id: int) -> None:
-    from atlas.members.tasks import import_members_task
-
     try:
         import_members_task.enqueue(import_id)
     except Exception:  # the import stays queued; its page says a worker must be running
         logger.exception("Could not enqueue member import %s", import_id)
+
+
+@task()
+def import_members_task(import_id: int) -> None:
+    """What `start_import` wakes a worker with: the import's ID (safe to run twice)."""
+    run_import(import_id)
 
 
 def run_import(import_id: int) -> None:

@@ -6,7 +6,9 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self) -> None:
+        from atlas.analytics.hooks import register_member_growth
         from atlas.lib.hooks import include
+        from atlas.members.growth import growth_on
         from atlas.members.outbox import send_queued
         from atlas.members.policy import can_read
         from atlas.publishing.hooks import register_read_policy, register_slot
@@ -16,3 +18,4 @@ class MembersConfig(AppConfig):
         register_slot("paywall", include("members/paywall.html"))
         register_slot("subscribe_box", include("members/subscribe_box.html"))
         register_periodic_job(30.0, send_queued)
+        register_member_growth(growth_on)

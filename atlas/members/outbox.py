@@ -19,8 +19,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from atlas.lib.email import build_message
+from atlas.members.links import create_link
 from atlas.members.models import Member, OutboundEmail
 from atlas.publishing.models import Publication
 
@@ -43,8 +45,6 @@ def queue(to: str, template: str, member: Member | None = None, **context: Any) 
 
 
 def _wake_worker(email_id: int) -> None:
-    from atlas.members.tasks import send_email_task
-
     try:
         send_email_task.enqueue(email_id)
     except Exception:  # the periodic catch-up sends it anyway
@@ -66,6 +66,12 @@ def claim(email_id: int) -> OutboundEmail | None:
     if not won:
         return None
     return OutboundEmail.objects.select_related("member").get(pk=email_id)
+
+
+@task()
+def send_email_task(email_id: int) -> bool:
+    """What `queue()` wakes a worker with: the row's ID (safe to run twice)."""
+    return send(email_id)
 
 
 def send(email_id: int) -> bool:
@@ -114,8 +120,6 @@ def send_queued(older_than: timedelta = timedelta(seconds=30)) -> int:
 
 
 def render_context(email: OutboundEmail) -> dict[str, Any]:
-    from atlas.members.services import create_link
-
     publication = Publication.current()
     context: dict[str, Any] = {**email.context, "publication": publication, "member": email.member}
     purpose = email.context.get("link")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from atlas.members import outbox
 from atlas.members.addresses import normalize_email
+from atlas.members.links import use_link
 from atlas.members.models import (
     EmailLink,
     Label,
@@ -27,7 +28,6 @@ from atlas.members.models import (
     Suppression,
     email_digest,
 )
-from atlas.members.tokens import link_digest, new_link_token
 
 logger = logging.getLogger(__name__)
 
@@ -172,45 +172,6 @@ def _activate(member: Member) -> None:
     pending.update(status=Subscription.Status.ACTIVE, changed_at=now)
     record(member, MemberEvent.Kind.CONFIRMED if first_time else MemberEvent.Kind.SUBSCRIBED,
            newsletters=slugs)  # fmt: skip
-
-
-def create_link(member: Member, purpose: str, email: str = "", next_path: str = "") -> str:
-    """Create a single-use link for `member`; return the token to put in the email."""
-    token, digest = new_link_token()
-    EmailLink.objects.create(
-        token_digest=digest,
-        member=member,
-        purpose=purpose,
-        email=email or member.email,
-        next_path=next_path[:300],
-        expires_at=timezone.now() + EmailLink.LIFETIMES[purpose],
-    )
-    return token
-
-
-def peek_link(token: str, purpose: str) -> EmailLink | None:
-    """The link, if it could still be used (for the one-button page); does not use it."""
-    return (
-        EmailLink.objects.select_related("member")
-        .filter(
-            token_digest=link_digest(token),
-            purpose=purpose,
-            used_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-        .first()
-    )
-
-
-def use_link(token: str, purpose: str) -> EmailLink | None:
-    """Use a link once: of any number of concurrent calls with one token, one gets it."""
-    now = timezone.now()
-    won = EmailLink.objects.filter(
-        token_digest=link_digest(token), purpose=purpose, used_at__isnull=True, expires_at__gt=now
-    ).update(used_at=now)
-    if not won:
-        return None
-    return EmailLink.objects.select_related("member").get(token_digest=link_digest(token))
 
 
 def confirm(token: str) -> Member | None:

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from atlas.lib.http import client_ip, csrf_ok, safe_next
 from atlas.members import services
 from atlas.members.forms import ChangeEmailForm, ProfileForm, SignInForm, SubscribeForm
+from atlas.members.links import peek_link, read_unsubscribe_token
 from atlas.members.models import EmailLink, Member, MembershipSettings, Newsletter
 from atlas.members.policy import current_member
-from atlas.members.tokens import read_unsubscribe_token
 from atlas.runtime.ratelimit import Limit, hit
 
 SIGNUP_LIMITS = {"ip": Limit(hits=20, seconds=3600), "email": Limit(hits=5, seconds=3600)}
@@ -89,7 +89,7 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
 def use_email_link(request: HttpRequest, token: str, purpose: str) -> HttpResponse:
     """GET shows one button (mail scanners open links); POST uses the link and signs in."""
     if request.method == "GET":
-        link = services.peek_link(token, purpose)
+        link = peek_link(token, purpose)
         if link is None:
             return render(request, "members/link_invalid.html", {"purpose": purpose}, status=404)
         return render(request, "members/link_confirm.html", {"purpose": purpose, "link": link})
@@ -179,7 +179,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
 def change_email_link(request: HttpRequest, token: str) -> HttpResponse:
     purpose = EmailLink.Purpose.CHANGE_EMAIL
     if request.method == "GET":
-        link = services.peek_link(token, purpose)
+        link = peek_link(token, purpose)
         if link is None:
             return render(request, "members/link_invalid.html", {"purpose": purpose}, status=404)
         return render(request, "members/link_confirm.html", {"purpose": purpose, "link": link})

@@ -18,8 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from atlas.analytics.models import EmailEvent
-from atlas.delivery.models import Delivery
+from atlas.delivery.models import Delivery, EmailEvent
 from atlas.discussions.models import Comment
 from atlas.members import services
 from atlas.members.exporting import csv_chunks

@@ -12,7 +12,10 @@ from django.utils import timezone
 
 from atlas.analytics import charts, geo, services
 from atlas.analytics.services import Period
+from atlas.delivery import tracking
+from atlas.delivery.services import send_performance
 from atlas.discussions.models import Comment
+from atlas.members.models import Newsletter
 from atlas.newsroom.access import staff_view
 from atlas.newsroom.roles import Permission
 from atlas.newsroom.views import page
@@ -50,8 +53,10 @@ def csv_response(name: str, header: list[str], rows: list[list[object]]) -> Http
 
 def dashboard_tables(period: Period) -> dict[str, tuple[list[str], list[list[object]]]]:
     traffic = services.daily_traffic(period)
-    sends = services.send_performance(period)
-    engagement = services.email_engagement([send.pk for send in sends])
+    sends = send_performance(*period.moments)
+    engagement = tracking.engagement([send.pk for send in sends])
+    growth = services.newsletter_growth(period)
+    newsletters = dict(Newsletter.objects.filter(pk__in=growth).values_list("pk", "name"))
     return {
         "traffic": (
             ["day", "views", "visitors", "signups", "confirmations", "unsubscribes", "net growth"],
@@ -78,8 +83,8 @@ def dashboard_tables(period: Period) -> dict[str, tuple[list[str], list[list[obj
         ),
         "newsletters": (
             ["newsletter", "subscribed", "unsubscribed"],
-            [[row["newsletter__name"], row["subscribed"], row["unsubscribed"]]
-             for row in services.newsletter_growth(period)],
+            sorted([newsletters.get(newsletter_id, f"(deleted newsletter {newsletter_id})"),
+                    started, ended] for newsletter_id, (started, ended) in growth.items()),
         ),
     }  # fmt: skip
 
@@ -142,16 +147,14 @@ def article(request: HttpRequest, post_id: int) -> HttpResponse:
     post = get_object_or_404(Post, pk=post_id)
     chosen, period = period_from(request)
     path = post.get_absolute_url()
-    by_day = dict(
-        post.daily_stats.filter(day__range=(period.start, period.end)).values_list("day", "views")
-    )
+    by_day = services.page_views_by_day(period, post.pk)
     if period.includes_today:
         by_day[timezone.localdate()] = sum(
             views for _, views in services.top_referrers(Period(timezone.localdate(),
                                                                 timezone.localdate()), path)
         )  # fmt: skip
     views_rows = [[day, by_day.get(day, 0)] for day in period.days]
-    sends = services.send_performance(post=post)
+    sends = send_performance(post=post)
     tables = {
         "views": (["day", "views"], views_rows),
         "referrers": (

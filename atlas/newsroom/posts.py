@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from atlas.analytics import services as analytics
 from atlas.analytics.models import DailyPageStats
+from atlas.delivery import tracking
 from atlas.delivery.models import Send
 from atlas.discussions.models import Comment
 from atlas.newsroom.access import staff_view
@@ -97,7 +98,7 @@ def rows_for(posts: list[Post]) -> list[PostRow]:
         .values_list("pk", "post_id")
     )
     engagement: dict[int, dict[str, int]] = defaultdict(lambda: {"opens": 0, "clicks": 0})
-    for send_id, counts in analytics.email_engagement(list(sends)).items():
+    for send_id, counts in tracking.engagement(list(sends)).items():
         engagement[sends[send_id]]["opens"] += counts["opens"]
         engagement[sends[send_id]]["clicks"] += counts["clicks"]
     sent_posts = set(sends.values())

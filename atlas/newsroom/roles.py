@@ -49,7 +49,7 @@ class Permission:
     DELIVERY = "delivery.change_deliverysettings"
     DISCUSSIONS = "discussions.change_discussionsettings"
     SPONSORSHIP = "sponsors.change_sponsorsettings"
-    ANALYTICS = "analytics.change_analyticssettings"
+    ANALYTICS = "delivery.change_deliverysettings"  # open and click tracking live in delivery
     STAFF = "auth.change_user"
 
 

@@ -17,8 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from atlas.analytics import services as analytics
-from atlas.delivery import rendering, services
+from atlas.delivery import rendering, services, tracking
 from atlas.delivery.models import Send
 from atlas.members.models import Label, Newsletter, Subscription
 from atlas.newsroom.access import staff_view
@@ -92,7 +91,7 @@ def summaries(sends: list[Send]) -> dict[int, services.SendSummary]:
 def send_rows(sends: list[Send]) -> list[SendRow]:
     ids = [send.pk for send in sends]
     counts = summaries(sends)
-    engagement = analytics.email_engagement(ids)
+    engagement = tracking.engagement(ids)
     sponsors = dict(
         SendSponsorship.objects.filter(send_id__in=ids).values_list(
             "send_id", "campaign__sponsor__name"

@@ -18,7 +18,6 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_POST, require_safe
 
-from atlas.analytics.models import AnalyticsSettings
 from atlas.delivery.dns_check import dkim_records
 from atlas.delivery.models import DeliverySettings
 from atlas.discussions.models import DiscussionSettings
@@ -63,7 +62,7 @@ SECTIONS = [
             ("label", "paid_members_see_no_sponsors", "show_at_end", "house_enabled",
              "house_headline", "house_body", "house_call_to_action", "house_url")),
     Section("analytics", "Analytics", "Whether newsletters count opens and clicks. Page views are "
-            "always counted, without cookies.", Permission.ANALYTICS, AnalyticsSettings,
+            "always counted, without cookies.", Permission.ANALYTICS, DeliverySettings,
             ("track_opens", "track_clicks")),
     Section("staff", "Staff", "Who works in the newsroom, in which role; invite someone by email.",
             Permission.STAFF),

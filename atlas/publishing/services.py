@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django_tasks import task
 
 from atlas.lib import pagecache
 from atlas.publishing.images import make_renditions
@@ -76,8 +77,7 @@ def restore_revision(revision: Revision, user: User | None = None) -> Post:
 
 
 def schedule_publication(post_id: int, when: Any) -> None:
-    from atlas.publishing.tasks import publish_due_posts_task
-
+    """Wake a worker when a scheduled post is due (the periodic job is the safety net)."""
     try:
         publish_due_posts_task.using(run_after=when).enqueue(post_id)
     except Exception:  # the periodic catch-up publishes it anyway
@@ -109,6 +109,16 @@ def publish_due_posts() -> list[int]:
                 )
     if published:
         logger.info("Published %d scheduled post(s): %s", len(published), published)
+    return published
+
+
+@task()
+def publish_due_posts_task(post_id: int | None = None) -> list[int]:
+    """Publish what is due; if `post_id` is not due yet (a queue that woke early), ask again.
+    The argument is an ID; safe to run twice."""
+    published = publish_due_posts()
+    if post_id is not None:
+        reschedule_if_early(post_id)
     return published
 
 

@@ -11,10 +11,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
-from atlas.analytics.models import EventCounter
+from atlas.analytics.services import event_count_subquery
 from atlas.lib.markdown import INLINE_TAGS, render_markdown
 from atlas.lib.singleton import SingletonModel
 from atlas.members.models import Newsletter
@@ -104,12 +104,7 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
 
     def with_counts(self) -> CampaignQuerySet:
         """Impressions so far (every channel) and newsletter sends so far, as subqueries."""
-        impressions = (
-            EventCounter.objects.filter(kind=IMPRESSION_EVENT, subject=OuterRef("pk"))
-            .values("subject")
-            .annotate(total=Sum("count"))
-            .values("total")
-        )
+        impressions = event_count_subquery(IMPRESSION_EVENT, OuterRef("pk"))
         sends = (
             SendSponsorship.objects.filter(campaign=OuterRef("pk"))
             .values("campaign")
@@ -117,7 +112,7 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
             .values("total")
         )
         return self.annotate(
-            impressions_so_far=Coalesce(models.Subquery(impressions), 0),
+            impressions_so_far=Coalesce(impressions, 0),
             sends_so_far=Coalesce(models.Subquery(sends), 0),
         )
 

@@ -15,7 +15,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from atlas.demo.services import load_demo
 from atlas.lib.console import box
+from atlas.publishing.models import Post
 from atlas.publishing.roles import OWNER
 
 SERVER_START_SECONDS = 30
@@ -45,12 +47,8 @@ class Command(BaseCommand):
 
     def load_demo_when_empty(self, skip: bool) -> str:
         """Load the demo into an empty database; the Owner's password when it was just made."""
-        from atlas.publishing.models import Post
-
         if Post.objects.exists() or skip:
             return ""
-        from atlas.demo.services import load_demo
-
         self.stdout.write("Empty database: loading the demo publication...")
         return load_demo().owner_password
 

@@ -8,10 +8,16 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from atlas.analytics import email_tracking, services
-from atlas.analytics.email_tracking import RECIPIENT, instrument_email_html, recipient_token
-from atlas.analytics.models import AnalyticsSettings, EmailEvent, EmailLink
-from atlas.delivery.models import Batch, Delivery, Send
+from atlas.delivery import tracking as email_tracking
+from atlas.delivery.models import (
+    Batch,
+    Delivery,
+    DeliverySettings,
+    EmailEvent,
+    Send,
+    TrackedLink,
+)
+from atlas.delivery.tracking import RECIPIENT, instrument_email_html, recipient_token
 from atlas.members.models import Member
 
 READER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Safari/605.1.15"
@@ -33,8 +39,8 @@ def delivery(make_post: Any) -> Delivery:
 
 
 @pytest.fixture
-def tracking(db: Any) -> AnalyticsSettings:
-    return AnalyticsSettings.objects.create(pk=1, track_opens=True, track_clicks=True)
+def tracking(db: Any) -> DeliverySettings:
+    return DeliverySettings.objects.create(pk=1, track_opens=True, track_clicks=True)
 
 
 def personal(html: str, delivery: Delivery) -> str:
@@ -48,7 +54,7 @@ def paths(html: str) -> list[str]:
 @pytest.mark.django_db
 def test_nothing_is_tracked_by_default(delivery: Delivery) -> None:
     assert instrument_email_html(HTML, delivery.send_id) == HTML
-    assert not EmailLink.objects.exists()
+    assert not TrackedLink.objects.exists()
 
 
 def test_a_click_redirects_to_the_stored_link_and_is_counted(
@@ -65,7 +71,7 @@ def test_a_click_redirects_to_the_stored_link_and_is_counted(
         client.get(pixel, HTTP_USER_AGENT="Mozilla/5.0 (Macintosh) Thunderbird").status_code == 200
     )
     client.get(pixel, HTTP_USER_AGENT="Mozilla/5.0")  # Apple Mail Privacy Protection
-    sends = services.email_engagement([delivery.send_id])
+    sends = email_tracking.engagement([delivery.send_id])
     assert sends[delivery.send_id] == {"opens": 1, "machine_opens": 1, "clicks": 1}
 
 
@@ -97,4 +103,4 @@ def test_the_canary_marks_a_scanners_clicks(
     client.get(canary, HTTP_USER_AGENT=READER)
     clicks = EmailEvent.objects.filter(kind="click")
     assert set(clicks.values_list("machine", flat=True)) == {"scanner"}
-    assert services.email_engagement([delivery.send_id])[delivery.send_id]["clicks"] == 0
+    assert email_tracking.engagement([delivery.send_id])[delivery.send_id]["clicks"] == 0

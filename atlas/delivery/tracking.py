@@ -1,11 +1,11 @@
-"""Newsletter opens and clicks, off unless AnalyticsSettings says otherwise.
+"""Newsletter opens and clicks, off unless DeliverySettings says otherwise.
 
 Delivery renders a send's HTML once, then personalises it per recipient by substitution: so
 `instrument_email_html` puts RECIPIENT placeholders in the click and open URLs, and delivery
 replaces them with `recipient_token(send_id, member_id)` for each message.
 
 A click goes to /e/c/<link token>/<recipient token>/: the link token is signed and names a
-link stored for that send (EmailLink), so the redirect can only go where the email pointed.
+link stored for that send (TrackedLink), so the redirect can only go where the email pointed.
 A hidden canary link that no reader can see marks the delivery's clicks as a scanner's.
 """
 
@@ -16,14 +16,14 @@ import re
 from html import escape, unescape
 
 from django.core import signing
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from atlas.analytics.models import AnalyticsSettings, EmailEvent, EmailLink
-from atlas.analytics.page_views import is_bot
-from atlas.delivery.models import Delivery
+from atlas.delivery.models import Delivery, DeliverySettings, EmailEvent, TrackedLink
+from atlas.lib.http import is_bot
 from atlas.publishing.models import Publication
 
 RECIPIENT = "%%ATLAS-RECIPIENT%%"
@@ -56,37 +56,37 @@ def _unsign_pair(signer: signing.Signer, token: str) -> tuple[int, int] | None:
 
 def _stored_links(send_id: int, urls: list[str]) -> dict[str, int]:
     """Each URL's index for this send, reusing the ones a previous variant stored."""
-    known = dict(EmailLink.objects.filter(send_id=send_id).values_list("url", "index"))
+    known = dict(TrackedLink.objects.filter(send_id=send_id).values_list("url", "index"))
     next_index = max([index for index in known.values()] + [-1]) + 1
     for url in dict.fromkeys(urls):
         if url not in known:
-            EmailLink.objects.create(send_id=send_id, index=next_index, url=url)
+            TrackedLink.objects.create(send_id=send_id, index=next_index, url=url)
             known[url], next_index = next_index, next_index + 1
     return known
 
 
 def instrument_email_html(html: str, send_id: int) -> str:
     """The newsletter HTML with tracked links and open pixel, as the settings ask."""
-    options = AnalyticsSettings.current()
+    options = DeliverySettings.current()
     base = Publication.current().base_url
     if options.track_clicks:
         urls = [unescape(match.group(2)) for match in _HREF.finditer(html)]
         urls = [url for url in urls if len(url) <= 2000 and "/e/c/" not in url]
         indexes = _stored_links(send_id, urls)
-        EmailLink.objects.get_or_create(
-            send_id=send_id, index=EmailLink.CANARY, defaults={"url": base + "/"}
+        TrackedLink.objects.get_or_create(
+            send_id=send_id, index=TrackedLink.CANARY, defaults={"url": base + "/"}
         )
 
         def tracked(match: re.Match[str]) -> str:
             index = indexes.get(unescape(match.group(2)))
             if index is None:
                 return match.group(0)
-            url = base + reverse("analytics:email_click", args=[link_token(send_id, index), "R"])
+            url = base + reverse("delivery:email_click", args=[link_token(send_id, index), "R"])
             return match.group(1) + escape(url.replace("/R/", f"/{RECIPIENT}/")) + match.group(3)
 
         html = _HREF.sub(tracked, html)
         canary_url = base + reverse(
-            "analytics:email_click", args=[link_token(send_id, EmailLink.CANARY), "R"]
+            "delivery:email_click", args=[link_token(send_id, TrackedLink.CANARY), "R"]
         ).replace("/R/", f"/{RECIPIENT}/")
         canary = (
             f'<a href="{escape(canary_url)}" aria-hidden="true" tabindex="-1" '
@@ -142,7 +142,7 @@ def click(request: HttpRequest, token: str, recipient: str) -> HttpResponse:
     if pair is None:
         raise Http404("Unknown link.")
     send_id, index = pair
-    link = EmailLink.objects.filter(send_id=send_id, index=index).first()
+    link = TrackedLink.objects.filter(send_id=send_id, index=index).first()
     if link is None:
         raise Http404("Unknown link.")
     delivery_id = _delivery_id(send_id, recipient)
@@ -151,14 +151,14 @@ def click(request: HttpRequest, token: str, recipient: str) -> HttpResponse:
     return HttpResponseRedirect(link.url)
 
 
-def record_click(link: EmailLink, delivery_id: int, user_agent: str) -> None:
+def record_click(link: TrackedLink, delivery_id: int, user_agent: str) -> None:
     clicks = EmailEvent.objects.filter(delivery_id=delivery_id, kind=EmailEvent.Kind.CLICK)
     scanned = (
-        link.index == EmailLink.CANARY
+        link.index == TrackedLink.CANARY
         or is_bot(user_agent)
-        or clicks.filter(link__index=EmailLink.CANARY).exists()
+        or clicks.filter(link__index=TrackedLink.CANARY).exists()
     )
-    if link.index == EmailLink.CANARY:
+    if link.index == TrackedLink.CANARY:
         clicks.update(machine=EmailEvent.Machine.SCANNER)
     EmailEvent.objects.create(
         delivery_id=delivery_id,
@@ -167,3 +167,18 @@ def record_click(link: EmailLink, delivery_id: int, user_agent: str) -> None:
         link=link,
         machine=EmailEvent.Machine.SCANNER if scanned else "",
     )
+
+
+def engagement(send_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per send: unique reader opens and clicks, and machine opens apart (one query)."""
+    rows = (
+        EmailEvent.objects.filter(send_id__in=send_ids)
+        .values("send_id")
+        .annotate(
+            opens=Count("delivery", filter=Q(kind="open", machine=""), distinct=True),
+            machine_opens=Count("delivery", filter=Q(kind="open") & ~Q(machine=""), distinct=True),
+            clicks=Count("delivery", filter=Q(kind="click", machine=""), distinct=True),
+        )
+        .order_by()
+    )
+    return {row.pop("send_id"): row for row in rows}

@@ -1,4 +1,4 @@
-"""`atlas stats`: the headline numbers of the last 7 days."""
+"""`atlas stats`: the headline numbers of the last 7 days (the Numbers page, in a terminal)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from atlas.analytics import services
 from atlas.analytics.services import Period
+from atlas.delivery.services import send_performance
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         write("Top articles:")
         for row in services.top_pages(period, limit=5):
             write(f"  {row.views:>8}  {row.title}")
-        sends = services.send_performance()
+        sends = send_performance()
         if sends:
             last = sends[0]
             write(f"Last send: {last.subject}: {last.delivered} delivered, {last.failed} failed")

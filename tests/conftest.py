@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -207,3 +209,43 @@ def empty_task_queue() -> None:
         # then nobody moves delayed jobs to the queue: release it.
         for key in queue.connection.scan_iter(match="rq:scheduler*"):
             queue.connection.delete(key)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]  # fmt: skip
+AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def chromium() -> Any:
+    """Debian's Chromium driven by Playwright: open contexts (one per person) on it."""
+    if not Path(CHROMIUM).exists():
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls stay sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+            from django.db import connections
+
+            connections.close_all()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def axe_script() -> Path:
+    """axe-core from npm (tests/js, installed by `make test`): it checks pages for accessibility."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make test` (or `npm ci` in tests/js) first")
+    return AXE

@@ -210,6 +210,8 @@ def welcome(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         messages.success(request, "Welcome to the newsroom.")
         return redirect("newsroom:home")
     response = page(request, "newsroom/welcome.html", {"form": form, "invited": user})
-    response["Referrer-Policy"] = "no-referrer"
+    # No referrer to other sites (the URL holds the token); "no-referrer" would make the form's
+    # own POST carry "Origin: null", which the CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -53,10 +53,9 @@ class CampaignForm(forms.ModelForm):
         help_text="Type a name to add a sponsor that is not in the list.",
     )
 
-    formfield_callback = https_urls
-
     class Meta:
         model = Campaign
+        formfield_callback = https_urls
         fields = [
             "sponsor", "headline", "body", "call_to_action", "destination_url", "image",
             "image_alt", "status", "starts_on", "ends_on", "placement", "tags", "newsletters",

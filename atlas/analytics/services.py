@@ -373,14 +373,22 @@ def top_referrers(period: Period, path: str | None = None, limit: int = 10) -> l
 
 
 def newsletter_growth(period: Period) -> dict[int, tuple[int, int]]:
-    """Per newsletter id: (subscriptions started, ended) in the period's rollups."""
+    """Per newsletter id: (subscriptions started, ended) in the period: the rollups, and today
+    live, as the site's totals (`daily_traffic`) count it."""
+    today = timezone.localdate()
     rows = (
         DailyNewsletterStats.objects.filter(day__range=(period.start, period.end))
+        .exclude(day=today)
         .values_list("newsletter_id")
         .annotate(Sum("subscribed"), Sum("unsubscribed"))
         .order_by()
     )
-    return {newsletter_id: (started, ended) for newsletter_id, started, ended in rows}
+    growth = {newsletter_id: (started, ended) for newsletter_id, started, ended in rows}
+    if period.includes_today:
+        for newsletter_id, (started, ended) in growth_on(today).newsletters.items():
+            before = growth.get(newsletter_id, (0, 0))
+            growth[newsletter_id] = (before[0] + started, before[1] + ended)
+    return growth
 
 
 def page_views_by_day(period: Period, post_id: int) -> dict[date, int]:

@@ -26,6 +26,7 @@ from atlas.demo.images import make_feature_image
 from atlas.demo.people import AUTHORS, PUBLICATION, TAGS
 from atlas.demo.readers import create_readers
 from atlas.discussions.demo import create_demo_threads
+from atlas.members.models import Newsletter
 from atlas.publishing import services
 from atlas.publishing.models import Author, Post, PostAuthor, Publication, Tag
 from atlas.publishing.roles import ensure_roles, make_owner
@@ -96,7 +97,7 @@ def load_demo(stdout: Writer | None = None) -> DemoResult:
         make_members_only(stories)
         reader_count = create_readers()
         comment_count = create_demo_threads()
-        create_demo_analytics()
+        create_demo_analytics(newsletter_ids=list(Newsletter.objects.values_list("pk", flat=True)))
         create_demo_sponsors()
     return DemoResult(
         created=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -71,3 +72,22 @@ def query(context: Any, **changes: Any) -> str:
         else:
             params[key] = value
     return "?" + urlencode(params) if params else "?"
+
+
+@register.filter
+def cell(value: Any) -> str:
+    """A table cell: whole numbers grouped, days written out, nothing as a dash."""
+    if value is None or value == "":
+        return NOTHING
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int):
+        return count(value)
+    if isinstance(value, date):
+        return formats.date_format(value, "j M Y")
+    return str(value)
+
+
+@register.filter
+def is_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

@@ -74,10 +74,15 @@ def comment_list(request: HttpRequest) -> HttpResponse:
     view = view if view in dict(VIEWS) else "queue"
     search = request.GET.get("q", "").strip()
     comments = filtered(view, search, request.GET.get("post", ""))
-    comments = with_open_reports(comments.select_related("member", "post", "reply_to__member"))
-    # Newest first; in the queue, held and reported ones are all there is.
-    paginator = Paginator(comments.order_by("-created_at", "-pk"), PER_PAGE)
+    # Newest first; in the queue, held and reported ones are all there is. The page is counted
+    # and cut plain, then only its own comments get their open reports counted.
+    paginator = Paginator(comments.order_by("-created_at", "-pk").only("pk"), PER_PAGE)
     current = paginator.get_page(request.GET.get("page"))
+    ids = [comment.pk for comment in current.object_list]
+    shown = with_open_reports(
+        Comment.objects.filter(pk__in=ids).select_related("member", "post", "reply_to__member")
+    )
+    current.object_list = list(shown.order_by("-created_at", "-pk"))
     waiting = Comment.objects.filter(status=Comment.Status.HELD).count()
     reported = Report.objects.filter(resolved_at__isnull=True).values("comment").distinct().count()
     queue = filtered("queue", "", "").count()
@@ -219,9 +224,12 @@ def comment_bulk(request: HttpRequest) -> HttpResponse:
 @require_safe
 def member_history(request: HttpRequest, member_id: int) -> HttpResponse:
     member = get_object_or_404(Member, pk=member_id)
-    comments = with_open_reports(Comment.objects.filter(member=member).select_related("post"))
-    paginator = Paginator(comments.order_by("-created_at", "-pk"), PER_PAGE)
+    paginator = Paginator(Comment.objects.filter(member=member).order_by("-created_at", "-pk"),
+                          PER_PAGE)  # fmt: skip
     current = paginator.get_page(request.GET.get("page"))
+    ids = [comment.pk for comment in current.object_list]
+    shown = with_open_reports(Comment.objects.filter(pk__in=ids).select_related("post"))
+    current.object_list = list(shown.order_by("-created_at", "-pk"))
     counts = dict(Comment.objects.filter(member=member).values_list("status").annotate(Count("pk")))
     context = {
         "member": member,

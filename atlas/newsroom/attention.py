@@ -19,6 +19,7 @@ from atlas.delivery.models import Send
 from atlas.discussions.models import Comment, Report
 from atlas.members.models import MemberEvent, MemberImport
 from atlas.newsroom.roles import Permission
+from atlas.newsroom.send_figures import live_figures
 from atlas.publishing.models import Post
 
 LIST_LENGTH = 5
@@ -131,7 +132,7 @@ def _sends(found: Attention) -> None:
     active = Send.objects.filter(
         status__in=[Send.Status.PREPARING, Send.Status.SENDING], is_test=False
     ).select_related("post")
-    found.sending = [SendProgress(send, delivery.figures(send)) for send in active[:3]]
+    found.sending = [SendProgress(send, live_figures(send)) for send in active[:3]]
     stuck = Send.objects.filter(status__in=[Send.Status.PAUSED, Send.Status.WAITING])
     for send in stuck.order_by("-created_at")[:LIST_LENGTH]:
         found.decisions.append(

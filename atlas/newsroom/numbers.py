@@ -25,7 +25,7 @@ from atlas.members.models import Member, Newsletter
 from atlas.newsroom.access import staff_view
 from atlas.newsroom.charts import Series, bar_chart
 from atlas.newsroom.roles import Permission
-from atlas.newsroom.sends import summaries
+from atlas.newsroom.send_figures import summaries
 from atlas.newsroom.views import page
 from atlas.publishing.context_processors import current_publication
 from atlas.publishing.models import Correction, Post

@@ -22,14 +22,12 @@ from atlas.delivery.models import Send
 from atlas.members.models import Label, Newsletter, Subscription
 from atlas.newsroom.access import staff_view
 from atlas.newsroom.roles import Permission
+from atlas.newsroom.send_figures import live_figures, summaries
 from atlas.newsroom.views import page
 from atlas.publishing.models import Post
 from atlas.sponsors.models import SendSponsorship
 
 PER_PAGE = 25
-FINISHED = (Send.Status.DONE, Send.Status.CANCELLED)
-# Finished sends change only when late bounces arrive: their summaries are kept this long.
-SUMMARY_SECONDS = 300
 TABS = [
     ("", "All"),
     ("active", "In progress"),
@@ -42,7 +40,7 @@ TAB_FILTERS = {
     "active": Q(status__in=[Send.Status.PREPARING, Send.Status.SENDING], is_test=False),
     "decision": Q(status__in=[Send.Status.PAUSED, Send.Status.WAITING]),
     "scheduled": Q(status=Send.Status.SCHEDULED),
-    "done": Q(status__in=FINISHED, is_test=False),
+    "done": Q(status__in=[Send.Status.DONE, Send.Status.CANCELLED], is_test=False),
     "test": Q(is_test=True),
 }
 ACTED = {
@@ -71,21 +69,6 @@ class SendRow:
     def percent(self) -> int:
         total = self.summary.total
         return round(100 * self.summary.done / total) if total else 0
-
-
-def summaries(sends: list[Send]) -> dict[int, services.SendSummary]:
-    """Live summaries of sends still moving; cached ones of finished sends."""
-    found: dict[int, services.SendSummary] = {}
-    keys = {send.pk: f"newsroom:send-summary:{send.pk}" for send in sends}
-    finished = [send.pk for send in sends if send.status in FINISHED]
-    found.update({pk: summary for pk in finished if (summary := cache.get(keys[pk])) is not None})
-    missing = [send.pk for send in sends if send.pk not in found]
-    computed = services.summaries(missing) if missing else {}
-    for pk in missing:
-        found[pk] = computed.get(pk, services.SendSummary())
-        if pk in finished:
-            cache.set(keys[pk], found[pk], SUMMARY_SECONDS)
-    return found
 
 
 def send_rows(sends: list[Send]) -> list[SendRow]:
@@ -136,7 +119,7 @@ def send_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def send_detail(request: HttpRequest, send_id: int) -> HttpResponse:
     send = get_object_or_404(Send.objects.select_related("post", "created_by"), pk=send_id)
-    figures = services.figures(send)
+    figures = live_figures(send)
     row = send_rows([send])[0]
     sponsorship = SendSponsorship.objects.filter(send=send).select_related("campaign__sponsor")
     context = {
@@ -159,7 +142,7 @@ def send_detail(request: HttpRequest, send_id: int) -> HttpResponse:
 def send_progress(request: HttpRequest, send_id: int) -> JsonResponse:
     """What the progress bars poll: the send's state and counts (a few indexed queries)."""
     send = get_object_or_404(Send, pk=send_id)
-    figures = services.figures(send)
+    figures = live_figures(send)
     return JsonResponse(
         {
             "status": send.status,
@@ -253,13 +236,19 @@ def sendable_posts(search: str) -> Any:
 
 
 def audience_sizes() -> dict[int, int]:
-    """Active subscribers per newsletter (one grouped, indexed query)."""
-    return dict(
-        Subscription.objects.filter(status=Subscription.Status.ACTIVE, member__status="active")
-        .values_list("newsletter_id")
-        .annotate(total=Count("pk"))
-        .order_by()
-    )
+    """Active subscribers per newsletter (one grouped query over every subscription, so kept
+    for a minute: the form shows them as a guide)."""
+
+    def count() -> dict[int, int]:
+        return dict(
+            Subscription.objects.filter(status=Subscription.Status.ACTIVE, member__status="active")
+            .values_list("newsletter_id")
+            .annotate(total=Count("pk"))
+            .order_by()
+        )
+
+    sizes: dict[int, int] = cache.get_or_set("newsroom:audience-sizes", count, 60)
+    return sizes
 
 
 @staff_view(Permission.SEND_NEW)

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpRespo
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST, require_safe
 
 from atlas.delivery.models import Delivery, EmailEvent
@@ -28,6 +29,9 @@ from atlas.newsroom.roles import Permission
 from atlas.newsroom.views import page
 
 PER_PAGE = 50
+# A filtered list is counted up to this many: beyond, "more than" is all a person needs, and an
+# exact count of a rare filter would read every member.
+COUNT_CAP = 5_000
 JOINED = {"7": 7, "30": 30, "90": 90, "365": 365}
 
 
@@ -50,7 +54,10 @@ class Filters:
         return any(getattr(self, name) for name in self.__dataclass_fields__)
 
     def apply(self, members: QuerySet[Member]) -> QuerySet[Member]:
-        if self.search:
+        if "@" in self.search:  # the start of an address: a range of the unique index
+            start = self.search.strip().lower()
+            members = members.filter(email_lower__gte=start, email_lower__lt=start + "\uffff")
+        elif self.search:
             members = members.filter(
                 Q(email_lower__contains=self.search.lower()) | Q(name__icontains=self.search)
             )
@@ -83,13 +90,25 @@ class Filters:
         return query.urlencode()
 
 
+class CappedPaginator(Paginator):
+    """Counts up to COUNT_CAP (one sliced count); `capped` says there are more."""
+
+    @cached_property
+    def count(self) -> int:
+        found: int = self.object_list[: COUNT_CAP + 1].count()
+        self.capped = found > COUNT_CAP
+        return min(found, COUNT_CAP)
+
+
 @staff_view(Permission.MEMBERS)
 @require_safe
 def member_list(request: HttpRequest) -> HttpResponse:
     filters = Filters.from_query(request.GET)
     members = filters.apply(Member.objects.all()).order_by("-created_at", "-pk")
-    paginator = Paginator(members.only("pk", "email", "name", "status", "tier", "source",
-                                       "created_at"), PER_PAGE)  # fmt: skip
+    members = members.only("pk", "email", "name", "status", "tier", "source", "created_at")
+    paginator = (
+        CappedPaginator(members, PER_PAGE) if filters.active else Paginator(members, PER_PAGE)
+    )
     current = paginator.get_page(request.GET.get("page"))
     context = {
         "filters": filters,
@@ -107,6 +126,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
             ("365", "Last year"),
         ],
         "total": paginator.count,
+        "more": getattr(paginator, "capped", False),
         "here": request.get_full_path(),
     }
     return page(request, "newsroom/members/list.html", context)

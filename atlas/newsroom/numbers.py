@@ -11,6 +11,7 @@ import csv
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone, translation
@@ -21,6 +22,7 @@ from atlas.analytics.services import Period
 from atlas.delivery import tracking
 from atlas.delivery.models import Send
 from atlas.discussions.models import Comment
+from atlas.members.growth import list_version
 from atlas.members.models import Member, Newsletter
 from atlas.newsroom.access import staff_view
 from atlas.newsroom.charts import Series, bar_chart
@@ -162,6 +164,17 @@ def dashboard_tables(period: Period) -> dict[str, Table]:
     }  # fmt: skip
 
 
+def member_counts() -> dict[str, int]:
+    """Active and paying members now: two counts over the whole list, kept until it changes."""
+
+    def count() -> dict[str, int]:
+        active = Member.objects.filter(status=Member.Status.ACTIVE)
+        return {"active": active.count(), "paying": active.exclude(tier=Member.Tier.FREE).count()}
+
+    counts: dict[str, int] = cache.get_or_set(f"newsroom:members:{list_version()}", count, 300)
+    return counts
+
+
 def column(rows: list[list[Any]], index: int) -> list[int]:
     return [int(row[index] or 0) for row in rows]
 
@@ -191,7 +204,6 @@ def dashboard_context(
     oldest_first = list(reversed(sends))
     signups = Series("Sign-ups", column(traffic, 3))
     unsubscribes = Series("Unsubscribes", column(traffic, 5), "nr-bar-second")
-    active = Member.objects.filter(status=Member.Status.ACTIVE)
     return {
         "chosen": chosen,
         "period": period,
@@ -203,10 +215,7 @@ def dashboard_context(
             "unsubscribes": sum(unsubscribes.values),
             "net_growth": sum(column(traffic, 6)),
         },
-        "members": {
-            "active": active.count(),
-            "paying": active.exclude(tier=Member.Tier.FREE).count(),
-        },
+        "members": member_counts(),
         "newsletter_totals": [sum(column(newsletters, index)) for index in (1, 2, 3)],
         "traffic_chart": bar_chart(
             "Views per day", days, [Series("Views", column(traffic, 1))], write_count

@@ -228,7 +228,7 @@ def sendable_posts(search: str) -> Any:
         Post.objects.exclude(status=Post.Status.ARCHIVED)
         .exclude(pk__in=sent.values("post_id"))
         .defer("body", "body_html")
-        .order_by("-updated_at")
+        .order_by("-pk")  # the newest first, by the primary key's index
     )
     if search:
         posts = posts.filter(title__icontains=search)

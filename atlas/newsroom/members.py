@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpRespo
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST, require_safe
 
 from atlas.delivery.models import Delivery, EmailEvent
@@ -29,9 +28,6 @@ from atlas.newsroom.roles import Permission
 from atlas.newsroom.views import page
 
 PER_PAGE = 50
-# A filtered list is counted up to this many: beyond, "more than" is all a person needs, and an
-# exact count of a rare filter would read every member.
-COUNT_CAP = 5_000
 JOINED = {"7": 7, "30": 30, "90": 90, "365": 365}
 
 
@@ -90,14 +86,35 @@ class Filters:
         return query.urlencode()
 
 
-class CappedPaginator(Paginator):
-    """Counts up to COUNT_CAP (one sliced count); `capped` says there are more."""
+@dataclass
+class Window:
+    """A page of a filtered list, without counting the list: a rare filter's count would read
+    every member. One more row than shown says whether a next page exists."""
 
-    @cached_property
-    def count(self) -> int:
-        found: int = self.object_list[: COUNT_CAP + 1].count()
-        self.capped = found > COUNT_CAP
-        return min(found, COUNT_CAP)
+    number: int
+    object_list: list[Member]
+    has_next: bool
+
+    @classmethod
+    def of(cls, members: QuerySet[Member], page: str | None) -> Window:
+        number = int(page) if (page or "").isdigit() and int(page) > 0 else 1
+        start = (number - 1) * PER_PAGE
+        found = list(members[start : start + PER_PAGE + 1])
+        return cls(number, found[:PER_PAGE], len(found) > PER_PAGE)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
 @staff_view(Permission.MEMBERS)
@@ -106,10 +123,14 @@ def member_list(request: HttpRequest) -> HttpResponse:
     filters = Filters.from_query(request.GET)
     members = filters.apply(Member.objects.all()).order_by("-created_at", "-pk")
     members = members.only("pk", "email", "name", "status", "tier", "source", "created_at")
-    paginator = (
-        CappedPaginator(members, PER_PAGE) if filters.active else Paginator(members, PER_PAGE)
-    )
-    current = paginator.get_page(request.GET.get("page"))
+    current: Any
+    total: int | None = None
+    if filters.active and not request.GET.get("count"):
+        current = Window.of(members, request.GET.get("page"))
+    else:
+        paginator = Paginator(members, PER_PAGE)
+        current = paginator.get_page(request.GET.get("page"))
+        total = paginator.count
     context = {
         "filters": filters,
         "page_obj": current,
@@ -125,8 +146,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
             ("90", "Last 90 days"),
             ("365", "Last year"),
         ],
-        "total": paginator.count,
-        "more": getattr(paginator, "capped", False),
+        "total": total,
         "here": request.get_full_path(),
     }
     return page(request, "newsroom/members/list.html", context)

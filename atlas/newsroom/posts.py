@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -23,7 +23,7 @@ from atlas.newsroom.access import staff_view
 from atlas.newsroom.attention import visible_posts
 from atlas.newsroom.roles import Permission
 from atlas.newsroom.views import page
-from atlas.publishing.models import Author, Correction, Post, Tag
+from atlas.publishing.models import Author, Correction, Post, PostAuthor, Tag
 
 PER_PAGE = 25
 TABS = [
@@ -42,6 +42,8 @@ ORDER = {
 @dataclass
 class PostRow:
     post: Post
+    authors: str = ""
+    tags: str = ""
     views: int = 0
     opens: int | None = None
     clicks: int | None = None
@@ -61,10 +63,14 @@ def listed(user: Any, status: str, search: str, author: str, tag: str) -> QueryS
     if tag.isdigit():
         posts = posts.filter(tags__pk=int(tag))
     ordered = posts.order_by(*ORDER.get(status, ["-published_at", "-created_at", "-pk"]))
-    return ordered.defer("body", "body_html").prefetch_related(
-        Prefetch("authors", queryset=Author.objects.order_by("postauthor__position")),
-        Prefetch("tags", queryset=Tag.objects.only("pk", "name")),
-    )
+    return ordered.defer("body", "body_html")
+
+
+def names_by_post(pairs: Any) -> dict[int, str]:
+    found: dict[int, list[str]] = defaultdict(list)
+    for post_id, name in pairs:
+        found[post_id].append(name)
+    return {post_id: ", ".join(names) for post_id, names in found.items()}
 
 
 def rows_for(posts: list[Post]) -> list[PostRow]:
@@ -102,9 +108,21 @@ def rows_for(posts: list[Post]) -> list[PostRow]:
         engagement[sends[send_id]]["opens"] += counts["opens"]
         engagement[sends[send_id]]["clicks"] += counts["clicks"]
     sent_posts = set(sends.values())
+    authors = names_by_post(
+        PostAuthor.objects.filter(post_id__in=ids)
+        .order_by("post_id", "position")
+        .values_list("post_id", "author__name")
+    )
+    tags = names_by_post(
+        Post.tags.through.objects.filter(post_id__in=ids)
+        .order_by("post_id", "tag__name")
+        .values_list("post_id", "tag__name")
+    )
     return [
         PostRow(
             post,
+            authors=authors.get(post.pk, ""),
+            tags=tags.get(post.pk, ""),
             views=views.get(post.pk, 0),
             opens=engagement[post.pk]["opens"] if post.pk in engagement else None,
             clicks=engagement[post.pk]["clicks"] if post.pk in engagement else None,

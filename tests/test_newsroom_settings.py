@@ -159,3 +159,15 @@ def test_make_run_installs_the_runtime_only_and_make_test_the_test_tools() -> No
     assert "install --quiet -e .\n" in runtime + "\n" and "[test]" not in runtime
     assert re.search(r"^run: \$\(STAMP\)$", makefile, re.M)
     assert re.search(r"^test: \$\(TEST_STAMP\)$", makefile, re.M)
+
+
+def test_make_run_boxes_the_newsroom_address_and_the_owners_account(owner: User) -> None:
+    from atlas.demo.management.commands.run import Command
+    from atlas.lib.console import box
+
+    first_start = box(Command().welcome(8000, "s3cret-once"))
+    assert "Newsroom:  http://127.0.0.1:8000/newsroom/" in first_start
+    assert "User:      owner" in first_start and "s3cret-once" in first_start
+    assert first_start.splitlines()[0].startswith("╭") and first_start.endswith("╯")
+    later = "\n".join(Command().welcome(8000, ""))
+    assert "atlas changepassword owner" in later and "s3cret" not in later

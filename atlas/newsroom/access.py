@@ -8,15 +8,20 @@ pages open to everyone (sign-in, the theme's CSS, an invitation's link) say so w
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from atlas.newsroom.menu import menu_for
+from atlas.newsroom.roles import role_of
 
 View = Callable[..., HttpResponse]
+logger = logging.getLogger("django.security.newsroom")
 
 
 def staff_view(permission: str = "") -> Callable[[View], View]:
@@ -27,9 +32,9 @@ def staff_view(permission: str = "") -> Callable[[View], View]:
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), "newsroom:sign_in")
             if not user.is_active or not user.is_staff:
-                raise PermissionDenied("This page is for the newsroom's staff.")
+                return denied(request, "This page is for the newsroom's staff.")
             if permission and not user.has_perm(permission):
-                raise PermissionDenied("Your role does not include this page.")
+                return denied(request, "Your role does not include this page.")
             response = view(request, *args, **kwargs)
             response.headers.setdefault("Cache-Control", "private, no-store")
             return response
@@ -38,6 +43,17 @@ def staff_view(permission: str = "") -> Callable[[View], View]:
         return wrapped
 
     return decorate
+
+
+def denied(request: HttpRequest, reason: str) -> HttpResponse:
+    """403, in the newsroom's layout (with the menu the person's role has)."""
+    logger.warning("Forbidden (%s): %s", reason, request.path)
+    user = request.user
+    context = {"reason": reason, "menu": menu_for(request) if user.is_staff else [],
+               "staff_role": role_of(user) if user.is_staff else ""}  # fmt: skip
+    response = render(request, "newsroom/denied.html", context, status=403)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def public_view(view: View) -> View:

@@ -53,6 +53,8 @@ class CampaignForm(forms.ModelForm):
         help_text="Type a name to add a sponsor that is not in the list.",
     )
 
+    field_order = ["sponsor", "new_sponsor"]
+
     class Meta:
         model = Campaign
         formfield_callback = https_urls

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run setup test lint format check-migrations bench-pages bench-newsroom clean
+.PHONY: run setup test test-fast lint format check-migrations bench-pages bench-newsroom clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,12 +26,20 @@ run: $(STAMP)
 setup: $(STAMP)
 	$(BIN)/atlas setup
 
+# Every core (pytest-xdist); tests that share the task queue run on one worker (loadgroup).
 test: $(TEST_STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
+# What to run while working: no process, server, browser or demo (under a minute).
+test-fast: $(TEST_STAMP)
+	$(BIN)/pytest -n auto --dist loadgroup -m "not slow" $(PYTEST_ARGS)
+
+# ruff (lint and format), import-linter (dependencies run one way), mypy (types).
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(TEST_STAMP)
 	$(BIN)/ruff format .

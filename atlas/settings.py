@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "atlas.analytics",
     "atlas.publishing",
     "atlas.members",
+    "atlas.billing",
     "atlas.delivery",
     "atlas.discussions",
     "atlas.sponsors",
@@ -122,6 +123,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every key Atlas keeps in Redis or the cache starts with this: sites (or parallel test runs)
+# that share a server keep apart.
+ATLAS_CACHE_PREFIX = env.str("ATLAS_CACHE_PREFIX", default="atlas")
 
 # Caches: Redis when configured; otherwise a file cache shared by all local processes.
 if env.str("CACHE_URL", default=""):
@@ -131,7 +135,7 @@ elif REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("ATLAS_CACHE_PREFIX", default="atlas"),
+            "KEY_PREFIX": ATLAS_CACHE_PREFIX,
         }
     }
 else:
@@ -139,6 +143,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": ATLAS_CACHE_PREFIX,
         }
     }
 
@@ -210,6 +215,14 @@ ATLAS_TRUSTED_PROXIES = env.int("ATLAS_TRUSTED_PROXIES", default=0)
 # A MaxMind-format database (e.g. GeoLite2-Country.mmdb) for counting readers' countries.
 ATLAS_GEOIP_DATABASE = env.str("ATLAS_GEOIP_DATABASE", default="")
 ATLAS_SPONSOR_ALLOW_HTTP_LOCAL = env.bool("ATLAS_SPONSOR_ALLOW_HTTP_LOCAL", default=False)
+ATLAS_MAX_IMAGE_MB = env.int("ATLAS_MAX_IMAGE_MB", default=20)
+
+# Paid subscriptions through Stripe: paid features show only when all three keys are set.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Where the Stripe SDK sends its requests (tests point it at a fake Stripe on this machine).
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 
 # Security: safe by default, strict in production.
 SESSION_COOKIE_HTTPONLY = True
@@ -243,5 +256,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("ATLAS_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "flufl.bounce": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "flufl.bounce": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},  # the SDK logs every request at INFO
+    },
 }

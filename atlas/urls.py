@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     re_path(r"^media/(?P<path>.*)$", media, name="media"),
     path("", include("atlas.members.urls")),
+    path("", include("atlas.billing.urls")),
     path("", include("atlas.delivery.urls")),
     path("anymail/", include("anymail.urls")),
     path("", include("atlas.discussions.urls")),

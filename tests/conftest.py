@@ -1,33 +1,102 @@
-"""Shared personas and factories. Real databases: SQLite by default, PostgreSQL via DATABASE_URL."""
+"""Shared fixtures: personas, factories, a real SMTP server, the browser. Real databases: SQLite
+by default, PostgreSQL (and Redis) through DATABASE_URL and REDIS_URL.
+
+Personas: `owner` (the publication's administrator), `editor`, `author` (publishes their own
+posts), `contributor` (drafts only), `moderator` (the discussions' queue), `subscriber` and
+`other_subscriber` (confirmed members who signed in once), `outsider` (a signed-in account with
+no role and no membership). Plain helpers (comments, sends, counts, WSGI calls) are in
+`tests/factories.py`; the SMTP server is `tests/mailbox.py`.
+
+Parallel runs (`pytest -n`, pytest-xdist): each worker has its own test databases (named by
+process), its own keys in Redis and the cache, and its own files; the processes a test starts
+inherit them through the environment.
+"""
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
+from atlas.analytics import counting
+from atlas.members import outbox
+from atlas.members.models import Member, Newsletter, OutboundEmail
+from atlas.members.services import user_for
 from atlas.publishing import services
+from atlas.publishing.context_processors import forget_publication
 from atlas.publishing.models import Author, Post, PostAuthor, Tag
+from atlas.runtime.ratelimit import reset_redis_counters
+from atlas.sponsors.models import Campaign, Sponsor, SponsorSettings
+from atlas.sponsors.placement import forget_lineup
+from tests.factories import (
+    BROWSER_AGENT,
+    LONG_BODY,
+    RESULTS,
+    CampaignFactory,
+    MemberFactory,
+    PageFactory,
+    PostFactory,
+    client_for,
+    publication_today,
+)
+from tests.mailbox import Mailbox
 
 # Live-server threads open connections of their own: close them after each request, so that
 # nothing holds the test database when it is dropped.
 settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Staff accounts have passwords: hashing them the production way takes a second each.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# One run (or one pytest-xdist worker) keeps to its own keys in Redis and the cache, so that
+# parallel workers never see each other's rate limits, page-cache versions or cached pages.
+RUN = os.environ.get("PYTEST_XDIST_WORKER", "main")
+os.environ["ATLAS_CACHE_PREFIX"] = f"atlas-test-{RUN}"  # for the processes tests start
+settings.ATLAS_CACHE_PREFIX = os.environ["ATLAS_CACHE_PREFIX"]
+settings.CACHES["default"]["KEY_PREFIX"] = settings.ATLAS_CACHE_PREFIX
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]  # fmt: skip
+AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+STARTS_SOMETHING = {"live_server", "chromium", "browser_page", "new_page"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that starts a server or a browser says so: `slow` (and `browser`) markers, which
+    `make test-fast` leaves out and CI counts."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        marks = {mark.name for mark in item.iter_markers()}
+        if used & STARTS_SOMETHING and "slow" not in marks:
+            raise pytest.UsageError(f"{item.nodeid} starts a server or browser: mark it slow")
+        uses_browser = bool(used & {"chromium", "browser_page", "new_page"})
+        if uses_browser != ("browser" in marks) or uses_browser != item.path.stem.endswith(
+            "_browser"
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: browser tests are marked `browser` and live in *_browser.py"
+            )
+
+
+# Every test starts afresh --------------------------------------------------------------------
 
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     """Rate-limit counters in Redis outlive a test's transaction: start each test at zero."""
     if settings.REDIS_URL:
-        from atlas.runtime.ratelimit import reset_redis_counters
-
         reset_redis_counters()
 
 
@@ -36,8 +105,6 @@ def _empty_count_buffer() -> None:
     """Counts buffered in memory outlive a test: start each test with none. No background
     flusher runs in tests (it would write outside the test's transaction): tests that read
     counts flush first, as the reports do."""
-    from atlas.analytics import counting
-
     counting.FLUSHER.started = True
     counting.BUFFER.take()
 
@@ -46,15 +113,12 @@ def _empty_count_buffer() -> None:
 def _nothing_held_from_another_test() -> None:
     """Processes hold the publication and the day's sponsors until the content version moves;
     tests change them without committing (so without moving it): start each test afresh."""
-    from atlas.publishing.context_processors import forget_publication
-    from atlas.sponsors.placement import forget_lineup
-
     forget_lineup()
     forget_publication()
 
 
 @pytest.fixture(autouse=True)
-def _isolated_files(settings: Any, tmp_path: Any) -> None:
+def _isolated_files(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -62,22 +126,26 @@ def _isolated_files(settings: Any, tmp_path: Any) -> None:
     }
 
 
-def _staff(username: str, role: str) -> User:
-    user = User.objects.create_user(username, f"{username}@example.org", "a-long-test-password")
-    user.is_staff = True
-    user.save()
+# Staff ---------------------------------------------------------------------------------------
+
+
+def _staff(username: str, role: str, **fields: Any) -> User:
+    user = User.objects.create_user(
+        username, f"{username}@example.org", "a-long-test-password", is_staff=True, **fields
+    )
     user.groups.add(Group.objects.get(name=role))
     return user
 
 
 @pytest.fixture
-def editor(db: Any) -> User:
-    return _staff("editor", "Editor")
+def owner(db: Any) -> User:
+    """The publication's Owner (the role: every permission, one per publication)."""
+    return _staff("owner", "Owner", is_superuser=True, first_name="Oona")
 
 
 @pytest.fixture
-def owner(db: Any) -> User:
-    return _staff("owner", "Owner")
+def owner_client(owner: User) -> Client:
+    return client_for(owner)
 
 
 @pytest.fixture
@@ -86,14 +154,13 @@ def administrator(db: Any) -> User:
 
 
 @pytest.fixture
-def owner_client(owner: User) -> Client:
-    client = Client()
-    client.force_login(owner)
-    return client
+def editor(db: Any) -> User:
+    return _staff("editor", "Editor")
 
 
 @pytest.fixture
-def author_user(db: Any) -> User:
+def author(db: Any) -> User:
+    """A staff writer who publishes their own posts, with a byline of their own."""
     user = _staff("writer", "Author")
     Author.objects.create(user=user, name="Wren Writer", slug="wren-writer")
     return user
@@ -106,15 +173,99 @@ def contributor(db: Any) -> User:
     return user
 
 
+MODERATOR_PERMISSIONS = [
+    "view_comment", "change_comment", "view_report", "view_commentingban", "add_commentingban",
+    "change_commentingban", "view_moderationaction",
+]  # fmt: skip
+
+
+@pytest.fixture
+def moderator(db: Any) -> User:
+    """Staff who may work the discussions' queue, and nothing else."""
+    user = User.objects.create_user(
+        "moderator", "moderator@example.org", "a-long-test-password", is_staff=True
+    )
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="discussions", codename__in=MODERATOR_PERMISSIONS
+        )
+    )
+    return user
+
+
 @pytest.fixture
 def editor_client(editor: User) -> Client:
-    client = Client()
-    client.force_login(editor)
-    return client
+    return client_for(editor)
 
 
 @pytest.fixture
-def author(db: Any) -> Author:
+def moderator_client(moderator: User) -> Client:
+    return client_for(moderator)
+
+
+# Readers -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_member(db: Any) -> MemberFactory:
+    """An active, confirmed member who has signed in once (so has a user account)."""
+    counter = iter(range(1, 10_000))
+
+    def factory(name: str = "", **fields: Any) -> Member:
+        number = next(counter)
+        joined = fields.pop("created_at", timezone.now() - timedelta(days=30))
+        member = Member.objects.create(
+            email=fields.pop("email", f"member{number}@example.org"),
+            name=name or f"Member {number}",
+            status=fields.pop("status", Member.Status.ACTIVE),
+            created_at=joined,
+            confirmed_at=fields.pop("confirmed_at", joined + timedelta(minutes=5)),
+            **fields,
+        )
+        user_for(member)
+        return member
+
+    return factory
+
+
+@pytest.fixture
+def subscriber(make_member: MemberFactory) -> Member:
+    return make_member("Rosa Reader", email="rosa@example.org")
+
+
+@pytest.fixture
+def subscriber_client(subscriber: Member) -> Client:
+    return client_for(subscriber)
+
+
+@pytest.fixture
+def other_subscriber(make_member: MemberFactory) -> Member:
+    return make_member("Omar Other", email="omar@example.org")
+
+
+@pytest.fixture
+def other_client(other_subscriber: Member) -> Client:
+    return client_for(other_subscriber)
+
+
+@pytest.fixture
+def outsider(db: Any) -> User:
+    """Signed in, but neither staff nor a member (e.g. an account left from an old site)."""
+    return User.objects.create_user("outsider", "outsider@example.org")
+
+
+@pytest.fixture
+def newsletter(db: Any) -> Newsletter:
+    """The publication's default newsletter (made by a migration)."""
+    return Newsletter.objects.get(slug="newsletter")
+
+
+# Posts ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def byline(db: Any) -> Author:
+    """The author `make_post` credits unless told otherwise."""
     return Author.objects.create(name="Ada Reporter", slug="ada-reporter", bio="Covers trade.")
 
 
@@ -123,11 +274,8 @@ def tag(db: Any) -> Tag:
     return Tag.objects.create(name="Trade", slug="trade", description="Tariffs and deals.")
 
 
-PostFactory = Callable[..., Post]
-
-
 @pytest.fixture
-def make_post(db: Any, author: Author) -> PostFactory:
+def make_post(db: Any, byline: Author) -> PostFactory:
     """Create a post the way staff do (through the service), published an hour ago by default."""
     counter = iter(range(1, 10_000))
 
@@ -151,7 +299,7 @@ def make_post(db: Any, author: Author) -> PostFactory:
             **fields,
         )
         services.save_post(post)
-        for position, post_author in enumerate(authors or [author]):
+        for position, post_author in enumerate(authors or [byline]):
             PostAuthor.objects.create(post=post, author=post_author, position=position)
         if tags:
             post.tags.set(tags)
@@ -161,10 +309,58 @@ def make_post(db: Any, author: Author) -> PostFactory:
 
 
 @pytest.fixture
-def mailbox(settings: Any) -> Any:
-    """A real SMTP server on loopback; Django's SMTP backend sends to it."""
-    from tests.mailbox import Mailbox
+def article(make_post: PostFactory) -> Post:
+    """A public article of five paragraphs (the sponsored slot sits after the third)."""
+    return make_post("Harbour dredging plan divides the council", body=LONG_BODY)
 
+
+# Sponsors ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sponsor(db: Any) -> Sponsor:
+    return Sponsor.objects.create(name="Riverside Bike Co-op", contact_email="ads@bikes.example")
+
+
+@pytest.fixture
+def make_campaign(sponsor: Sponsor) -> CampaignFactory:
+    """A running campaign for web and email, from yesterday to next week, unless told otherwise."""
+    counter = iter(range(1, 10_000))
+
+    def factory(**fields: Any) -> Campaign:
+        number = next(counter)
+        tags = fields.pop("tags", [])
+        newsletters = fields.pop("newsletters", [])
+        day = publication_today()
+        campaign = Campaign.objects.create(
+            sponsor=fields.pop("sponsor", sponsor),
+            headline=fields.pop("headline", f"Offer number {number}"),
+            body=fields.pop("body", "Tune-ups by **your neighbours**."),
+            call_to_action=fields.pop("call_to_action", "Book a tune-up"),
+            destination_url=fields.pop("destination_url", f"https://bikes.example/offer/{number}"),
+            starts_on=fields.pop("starts_on", day - timedelta(days=1)),
+            ends_on=fields.pop("ends_on", day + timedelta(days=7)),
+            status=fields.pop("status", Campaign.Status.RUNNING),
+            **fields,
+        )
+        campaign.tags.set(tags)
+        campaign.newsletters.set(newsletters)
+        return campaign
+
+    return factory
+
+
+@pytest.fixture
+def sponsor_settings(db: Any) -> SponsorSettings:
+    return SponsorSettings.current()
+
+
+# Mail ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mailbox(settings: Any) -> Iterator[Mailbox]:
+    """A real SMTP server on loopback; Django's SMTP backend sends to it."""
     server = Mailbox()
     server.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -180,9 +376,6 @@ def mailbox(settings: Any) -> Any:
 
 def deliver_outbox() -> int:
     """Send every queued transactional email now, as a worker would."""
-    from atlas.members import outbox
-    from atlas.members.models import OutboundEmail
-
     queued = OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED)
     return sum(outbox.send(email_id) for email_id in list(queued.values_list("pk", flat=True)))
 
@@ -192,10 +385,14 @@ def deliver() -> Callable[[], int]:
     return deliver_outbox
 
 
+# Background tasks ----------------------------------------------------------------------------
+
+
 @pytest.fixture
 def empty_task_queue() -> None:
     """Before a real worker starts: the test run's RQ queue holds only what this test enqueues
-    (other tests enqueue work that no worker runs). Redis DB of the tests only."""
+    (other tests enqueue work that no worker runs). Tests that use it share one xdist group, so
+    two never run at once."""
     if settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
         import django_rq
         from rq.registry import ScheduledJobRegistry
@@ -211,17 +408,14 @@ def empty_task_queue() -> None:
             queue.connection.delete(key)
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]  # fmt: skip
-AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+# The browser ---------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def chromium() -> Any:
-    """Debian's Chromium driven by Playwright: open contexts (one per person) on it."""
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless, through Playwright: one per test. (Started once for the
+    session instead, Playwright's event loop would stay running in this thread and turn off
+    Django's check against database calls from async code for every later test.)"""
     if not Path(CHROMIUM).exists():
         message = "Debian's chromium is not installed (apt-get install chromium)"
         if os.environ.get("CI"):
@@ -229,7 +423,7 @@ def chromium() -> Any:
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the test's ORM calls stay sync.
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still sync.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -237,8 +431,7 @@ def chromium() -> Any:
             yield browser
         finally:
             browser.close()
-            from django.db import connections
-
+            # Playwright runs the test inside a greenlet: connections opened there are its own.
             connections.close_all()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
@@ -249,3 +442,96 @@ def axe_script() -> Path:
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `make test` (or `npm ci` in tests/js) first")
     return AXE
+
+
+@pytest.fixture
+def new_page(chromium: Any, live_server: Any) -> PageFactory:
+    """A page in a browser context of its own (a separate person): `new_page(user=...)` is
+    signed in as that staff user or member, `user_agent=...` looks like another browser."""
+    RESULTS.mkdir(exist_ok=True)
+
+    def factory(user: Any = None, user_agent: str | None = None, width: int = 1280) -> Any:
+        context = chromium.new_context(
+            viewport={"width": width, "height": 900}, user_agent=user_agent
+        )
+        if user is not None:
+            cookie = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+            context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+            )
+        return context.new_page()
+
+    return factory
+
+
+@pytest.fixture
+def browser_page(new_page: PageFactory) -> Any:
+    """A reader's page: no account, a desktop browser's user agent (headless Chromium calls
+    itself HeadlessChrome, which counters treat as a bot)."""
+    return new_page(user_agent=BROWSER_AGENT)
+
+
+# Paid subscriptions: a fake Stripe on 127.0.0.1 that the real SDK talks to ----------------------
+
+
+@pytest.fixture
+def stripe_fake(settings: Any) -> Any:
+    """A fake Stripe (tests/fake_stripe.py), with Atlas's Stripe settings pointing at it. Events
+    are kept in `stripe_fake.events`; set `webhook_url` to have them posted (signed)."""
+    from tests.fake_stripe import FakeStripe
+
+    fake = FakeStripe().start()
+    settings.STRIPE_API_BASE = fake.url
+    settings.STRIPE_SECRET_KEY = "sk_test_atlas"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_atlas"
+    settings.STRIPE_WEBHOOK_SECRET = fake.webhook_secret
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def paid_tier(stripe_fake: Any, db: Any) -> Any:
+    """ "Supporter": €5 a month or €50 a year, its prices created at the fake Stripe by Atlas."""
+    from atlas.billing import services as billing_services
+    from atlas.billing.models import Tier
+
+    tier = Tier(
+        name="Supporter", slug="supporter", description="Keeps the newsroom going.",
+        benefits="Every story\nThe Friday letter", monthly_amount=500, yearly_amount=5000,
+    )  # fmt: skip
+    assert billing_services.save_tier(tier) == []
+    return tier
+
+
+def post_webhook(client: Client, fake: Any, event: dict[str, Any], **options: Any) -> Any:
+    """Deliver one Stripe event to Atlas's webhook through the test client, signed like Stripe."""
+    from tests.fake_stripe import sign
+
+    payload = json.dumps(event).encode()
+    signature = options.get("signature", sign(payload, options.get("secret", fake.webhook_secret)))
+    return client.post(
+        "/billing/stripe/webhook/", payload, content_type="application/json",
+        headers={"Stripe-Signature": signature},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def deliver_webhooks(stripe_fake: Any) -> Callable[..., list[int]]:
+    """Post the fake's events not delivered yet (or the ones given) to Atlas; their statuses."""
+    sent: set[str] = set()
+
+    def deliver(events: list[dict[str, Any]] | None = None) -> list[int]:
+        client = Client()
+        todo = (
+            events if events is not None else [e for e in stripe_fake.events if e["id"] not in sent]
+        )
+        sent.update(event["id"] for event in todo)
+        return [post_webhook(client, stripe_fake, event).status_code for event in todo]
+
+    return deliver
+
+
+@pytest.fixture
+def signed_webhook(stripe_fake: Any) -> Callable[..., Any]:
+    """`signed_webhook(client, event, secret=..., signature=...)`: one delivery to Atlas."""
+    return lambda client, event, **options: post_webhook(client, stripe_fake, event, **options)

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import io
 import threading
-from collections.abc import Iterable
 from typing import Any
 
 import pytest
+from django.core.wsgi import get_wsgi_application
 from django.db import connection, connections
 from django.utils import timezone
 
 from atlas.analytics.counting import Buffer, ViewKey
 from atlas.analytics.models import DailySalt, DailyVisitor, PageViewCounter
 from atlas.analytics.page_views import CountingMiddleware, device_class
+from atlas.lib.pagecache import PageCache
+from tests.factories import BROWSER_AGENT as BROWSER
+from tests.factories import html_app, wsgi_get
 
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1"
-
-
-def html_app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-    content_type = "application/rss+xml" if environ["PATH_INFO"] == "/rss/" else "text/html"
-    status = "404 Not Found" if environ["PATH_INFO"] == "/missing/" else "200 OK"
-    start_response(status, [("Content-Type", f"{content_type}; charset=utf-8")])
-    return [b"<html>page</html>"]
-
-
-def request(middleware: Any, path: str = "/posts/a/", **extra: str) -> None:
-    environ = {
-        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "HTTP_HOST": "news.test",
-        "REMOTE_ADDR": "203.0.113.9", "HTTP_USER_AGENT": BROWSER, "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80", "wsgi.input": io.BytesIO(), "wsgi.url_scheme": "http", **extra,
-    }  # fmt: skip
-    list(middleware(environ, lambda status, headers, *args: None))
 
 
 def total_views() -> int:
@@ -46,7 +31,7 @@ def test_views_from_many_threads_are_counted_exactly_after_flush() -> None:
 
     def hammer(number: int) -> None:
         for index in range(per_thread):
-            request(middleware, f"/posts/{index % 5}/", REMOTE_ADDR=f"198.51.100.{number}")
+            wsgi_get(middleware, f"/posts/{index % 5}/", REMOTE_ADDR=f"198.51.100.{number}")
 
     workers = [threading.Thread(target=hammer, args=(n,)) for n in range(threads)]
     for worker in workers:
@@ -90,19 +75,19 @@ def test_flushes_racing_on_the_same_keys_add_up() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_bots_prefetches_heads_and_non_pages_are_not_counted() -> None:
     middleware = CountingMiddleware(html_app)
-    request(middleware, HTTP_USER_AGENT="Mozilla/5.0 (compatible; Googlebot/2.1)")
-    request(middleware, HTTP_USER_AGENT="facebookexternalhit/1.1")
-    request(middleware, HTTP_USER_AGENT="Slackbot-LinkExpanding 1.0")
-    request(middleware, HTTP_USER_AGENT="")
-    request(middleware, HTTP_PURPOSE="prefetch")
-    request(middleware, HTTP_SEC_PURPOSE="prefetch;prerender")
-    request(middleware, REQUEST_METHOD="HEAD")
-    request(middleware, REQUEST_METHOD="POST")
+    wsgi_get(middleware, HTTP_USER_AGENT="Mozilla/5.0 (compatible; Googlebot/2.1)")
+    wsgi_get(middleware, HTTP_USER_AGENT="facebookexternalhit/1.1")
+    wsgi_get(middleware, HTTP_USER_AGENT="Slackbot-LinkExpanding 1.0")
+    wsgi_get(middleware, HTTP_USER_AGENT="")
+    wsgi_get(middleware, HTTP_PURPOSE="prefetch")
+    wsgi_get(middleware, HTTP_SEC_PURPOSE="prefetch;prerender")
+    wsgi_get(middleware, REQUEST_METHOD="HEAD")
+    wsgi_get(middleware, REQUEST_METHOD="POST")
     for path in ("/admin/", "/static/site.css", "/media/a.jpg", "/feed/", "/rss/", "/missing/"):
-        request(middleware, path)
+        wsgi_get(middleware, path)
     middleware.flush()
     assert total_views() == 0
-    request(middleware, QUERY_STRING="utm_source=mastodon&utm_campaign=launch",
+    wsgi_get(middleware, QUERY_STRING="utm_source=mastodon&utm_campaign=launch",
             HTTP_REFERER="https://www.example.com/a", HTTP_USER_AGENT=IPHONE)  # fmt: skip
     middleware.flush()
     counter = PageViewCounter.objects.get()
@@ -113,16 +98,13 @@ def test_bots_prefetches_heads_and_non_pages_are_not_counted() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_cached_pages_are_counted_in_front_of_the_page_cache(settings: Any, make_post: Any) -> None:
-    from django.core.wsgi import get_wsgi_application
-
-    from atlas.lib.pagecache import PageCache
 
     post = make_post("A cached story")
     middleware = CountingMiddleware(get_wsgi_application())
     cache = PageCache(middleware, on_page=middleware.count_page)
     for _ in range(3):  # rendered, then from the cache
-        request(cache, post.get_absolute_url(), HTTP_HOST="testserver")
-    request(cache, post.get_absolute_url(), HTTP_HOST="testserver", REQUEST_METHOD="HEAD")
+        wsgi_get(cache, post.get_absolute_url(), HTTP_HOST="testserver")
+    wsgi_get(cache, post.get_absolute_url(), HTTP_HOST="testserver", REQUEST_METHOD="HEAD")
     middleware.flush()
     assert PageViewCounter.objects.get(path=post.get_absolute_url()).views == 3
     assert cache.entries  # the later ones came from the cache
@@ -131,8 +113,8 @@ def test_cached_pages_are_counted_in_front_of_the_page_cache(settings: Any, make
 @pytest.mark.django_db(transaction=True)
 def test_the_visitor_address_is_stored_nowhere() -> None:
     middleware = CountingMiddleware(html_app)
-    request(middleware, REMOTE_ADDR="192.0.2.77")
-    request(middleware, REMOTE_ADDR="192.0.2.78", HTTP_USER_AGENT=IPHONE)
+    wsgi_get(middleware, REMOTE_ADDR="192.0.2.77")
+    wsgi_get(middleware, REMOTE_ADDR="192.0.2.78", HTTP_USER_AGENT=IPHONE)
     middleware.flush()
     assert DailyVisitor.objects.count() == 2
     tables = [name for name in connection.introspection.table_names() if "analytics" in name]
@@ -148,7 +130,7 @@ def test_the_visitor_address_is_stored_nowhere() -> None:
 def test_switched_off_it_passes_requests_through(settings: Any) -> None:
     settings.ATLAS_ANALYTICS = False
     middleware = CountingMiddleware(html_app)
-    request(middleware)
+    wsgi_get(middleware)
     assert middleware.flush() == 0
 
 

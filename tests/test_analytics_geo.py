@@ -17,7 +17,7 @@ from atlas.analytics import geo, services
 from atlas.analytics.counting import Buffer
 from atlas.analytics.models import DailyCountryStats, PageViewCounter
 from atlas.analytics.page_views import CountingMiddleware
-from tests.test_analytics_counting import html_app, request
+from tests.factories import html_app, wsgi_get
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def test_views_are_counted_by_country_and_rolled_up(
 ) -> None:
     middleware = CountingMiddleware(html_app, Buffer())
     for address in ("203.0.113.9", "203.0.113.77", "198.51.100.5", "192.0.2.1", "not an ip"):
-        request(middleware, REMOTE_ADDR=address)
+        wsgi_get(middleware, REMOTE_ADDR=address)
     middleware.flush()
     assert counted_by_country() == {"NZ": 2, "FR": 1, "": 2}
     assert not PageViewCounter.objects.filter(path__contains="203.0.113").exists()
@@ -73,7 +73,7 @@ def test_without_a_database_no_country_is_looked_up(settings: Any, editor_client
     settings.ATLAS_GEOIP_DATABASE = ""
     geo.forget()
     middleware = CountingMiddleware(html_app, Buffer())
-    request(middleware, REMOTE_ADDR="203.0.113.9")
+    wsgi_get(middleware, REMOTE_ADDR="203.0.113.9")
     middleware.flush()
     assert counted_by_country() == {"": 1}
     assert "Countries" not in editor_client.get("/newsroom/numbers/?range=7").content.decode()
@@ -88,7 +88,7 @@ def test_an_unreadable_database_counts_views_without_countries(
     settings.ATLAS_GEOIP_DATABASE = str(broken)
     geo.forget()
     middleware = CountingMiddleware(html_app, Buffer())
-    request(middleware, REMOTE_ADDR="203.0.113.9")
+    wsgi_get(middleware, REMOTE_ADDR="203.0.113.9")
     middleware.flush()
     geo.forget()
     assert counted_by_country() == {"": 1}

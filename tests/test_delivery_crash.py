@@ -18,7 +18,9 @@ from django.utils import timezone
 from atlas.delivery import services
 from atlas.delivery.models import Batch, Delivery, Send
 from atlas.members.models import Member, Newsletter, Subscription
-from tests.test_worker import database_url
+from tests.factories import database_url
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("task-queue")]
 
 RECIPIENTS = 2000
 

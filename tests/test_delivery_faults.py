@@ -10,14 +10,12 @@ import time_machine
 from django.utils import timezone
 
 from atlas.delivery import engine, services
+from atlas.delivery.engine import prepare_send_task
 from atlas.delivery.models import Batch, Delivery, DeliverySettings, Send
+from atlas.members import services as member_services
 from atlas.members.models import Member, Newsletter, Suppression
-from tests.test_delivery_send import make_members, run_send
-
-
-@pytest.fixture
-def newsletter(db: Any) -> Newsletter:
-    return Newsletter.objects.get(slug="newsletter")
+from tests.factories import newsletter_subscribers, run_send
+from tests.mailbox import free_port
 
 
 @pytest.fixture
@@ -32,7 +30,7 @@ def states(send: Send) -> dict[str, str]:
 def test_temporary_failures_are_retried_on_schedule(
     story: Any, newsletter: Newsletter, mailbox: Any
 ) -> None:
-    make_members(3, newsletter)
+    newsletter_subscribers(3, newsletter)
     mailbox.faults["reader1@example.org"] = "451 4.7.1 Greylisted, try again later"
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -57,7 +55,7 @@ def test_temporary_failures_are_retried_on_schedule(
 def test_retries_back_off_and_give_up_after_the_retry_window(
     story: Any, newsletter: Newsletter, mailbox: Any
 ) -> None:
-    make_members(1, newsletter)
+    newsletter_subscribers(1, newsletter)
     mailbox.faults["reader0@example.org"] = "452 4.2.2 Mailbox full"
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -82,7 +80,7 @@ def test_retries_back_off_and_give_up_after_the_retry_window(
 def test_permanent_failures_are_final(
     story: Any, newsletter: Newsletter, mailbox: Any, reply: str
 ) -> None:
-    make_members(2, newsletter)
+    newsletter_subscribers(2, newsletter)
     mailbox.faults["reader0@example.org"] = reply
     send = services.start_send(story, [newsletter])
     run_send(send)
@@ -93,7 +91,7 @@ def test_permanent_failures_are_final(
 
 
 def test_rejection_after_data_is_recorded(story: Any, newsletter: Newsletter, mailbox: Any) -> None:
-    make_members(1, newsletter)
+    newsletter_subscribers(1, newsletter)
     mailbox.faults["reader0@example.org"] = "data:554 5.6.0 Content rejected"
     send = services.start_send(story, [newsletter])
     run_send(send)
@@ -103,7 +101,7 @@ def test_rejection_after_data_is_recorded(story: Any, newsletter: Newsletter, ma
 def test_hard_bounce_suppresses_the_member_from_later_sends(
     make_post: Any, newsletter: Newsletter, mailbox: Any
 ) -> None:
-    make_members(2, newsletter)
+    newsletter_subscribers(2, newsletter)
     mailbox.faults["reader0@example.org"] = "550 5.1.1 <reader0@example.org>: No such user"
     run_send(services.start_send(make_post("First"), [newsletter]))
     bounced = Member.objects.get(email="reader0@example.org")
@@ -118,10 +116,9 @@ def test_hard_bounce_suppresses_the_member_from_later_sends(
 def test_a_dropped_connection_resends_only_the_message_in_flight(
     story: Any, newsletter: Newsletter, mailbox: Any
 ) -> None:
-    members = make_members(5, newsletter)
+    members = newsletter_subscribers(5, newsletter)
     mailbox.faults["reader2@example.org"] = "drop"
     send = services.start_send(story, [newsletter])
-    from atlas.delivery.engine import prepare_send_task
 
     prepare_send_task.call(send.pk)
     batch = send.batches.get()
@@ -140,13 +137,10 @@ def test_a_dropped_connection_resends_only_the_message_in_flight(
 def test_repeated_connection_errors_pause_the_send_with_a_reason(
     story: Any, newsletter: Newsletter, settings: Any, db: Any
 ) -> None:
-    from tests.mailbox import free_port
-
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
-    make_members(1, newsletter)
+    newsletter_subscribers(1, newsletter)
     send = services.start_send(story, [newsletter])
-    from atlas.delivery.engine import prepare_send_task
 
     prepare_send_task.call(send.pk)
     batch = send.batches.get()
@@ -160,9 +154,8 @@ def test_repeated_connection_errors_pause_the_send_with_a_reason(
 
 
 def test_staff_pause_resume_and_cancel(story: Any, newsletter: Newsletter, mailbox: Any) -> None:
-    make_members(3, newsletter)
+    newsletter_subscribers(3, newsletter)
     send = services.start_send(story, [newsletter])
-    from atlas.delivery.engine import prepare_send_task
 
     prepare_send_task.call(send.pk)
     assert services.pause(send)
@@ -177,10 +170,8 @@ def test_staff_pause_resume_and_cancel(story: Any, newsletter: Newsletter, mailb
 def test_members_who_leave_before_their_turn_are_suppressed(
     story: Any, newsletter: Newsletter, mailbox: Any
 ) -> None:
-    from atlas.delivery.engine import prepare_send_task
-    from atlas.members import services as member_services
 
-    members = make_members(3, newsletter)
+    members = newsletter_subscribers(3, newsletter)
     send = services.start_send(story, [newsletter])
     prepare_send_task.call(send.pk)
     member_services.unsubscribe(members[1])
@@ -192,9 +183,8 @@ def test_members_who_leave_before_their_turn_are_suppressed(
 def test_an_outage_longer_than_the_window_waits_for_staff(
     story: Any, newsletter: Newsletter, db: Any
 ) -> None:
-    make_members(2, newsletter)
+    newsletter_subscribers(2, newsletter)
     send = services.start_send(story, [newsletter])
-    from atlas.delivery.engine import prepare_send_task
 
     prepare_send_task.call(send.pk)
     with time_machine.travel(timezone.now() + DeliverySettings.current().resume_window * 2):
@@ -208,9 +198,8 @@ def test_one_task_fills_the_ledger_however_often_recover_asks(
 ) -> None:
     """A long preparation (a million recipients take minutes) holds a lease that it renews
     batch by batch: copies enqueued by `recover` meanwhile leave the work to it."""
-    from atlas.delivery.engine import prepare_send_task
 
-    make_members(3, newsletter)
+    newsletter_subscribers(3, newsletter)
     send = services.start_send(story, [newsletter])
     assert engine.claim_preparation(send.pk)  # a first task is at work
     assert prepare_send_task.call(send.pk) == 0  # a copy finds the lease held

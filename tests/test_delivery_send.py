@@ -6,46 +6,18 @@ from typing import Any
 
 import dkim
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
 from atlas.delivery import engine, services
-from atlas.delivery.engine import prepare_send_task
 from atlas.delivery.models import Delivery, Send
+from atlas.delivery.transport import dkim_keys
 from atlas.lib.dkim import DkimKey, generate_key
-from atlas.members.models import Member, Newsletter, Subscription
+from atlas.members.models import Label, Member, Newsletter, Subscription
 from atlas.publishing.models import Post
-
-
-def make_members(
-    count: int, newsletter: Newsletter, prefix: str = "reader", **fields: Any
-) -> list[Member]:
-    members = []
-    for number in range(count):
-        member = Member.objects.create(
-            email=f"{prefix}{number}@example.org", status=Member.Status.ACTIVE,
-            confirmed_at=timezone.now(), **fields,
-        )  # fmt: skip
-        Subscription.objects.create(member=member, newsletter=newsletter, status="active")
-        members.append(member)
-    return members
-
-
-def run_send(send: Send) -> None:
-    """What workers do: prepare the ledger, then send every batch until nothing is left."""
-    prepare_send_task.call(send.pk)
-    for _ in range(10):
-        batch_ids = list(send.batches.exclude(status="done").values_list("pk", flat=True))
-        if not batch_ids:
-            break
-        for batch_id in batch_ids:
-            engine.deliver_batch(batch_id)
-    send.refresh_from_db()
-
-
-@pytest.fixture
-def newsletter(db: Any) -> Newsletter:
-    return Newsletter.objects.get(slug="newsletter")
+from atlas.publishing.services import publish_due_posts
+from tests.factories import newsletter_subscribers, run_send
 
 
 @pytest.fixture
@@ -61,9 +33,9 @@ def test_every_subscriber_gets_the_post_exactly_once(
     story: Post, newsletter: Newsletter, mailbox: Any, settings: Any
 ) -> None:
     settings.ATLAS_DKIM_DOMAIN = ""
-    members = make_members(30, newsletter)
+    members = newsletter_subscribers(30, newsletter)
     Member.objects.create(email="pending@example.org", status=Member.Status.PENDING)
-    unsubscribed = make_members(1, newsletter, prefix="gone")[0]
+    unsubscribed = newsletter_subscribers(1, newsletter, prefix="gone")[0]
     Subscription.objects.filter(member=unsubscribed).update(status="unsubscribed")
 
     send = services.start_send(story, [newsletter])
@@ -90,7 +62,7 @@ def test_every_subscriber_gets_the_post_exactly_once(
 def test_the_unsubscribe_link_in_the_email_works(
     story: Post, newsletter: Newsletter, mailbox: Any
 ) -> None:
-    member = make_members(1, newsletter)[0]
+    member = newsletter_subscribers(1, newsletter)[0]
     run_send(services.start_send(story, [newsletter]))
     header = mailbox.last_to(member.email).message["List-Unsubscribe"]
     url = header.split("<")[-1].rstrip(">")
@@ -106,7 +78,6 @@ def test_the_unsubscribe_link_in_the_email_works(
 def test_messages_carry_dkim_signatures_that_verify(
     story: Post, newsletter: Newsletter, mailbox: Any, settings: Any, tmp_path: Any, algorithm: str
 ) -> None:
-    from atlas.delivery.transport import dkim_keys
 
     pem = generate_key(algorithm)
     (tmp_path / f"sel1.{algorithm}.pem").write_bytes(pem)
@@ -115,7 +86,7 @@ def test_messages_carry_dkim_signatures_that_verify(
     settings.DEFAULT_FROM_EMAIL = "Atlas News <letters@news.example.org>"
     dkim_keys.cache_clear()
     try:
-        make_members(2, newsletter)
+        newsletter_subscribers(2, newsletter)
         run_send(services.start_send(story, [newsletter]))
     finally:
         dkim_keys.cache_clear()
@@ -136,7 +107,7 @@ def test_gated_post_sends_the_full_text_only_to_entitled_readers(
     make_post: Any, newsletter: Newsletter, mailbox: Any
 ) -> None:
     post = make_post("Paid deep dive", visibility=Post.Visibility.PAID, body="Secret analysis.")
-    free = make_members(1, newsletter)[0]
+    free = newsletter_subscribers(1, newsletter)[0]
     paid = Member.objects.create(
         email="paid@example.org",
         status="active",
@@ -153,10 +124,9 @@ def test_gated_post_sends_the_full_text_only_to_entitled_readers(
 def test_audience_and_labels_narrow_the_send(
     story: Post, newsletter: Newsletter, mailbox: Any
 ) -> None:
-    from atlas.members.models import Label
 
     vip = Label.objects.create(name="VIP")
-    members = make_members(3, newsletter)
+    members = newsletter_subscribers(3, newsletter)
     members[1].labels.add(vip)
     run_send(services.start_send(story, [newsletter], labels=[vip]))
     assert [message.recipients for message in mailbox.messages] == [[members[1].email]]
@@ -171,7 +141,7 @@ def test_a_post_is_sent_once(story: Post, newsletter: Newsletter, db: Any) -> No
 def test_test_send_goes_only_to_the_given_addresses(
     story: Post, newsletter: Newsletter, mailbox: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    make_members(3, newsletter)
+    newsletter_subscribers(3, newsletter)
     send = services.test_send(story, ["editor@example.org"])
     engine.deliver_batch(send.batches.get().pk)
     assert [m.recipients for m in mailbox.messages] == [["editor@example.org"]]
@@ -184,7 +154,7 @@ def test_header_injection_in_a_title_never_reaches_the_headers(
     post = make_post("Ordinary title")
     Post.objects.filter(pk=post.pk).update(title="Hello\r\nBcc: victim@example.org")
     post.refresh_from_db()
-    make_members(1, newsletter)
+    newsletter_subscribers(1, newsletter)
     run_send(services.start_send(post, [newsletter]))
     message = mailbox.messages[0]
     assert message.recipients == ["reader0@example.org"]
@@ -195,13 +165,10 @@ def test_header_injection_in_a_title_never_reaches_the_headers(
 def test_scheduled_post_sends_when_it_goes_live(
     make_post: Any, newsletter: Newsletter, mailbox: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    import time_machine
-
-    from atlas.publishing.services import publish_due_posts
 
     at = timezone.now() + timezone.timedelta(hours=1)
     post = make_post("Tomorrow's story", status=Post.Status.SCHEDULED, published_at=at)
-    make_members(2, newsletter)
+    newsletter_subscribers(2, newsletter)
     send = services.start_send(post, [newsletter])
     assert send.status == Send.Status.SCHEDULED
     with time_machine.travel(at + timezone.timedelta(seconds=1)):

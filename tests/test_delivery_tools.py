@@ -9,14 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from atlas.delivery import engine
 from atlas.delivery.models import Send
 from atlas.members.models import Newsletter
-from tests.test_delivery_send import make_members, run_send
-
-
-@pytest.fixture
-def newsletter(db: Any) -> Newsletter:
-    return Newsletter.objects.get(slug="newsletter")
+from atlas.publishing.models import Post
+from tests.factories import newsletter_subscribers, run_send
 
 
 @pytest.fixture
@@ -27,7 +24,7 @@ def story(make_post: Any) -> Any:
 def test_editor_previews_tests_and_sends(
     editor_client: Client, story: Any, newsletter: Newsletter, mailbox: Any
 ) -> None:
-    make_members(2, newsletter)
+    newsletter_subscribers(2, newsletter)
     page = editor_client.get(f"/admin/delivery/send/new/?post={story.pk}")
     assert page.status_code == 200 and b"Mobile (375 px)" in page.content
     preview = editor_client.get(f"/admin/delivery/send/preview/{story.pk}/")
@@ -75,7 +72,7 @@ def test_post_page_links_to_sending(editor_client: Client, story: Any) -> None:
 def test_send_post_and_send_status_commands(
     story: Any, newsletter: Newsletter, mailbox: Any
 ) -> None:
-    make_members(3, newsletter)
+    newsletter_subscribers(3, newsletter)
     output = io.StringIO()
     call_command("send_post", story.slug, "--newsletter", "newsletter", stdout=output)
     assert "starts now" in output.getvalue()
@@ -87,7 +84,6 @@ def test_send_post_and_send_status_commands(
 
 
 def test_send_post_test_to(story: Any, mailbox: Any, db: Any) -> None:
-    from atlas.delivery import engine
 
     call_command("send_post", story.slug, "--test-to", "desk@example.org", stdout=io.StringIO())
     engine.deliver_batch(Send.objects.get().batches.get().pk)
@@ -119,10 +115,9 @@ def test_dkim_keygen_prints_records_and_keeps_keys_private(tmp_path: Any, db: An
 def test_email_only_keeps_a_draft_off_the_website(
     editor_client: Client, make_post: Any, newsletter: Newsletter, mailbox: Any
 ) -> None:
-    from atlas.publishing.models import Post
 
     draft = make_post("Subscribers only", status=Post.Status.DRAFT, published_at=None)
-    make_members(1, newsletter)
+    newsletter_subscribers(1, newsletter)
     form = {"post": draft.pk, "newsletters": [newsletter.pk], "audience": "all"}
     editor_client.post("/admin/delivery/send/new/", {**form, "mode": "email_only"})
     run_send(Send.objects.get())
@@ -135,10 +130,9 @@ def test_email_only_keeps_a_draft_off_the_website(
 def test_web_and_email_publishes_a_draft_then_sends(
     editor_client: Client, make_post: Any, newsletter: Newsletter, mailbox: Any
 ) -> None:
-    from atlas.publishing.models import Post
 
     draft = make_post("Everyone's story", status=Post.Status.DRAFT, published_at=None)
-    make_members(1, newsletter)
+    newsletter_subscribers(1, newsletter)
     form = {"post": draft.pk, "newsletters": [newsletter.pk], "audience": "all"}
     editor_client.post("/admin/delivery/send/new/", {**form, "mode": "web_and_email"})
     run_send(Send.objects.get())

@@ -3,58 +3,20 @@ another member reports the comment and it reaches the staff queue."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.db import connections
-from django.test import Client
 
 from atlas.discussions.models import Comment
 from atlas.members.models import Member
 from atlas.publishing.models import Publication
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, RESULTS
-from tests.test_discussions_fixtures import add_comment
+from tests.factories import RESULTS, add_comment
 
-pytestmark = pytest.mark.browser
-pytest_plugins = ["tests.test_discussions_fixtures"]
-
-
-@pytest.fixture
-def chromium() -> Any:
-    """A headless Chromium whose contexts are separate people (tests/test_browser.py's pattern)."""
-    if not Path(CHROMIUM).exists():
-        message = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            connections.close_all()
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def signed_in_page(browser: Any, base_url: str, user: Any) -> Any:
-    """A browser already signed in as `user` (the sign-in flow itself is tested once, below)."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
-    return context.new_page()
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_visitor_signs_in_by_email_comments_replies_edits_and_a_report_reaches_the_queue(
-    live_server: Any, chromium: Any, mailbox: Any, deliver: Any, make_post: Any,
+    live_server: Any, new_page: Any, mailbox: Any, deliver: Any, make_post: Any,
     make_member: Any, moderator: Any,
 ) -> None:  # fmt: skip
     publication = Publication.current()
@@ -66,7 +28,7 @@ def test_visitor_signs_in_by_email_comments_replies_edits_and_a_report_reaches_t
     Member.objects.create(email="rosa@example.org", name="Rosa Reader")  # pending: never confirmed
     article_url = live_server.url + story.get_absolute_url()
 
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page = new_page()
     page.goto(article_url)
     invitation = page.locator(".discussion-join")
     assert invitation.inner_text() == "Log in or Subscribe to participate"
@@ -105,17 +67,16 @@ def test_visitor_signs_in_by_email_comments_replies_edits_and_a_report_reaches_t
     assert "the ferry and the bus" in own and "edited" in own
     assert "Only for cars" in page.locator(f"#comment-{omars.pk}").inner_text()
     assert page.locator("#discussion-title").inner_text() == "3 comments"
-    RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS / "discussion.png"), full_page=True)
 
-    omar_page = signed_in_page(chromium, live_server.url, omar.user)
+    omar_page = new_page(user=omar)
     omar_page.goto(article_url)
     omar_page.locator(f"#comment-{mine.pk} >> text=Report").first.click()
     omar_page.get_by_label("Spam or advertising").check()
     omar_page.get_by_role("button", name="Send to the moderators").click()
     omar_page.wait_for_selector("text=A moderator will look at this comment.")
 
-    staff_page = signed_in_page(chromium, live_server.url, moderator)
+    staff_page = new_page(user=moderator)
     staff_page.goto(live_server.url + "/admin/discussions/comment/?attention=yes")
     queue = staff_page.locator("#result_list").inner_text()
     assert "the ferry and the bus" in queue and "Fares are still lower" not in queue

@@ -18,9 +18,7 @@ from atlas.discussions.models import CommentLike
 from atlas.lib.pagecache import PageCache
 from atlas.members.models import Member
 from atlas.publishing.models import Post
-from tests.test_discussions_fixtures import bulk_thread, client_for
-
-pytest_plugins = ["tests.test_discussions_fixtures"]
+from tests.factories import bulk_thread, client_for
 
 
 def count_queries(client: Client, path: str) -> int:
@@ -30,20 +28,23 @@ def count_queries(client: Client, path: str) -> int:
 
 
 def test_article_queries_do_not_grow_with_the_thread(
-    client: Client, article: Post, make_member: Any, reader: Member
+    client: Client, article: Post, make_member: Any, subscriber: Member
 ) -> None:
     members = [make_member() for _ in range(5)]
     comments = bulk_thread(article, members, 20)
-    CommentLike.objects.create(comment=comments[0], member=reader)
-    reader_client = client_for(reader)
+    CommentLike.objects.create(comment=comments[0], member=subscriber)
+    subscriber_client = client_for(subscriber)
     path = article.get_absolute_url()
     client.get(path)  # the first request creates the settings rows
-    anonymous_small, member_small = count_queries(client, path), count_queries(reader_client, path)
+    anonymous_small, member_small = (
+        count_queries(client, path),
+        count_queries(subscriber_client, path),
+    )
 
     bulk_thread(article, members + [make_member() for _ in range(20)], 180)
 
     assert count_queries(client, path) == anonymous_small
-    assert count_queries(reader_client, path) == member_small
+    assert count_queries(subscriber_client, path) == member_small
     assert anonymous_small <= 8 and member_small <= 14  # the article: 5, its sponsor slot: 1-2
     assert page_comment_count(client, path) == 200
 
@@ -53,11 +54,11 @@ def page_comment_count(client: Client, path: str) -> int:
 
 
 def test_signed_in_pages_are_private_and_anonymous_pages_carry_nothing_personal(
-    client: Client, article: Post, reader: Member, reader_client: Client
+    client: Client, article: Post, subscriber: Member, subscriber_client: Client
 ) -> None:
-    services.post_comment(reader, article, "Mine.")
+    services.post_comment(subscriber, article, "Mine.")
 
-    personal = reader_client.get(article.get_absolute_url())
+    personal = subscriber_client.get(article.get_absolute_url())
     shared = client.get(article.get_absolute_url())
 
     assert "private" in personal.headers["Cache-Control"]
@@ -86,7 +87,7 @@ def cached_get(app: PageCache, path: str) -> bytes:
 
 @pytest.mark.usefixtures("_keep_test_connection")
 def test_cached_article_shows_new_and_moderated_comments_at_once(
-    article: Post, reader: Member, moderator: Any, django_capture_on_commit_callbacks: Any
+    article: Post, subscriber: Member, moderator: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     app = PageCache(get_wsgi_application())
     path = article.get_absolute_url()
@@ -94,7 +95,7 @@ def test_cached_article_shows_new_and_moderated_comments_at_once(
     assert len(app.entries) == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        comment = services.post_comment(reader, article, "Fresh off the quay.")
+        comment = services.post_comment(subscriber, article, "Fresh off the quay.")
     assert b"Fresh off the quay." in cached_get(app, path)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
 from atlas.demo.services import load_demo
 from atlas.discussions.demo import create_demo_threads
 from atlas.discussions.models import Comment, ModerationAction
+
+pytestmark = pytest.mark.slow  # builds the whole demo publication
 
 
 def test_demo_threads_fill_several_stories_once(db: Any, client: Client) -> None:

@@ -13,9 +13,7 @@ from atlas.discussions.models import Comment, CommentingBan, ModerationAction
 from atlas.members.models import Member
 from atlas.members.services import delete_member
 from atlas.publishing.models import Post
-from tests.test_discussions_fixtures import add_comment, configure, page, submit
-
-pytest_plugins = ["tests.test_discussions_fixtures"]
+from tests.factories import add_comment, page, set_discussion_settings, submit
 
 CHANGELIST = "/admin/discussions/comment/"
 
@@ -32,13 +30,13 @@ def audit(comment: Comment) -> list[tuple[str, str, str]]:
 
 
 def test_the_queue_lists_held_and_reported_comments_only(
-    moderator_client: Client, article: Post, reader: Member, other_client: Client
+    moderator_client: Client, article: Post, subscriber: Member, other_client: Client
 ) -> None:
-    configure(blocked_terms="casino")
-    held = add_comment(reader, article, "Visit the casino tonight.")
-    reported = add_comment(reader, article, "Reported words.")
+    set_discussion_settings(blocked_terms="casino")
+    held = add_comment(subscriber, article, "Visit the casino tonight.")
+    reported = add_comment(subscriber, article, "Reported words.")
     other_client.post(f"/comments/{reported.pk}/report/", {"reason": "spam"})
-    add_comment(reader, article, "Quiet, fine words.")
+    add_comment(subscriber, article, "Quiet, fine words.")
 
     html = moderator_client.get(CHANGELIST + "?attention=yes").content.decode()
 
@@ -51,10 +49,10 @@ def test_the_queue_lists_held_and_reported_comments_only(
 
 
 def test_approving_publishes_and_is_audited(
-    client: Client, moderator_client: Client, article: Post, reader: Member
+    client: Client, moderator_client: Client, article: Post, subscriber: Member
 ) -> None:
-    configure(hold_first_comment=True)
-    held = add_comment(reader, article, "Please let me in.")
+    set_discussion_settings(hold_first_comment=True)
+    held = add_comment(subscriber, article, "Please let me in.")
     assert run_action(moderator_client, "approve", [held]).status_code == 302
     held.refresh_from_db()
     assert held.status == Comment.Status.PUBLISHED
@@ -66,9 +64,9 @@ def test_approving_publishes_and_is_audited(
 
 
 def test_hiding_asks_for_a_reason_and_records_it(
-    client: Client, moderator_client: Client, article: Post, reader: Member
+    client: Client, moderator_client: Client, article: Post, subscriber: Member
 ) -> None:
-    target = add_comment(reader, article, "Defamatory claim.")
+    target = add_comment(subscriber, article, "Defamatory claim.")
     form = run_action(moderator_client, "hide", [target])
     assert form.status_code == 200 and "Reason (kept in the audit trail)" in form.content.decode()
     target.refresh_from_db()
@@ -82,10 +80,14 @@ def test_hiding_asks_for_a_reason_and_records_it(
 
 
 def test_deleting_for_good_keeps_the_text_for_the_audit_only(
-    client: Client, moderator_client: Client, article: Post, reader: Member, other_reader: Member
+    client: Client,
+    moderator_client: Client,
+    article: Post,
+    subscriber: Member,
+    other_subscriber: Member,
 ) -> None:
-    target = add_comment(reader, article, "Doxxing someone.")
-    add_comment(other_reader, article, "A reply.", parent=target)
+    target = add_comment(subscriber, article, "Doxxing someone.")
+    add_comment(other_subscriber, article, "A reply.", parent=target)
     run_action(moderator_client, "delete_for_good", [target], apply="Delete", reason="Privacy")
     target.refresh_from_db()
     assert target.status == Comment.Status.DELETED and target.body == "Doxxing someone."
@@ -95,10 +97,10 @@ def test_deleting_for_good_keeps_the_text_for_the_audit_only(
 
 
 def test_pinning_takes_top_level_comments_only(
-    moderator_client: Client, article: Post, reader: Member, other_reader: Member
+    moderator_client: Client, article: Post, subscriber: Member, other_subscriber: Member
 ) -> None:
-    top = add_comment(reader, article, "Top.")
-    reply = add_comment(other_reader, article, "Reply.", parent=top)
+    top = add_comment(subscriber, article, "Top.")
+    reply = add_comment(other_subscriber, article, "Reply.", parent=top)
     response = run_action(moderator_client, "pin", [top, reply])
     assert response.status_code == 302
     top.refresh_from_db()
@@ -111,24 +113,24 @@ def test_pinning_takes_top_level_comments_only(
 
 
 def test_banning_the_author_from_the_queue_stops_them_commenting(
-    moderator_client: Client, article: Post, reader: Member, reader_client: Client
+    moderator_client: Client, article: Post, subscriber: Member, subscriber_client: Client
 ) -> None:
-    target = add_comment(reader, article, "Abuse.")
+    target = add_comment(subscriber, article, "Abuse.")
     run_action(moderator_client, "ban_authors", [target], apply="Ban", reason="Abuse", length="7")
 
-    ban = CommentingBan.objects.get(member=reader)
+    ban = CommentingBan.objects.get(member=subscriber)
     assert ban.until and abs(ban.until - timezone.now() - timedelta(days=7)) < timedelta(minutes=1)
     entry = ModerationAction.objects.get(action="banned")
-    assert entry.member == reader and entry.actor.username == "moderator"
+    assert entry.member == subscriber and entry.actor.username == "moderator"
     assert entry.reason.startswith("Abuse (until ")
-    assert submit(reader_client, article, "More abuse.").status_code == 403
+    assert submit(subscriber_client, article, "More abuse.").status_code == 403
 
 
 def test_a_ban_added_in_the_admin_is_audited_and_can_be_lifted(
-    moderator_client: Client, reader: Member
+    moderator_client: Client, subscriber: Member
 ) -> None:
     response = moderator_client.post(
-        "/admin/discussions/commentingban/add/", {"member": reader.pk, "reason": "Spam run"}
+        "/admin/discussions/commentingban/add/", {"member": subscriber.pk, "reason": "Spam run"}
     )
     assert response.status_code == 302
     ban = CommentingBan.objects.get()
@@ -143,13 +145,13 @@ def test_a_ban_added_in_the_admin_is_audited_and_can_be_lifted(
 
 
 def test_a_members_history_lists_every_comment_they_wrote(
-    moderator_client: Client, article: Post, reader: Member, other_reader: Member
+    moderator_client: Client, article: Post, subscriber: Member, other_subscriber: Member
 ) -> None:
-    mine = [add_comment(reader, article, f"Rosa's comment {number}.") for number in range(3)]
-    services.delete_own_comment(reader, mine[0])
-    add_comment(other_reader, article, "Omar's comment.")
+    mine = [add_comment(subscriber, article, f"Rosa's comment {number}.") for number in range(3)]
+    services.delete_own_comment(subscriber, mine[0])
+    add_comment(other_subscriber, article, "Omar's comment.")
 
-    html = moderator_client.get(f"{CHANGELIST}?member__id__exact={reader.pk}").content.decode()
+    html = moderator_client.get(f"{CHANGELIST}?member__id__exact={subscriber.pk}").content.decode()
 
     assert "Rosa&#x27;s comment 1." in html and "Rosa&#x27;s comment 2." in html
     assert html.count('class="field-excerpt"') == 3
@@ -157,12 +159,12 @@ def test_a_members_history_lists_every_comment_they_wrote(
 
 
 def test_the_audit_trail_cannot_be_edited_and_staff_without_permission_are_kept_out(
-    moderator_client: Client, author_user: Any, article: Post, reader: Member
+    moderator_client: Client, author: Any, article: Post, subscriber: Member
 ) -> None:
-    add_comment(reader, article, "Words.")
-    services.delete_own_comment(reader, Comment.objects.get())
+    add_comment(subscriber, article, "Words.")
+    services.delete_own_comment(subscriber, Comment.objects.get())
     entry = ModerationAction.objects.get()
-    assert entry.action == "deleted_by_author" and entry.member == reader
+    assert entry.action == "deleted_by_author" and entry.member == subscriber
     assert moderator_client.get("/admin/discussions/moderationaction/").status_code == 200
     assert (
         moderator_client.post(
@@ -171,16 +173,16 @@ def test_the_audit_trail_cannot_be_edited_and_staff_without_permission_are_kept_
         == 403
     )
     writer = Client()
-    writer.force_login(author_user)  # the Author role has no moderation permission
+    writer.force_login(author)  # the Author role has no moderation permission
     assert writer.get(CHANGELIST).status_code == 403
 
 
 def test_a_member_who_deletes_their_account_takes_their_words_with_them(
-    client: Client, article: Post, reader: Member, other_reader: Member
+    client: Client, article: Post, subscriber: Member, other_subscriber: Member
 ) -> None:
-    mine = add_comment(reader, article, "Personal story.")
-    add_comment(other_reader, article, "Thanks for sharing.", parent=mine)
-    delete_member(reader)
+    mine = add_comment(subscriber, article, "Personal story.")
+    add_comment(other_subscriber, article, "Thanks for sharing.", parent=mine)
+    delete_member(subscriber)
 
     mine.refresh_from_db()
     assert mine.member is None and mine.body == "" and mine.status == Comment.Status.DELETED

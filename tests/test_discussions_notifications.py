@@ -11,9 +11,7 @@ from atlas.discussions import moderation
 from atlas.discussions.models import Comment, ReplyEmailOptOut
 from atlas.members.models import Member, OutboundEmail
 from atlas.publishing.models import Post
-from tests.test_discussions_fixtures import add_comment, client_for, configure, submit
-
-pytest_plugins = ["tests.test_discussions_fixtures"]
+from tests.factories import add_comment, client_for, set_discussion_settings, submit
 
 
 def path_of(url: str) -> str:
@@ -30,9 +28,9 @@ def reply_links(message: Any) -> dict[str, str]:
 
 
 def test_a_reply_is_emailed_after_the_request_with_a_link_to_it(
-    article: Post, reader: Member, other_client: Client, mailbox: Any, deliver: Any
+    article: Post, subscriber: Member, other_client: Client, mailbox: Any, deliver: Any
 ) -> None:
-    mine = add_comment(reader, article, "Where will the silt go?")
+    mine = add_comment(subscriber, article, "Where will the silt go?")
 
     submit(other_client, article, "To the old gravel pit, says the port.", parent=mine)
 
@@ -52,12 +50,12 @@ def test_a_reply_is_emailed_after_the_request_with_a_link_to_it(
 
 
 def test_the_unsubscribe_link_stops_reply_emails_for_that_discussion(
-    client: Client, article: Post, make_post: Any, reader: Member, other_client: Client,
+    client: Client, article: Post, make_post: Any, subscriber: Member, other_client: Client,
     mailbox: Any, deliver: Any,
 ) -> None:  # fmt: skip
     other_post = make_post("Another story")
-    mine = add_comment(reader, article, "First question.")
-    mine_elsewhere = add_comment(reader, other_post, "Elsewhere question.")
+    mine = add_comment(subscriber, article, "First question.")
+    mine_elsewhere = add_comment(subscriber, other_post, "Elsewhere question.")
     submit(other_client, article, "First answer.", parent=mine)
     deliver()
     link = path_of(reply_links(mailbox.last_to("rosa@example.org"))["thread"])
@@ -79,11 +77,11 @@ def test_the_unsubscribe_link_stops_reply_emails_for_that_discussion(
 
 
 def test_stop_all_and_one_click_unsubscribe_stop_every_reply_email(
-    client: Client, article: Post, reader: Member, other_reader: Member, other_client: Client,
-    mailbox: Any, deliver: Any,
+    client: Client, article: Post, subscriber: Member, other_subscriber: Member,
+    other_client: Client, mailbox: Any, deliver: Any,
 ) -> None:  # fmt: skip
-    mine = add_comment(reader, article, "Question.")
-    theirs = add_comment(other_reader, article, "Their question.")
+    mine = add_comment(subscriber, article, "Question.")
+    theirs = add_comment(other_subscriber, article, "Their question.")
     submit(other_client, article, "Answer.", parent=mine)
     deliver()
     everything = path_of(reply_links(mailbox.last_to("rosa@example.org"))["all"])
@@ -91,8 +89,8 @@ def test_stop_all_and_one_click_unsubscribe_stop_every_reply_email(
     one_click = client.post(everything, {"List-Unsubscribe": "One-Click"})
 
     assert one_click.status_code == 200 and one_click.content == b"Unsubscribed.\n"
-    assert ReplyEmailOptOut.objects.filter(member=reader, post=None).exists()
-    submit(client_for(reader), article, "Reader answers Omar.", parent=theirs)
+    assert ReplyEmailOptOut.objects.filter(member=subscriber, post=None).exists()
+    submit(client_for(subscriber), article, "Reader answers Omar.", parent=theirs)
     submit(other_client, article, "Another answer.", parent=mine)
     deliver()
     assert len(mailbox.to("rosa@example.org")) == 1
@@ -101,31 +99,33 @@ def test_stop_all_and_one_click_unsubscribe_stop_every_reply_email(
 
 
 def test_members_choose_reply_emails_on_their_page_and_under_each_article(
-    article: Post, reader: Member, reader_client: Client
+    article: Post, subscriber: Member, subscriber_client: Client
 ) -> None:
     assert (
-        "Stop for this discussion" in reader_client.get(article.get_absolute_url()).content.decode()
+        "Stop for this discussion"
+        in subscriber_client.get(article.get_absolute_url()).content.decode()
     )
-    reader_client.post("/comments/reply-emails/", {"enabled": "0", "post": article.pk})
-    assert ReplyEmailOptOut.objects.filter(member=reader, post=article).exists()
+    subscriber_client.post("/comments/reply-emails/", {"enabled": "0", "post": article.pk})
+    assert ReplyEmailOptOut.objects.filter(member=subscriber, post=article).exists()
     assert (
-        "Email me replies again" in reader_client.get(article.get_absolute_url()).content.decode()
+        "Email me replies again"
+        in subscriber_client.get(article.get_absolute_url()).content.decode()
     )
 
-    reader_client.post("/comments/reply-emails/", {"enabled": "0"})
-    assert "Email me replies" in reader_client.get("/comments/reply-emails/").content.decode()
-    reader_client.post("/comments/reply-emails/", {"enabled": "1"})
-    assert not ReplyEmailOptOut.objects.filter(member=reader).exists()
+    subscriber_client.post("/comments/reply-emails/", {"enabled": "0"})
+    assert "Email me replies" in subscriber_client.get("/comments/reply-emails/").content.decode()
+    subscriber_client.post("/comments/reply-emails/", {"enabled": "1"})
+    assert not ReplyEmailOptOut.objects.filter(member=subscriber).exists()
 
 
 def test_no_email_for_replying_to_yourself_and_one_email_when_a_held_reply_is_approved(
-    article: Post, reader: Member, other_reader: Member, moderator: Any, mailbox: Any,
+    article: Post, subscriber: Member, other_subscriber: Member, moderator: Any, mailbox: Any,
     deliver: Any,
 ) -> None:  # fmt: skip
-    mine = add_comment(reader, article, "My point.")
-    add_comment(reader, article, "And a follow-up to myself.", parent=mine)
-    configure(hold_first_comment=True)
-    held = add_comment(other_reader, article, "A held reply.", parent=mine)
+    mine = add_comment(subscriber, article, "My point.")
+    add_comment(subscriber, article, "And a follow-up to myself.", parent=mine)
+    set_discussion_settings(hold_first_comment=True)
+    held = add_comment(other_subscriber, article, "A held reply.", parent=mine)
     deliver()
     assert mailbox.to("rosa@example.org") == []
 
@@ -136,12 +136,12 @@ def test_no_email_for_replying_to_yourself_and_one_email_when_a_held_reply_is_ap
 
 
 def test_moderators_are_emailed_about_held_comments_and_new_reports(
-    article: Post, reader: Member, other_client: Client, moderator: Any, author_user: Any,
+    article: Post, subscriber: Member, other_client: Client, moderator: Any, author: Any,
     mailbox: Any, deliver: Any,
 ) -> None:  # fmt: skip
-    configure(blocked_terms="casino")
-    held = add_comment(reader, article, "Try my casino.")
-    reported = add_comment(reader, article, "Rude words.")
+    set_discussion_settings(blocked_terms="casino")
+    held = add_comment(subscriber, article, "Try my casino.")
+    reported = add_comment(subscriber, article, "Rude words.")
     other_client.post(f"/comments/{reported.pk}/report/", {"reason": "abuse", "note": "Insult"})
     deliver()
 
@@ -159,7 +159,7 @@ def test_moderators_are_emailed_about_held_comments_and_new_reports(
 def test_a_spam_wave_sends_moderators_ten_alerts_an_hour_not_one_per_comment(
     article: Post, make_member: Any, moderator: Any
 ) -> None:
-    configure(blocked_terms="casino")
+    set_discussion_settings(blocked_terms="casino")
     for number in range(15):
         add_comment(make_member(), article, f"Casino offer number {number}.")
 

@@ -15,10 +15,7 @@ from hypothesis import strategies as st
 from atlas.discussions.models import MAX_LENGTH, Comment
 from atlas.members.models import Member
 from atlas.publishing.models import Post
-from tests.test_discussions_fixtures import add_comment, client_for, configure, page, submit
-from tests.test_markdown import HOSTILE
-
-pytest_plugins = ["tests.test_discussions_fixtures"]
+from tests.factories import HOSTILE, add_comment, client_for, page, set_discussion_settings, submit
 
 COMMENT_HOSTILE = [
     *HOSTILE,
@@ -96,18 +93,18 @@ def assert_safe(html: str) -> None:
 
 @pytest.fixture
 def many_comments_allowed(db: Any) -> None:
-    configure(comments_per_minute=1000, comments_per_day=1000, max_links=1000)
+    set_discussion_settings(comments_per_minute=1000, comments_per_day=1000, max_links=1000)
 
 
 @pytest.mark.usefixtures("many_comments_allowed")
 def test_hostile_comments_are_shown_as_harmless_text(
-    client: Client, article: Post, reader: Member, other_reader: Member
+    client: Client, article: Post, subscriber: Member, other_subscriber: Member
 ) -> None:
     for number, payload in enumerate(COMMENT_HOSTILE):
-        parent = add_comment(reader, article, f"{number}: {payload}")
-        add_comment(other_reader, article, f"re {number}: {payload}", parent=parent)
+        parent = add_comment(subscriber, article, f"{number}: {payload}")
+        add_comment(other_subscriber, article, f"re {number}: {payload}", parent=parent)
 
-    for viewer in (client, client_for(reader), client_for(other_reader)):
+    for viewer in (client, client_for(subscriber), client_for(other_subscriber)):
         assert_safe(page(viewer, article))
     assert Comment.objects.filter(status=Comment.Status.PUBLISHED).count() == 2 * len(
         COMMENT_HOSTILE
@@ -116,19 +113,19 @@ def test_hostile_comments_are_shown_as_harmless_text(
 
 @pytest.mark.usefixtures("many_comments_allowed")
 def test_hostile_display_names_are_escaped_everywhere(
-    client: Client, article: Post, make_member: Any, reader: Member
+    client: Client, article: Post, make_member: Any, subscriber: Member
 ) -> None:
     villain = make_member(comment_name='"><img src=x onerror=alert(1)></script>')
     target = add_comment(villain, article, "Innocent words.")
-    deep = add_comment(reader, article, "One.", parent=target)
+    deep = add_comment(subscriber, article, "One.", parent=target)
     deeper = add_comment(villain, article, "Two.", parent=deep)
-    add_comment(reader, article, "Three.", parent=deeper)  # says "replying to <villain>"
+    add_comment(subscriber, article, "Three.", parent=deeper)  # says "replying to <villain>"
 
-    for viewer in (client, client_for(reader)):
+    for viewer in (client, client_for(subscriber)):
         html = page(viewer, article)
         assert_safe(html)
         assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
-    reply_page = client_for(reader).get(f"/comments/{target.pk}/reply/").content.decode()
+    reply_page = client_for(subscriber).get(f"/comments/{target.pk}/reply/").content.decode()
     assert "<img src=x" not in reply_page
 
 
@@ -149,25 +146,25 @@ def test_hostile_display_names_are_escaped_everywhere(
     ).map("".join)
 )
 def test_no_comment_body_yields_script_handlers_or_dangerous_urls(
-    body: str, client: Client, article: Post, reader: Member
+    body: str, client: Client, article: Post, subscriber: Member
 ) -> None:
     Comment.objects.all().delete()
-    comment = Comment(post=article, member=reader)
+    comment = Comment(post=article, member=subscriber)
     comment.set_body(body)
     comment.save()
     assert_safe(page(client, article))
 
 
 def test_a_comment_longer_than_the_limit_is_refused_and_kept_for_fixing(
-    reader_client: Client, article: Post
+    subscriber_client: Client, article: Post
 ) -> None:
     too_long = "word " * (MAX_LENGTH // 5) + "more"
 
-    response = submit(reader_client, article, too_long)
+    response = submit(subscriber_client, article, too_long)
 
     assert response.status_code == 400
     html = response.content.decode()
     assert "up to 5,000 characters" in html and "word word word" in html
     assert not Comment.objects.exists()
-    assert submit(reader_client, article, "   ").status_code == 400
-    assert submit(reader_client, article, "x" * MAX_LENGTH).status_code == 302
+    assert submit(subscriber_client, article, "   ").status_code == 400
+    assert submit(subscriber_client, article, "x" * MAX_LENGTH).status_code == 302

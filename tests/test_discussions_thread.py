@@ -12,9 +12,7 @@ from atlas.discussions import moderation, services
 from atlas.discussions.models import Comment, CommentLike
 from atlas.members.models import Member
 from atlas.publishing.models import Author, Post
-from tests.test_discussions_fixtures import add_comment, client_for, configure, page, submit
-
-pytest_plugins = ["tests.test_discussions_fixtures"]
+from tests.factories import add_comment, client_for, page, set_discussion_settings, submit
 
 
 def comment_ids(html: str) -> list[int]:
@@ -28,10 +26,10 @@ def structured_comments(html: str) -> dict[str, Any]:
 
 
 def test_visitor_reads_the_thread_and_is_invited_to_log_in_or_subscribe(
-    client: Client, article: Post, reader: Member, other_reader: Member
+    client: Client, article: Post, subscriber: Member, other_subscriber: Member
 ) -> None:
-    first = add_comment(reader, article, "The dredging will *stir up* old sediment.")
-    add_comment(other_reader, article, "Only near the east quay.", parent=first)
+    first = add_comment(subscriber, article, "The dredging will *stir up* old sediment.")
+    add_comment(other_subscriber, article, "Only near the east quay.", parent=first)
 
     response = client.get(article.get_absolute_url())
     html = response.content.decode()
@@ -51,30 +49,30 @@ def test_visitor_reads_the_thread_and_is_invited_to_log_in_or_subscribe(
 
 
 def test_member_posts_a_comment_and_finds_it_under_the_article(
-    reader_client: Client, article: Post
+    subscriber_client: Client, article: Post
 ) -> None:
-    response = submit(reader_client, article, "A fair summary of a **long** meeting.")
+    response = submit(subscriber_client, article, "A fair summary of a **long** meeting.")
 
     comment = Comment.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
-    html = page(reader_client, article)
+    html = page(subscriber_client, article)
     assert "1 comment<" in html and "<strong>long</strong>" in html
     assert "Your comment is published." in html
     assert 'id="comment-form"' in html and "Rosa Reader" in html
 
 
 def test_replies_nest_and_deeper_replies_sit_at_the_deepest_level_naming_whom_they_answer(
-    reader_client: Client, article: Post, reader: Member, other_reader: Member
+    subscriber_client: Client, article: Post, subscriber: Member, other_subscriber: Member
 ) -> None:
-    top = add_comment(reader, article, "Top.")
-    second = add_comment(other_reader, article, "Second level.", parent=top)
-    third = add_comment(reader, article, "Third level.", parent=second)
-    fourth = add_comment(other_reader, article, "Answering the third.", parent=third)
+    top = add_comment(subscriber, article, "Top.")
+    second = add_comment(other_subscriber, article, "Second level.", parent=top)
+    third = add_comment(subscriber, article, "Third level.", parent=second)
+    fourth = add_comment(other_subscriber, article, "Answering the third.", parent=third)
 
     assert [top.depth, second.depth, third.depth, fourth.depth] == [0, 1, 2, 2]
     assert fourth.parent == second and fourth.reply_to == third
-    html = page(reader_client, article)
+    html = page(subscriber_client, article)
     assert html.count('<ol class="comment-replies">') == 2
     assert f'replying to <a href="#comment-{third.pk}">Rosa Reader</a>' in html
     assert "replying to" not in html.split(f'id="comment-{fourth.pk}"')[0]
@@ -99,14 +97,14 @@ def test_comments_sort_oldest_first_newest_first_or_most_liked_with_pinned_on_to
 
 
 def test_a_deleted_comment_with_replies_leaves_a_placeholder_and_without_vanishes(
-    client: Client, article: Post, reader: Member, other_reader: Member
+    client: Client, article: Post, subscriber: Member, other_subscriber: Member
 ) -> None:
-    answered = add_comment(reader, article, "Words I regret.")
-    add_comment(other_reader, article, "A reply that stays.", parent=answered)
-    alone = add_comment(reader, article, "Another regret.")
+    answered = add_comment(subscriber, article, "Words I regret.")
+    add_comment(other_subscriber, article, "A reply that stays.", parent=answered)
+    alone = add_comment(subscriber, article, "Another regret.")
 
-    services.delete_own_comment(reader, answered)
-    services.delete_own_comment(reader, alone)
+    services.delete_own_comment(subscriber, answered)
+    services.delete_own_comment(subscriber, alone)
 
     html = page(client, article)
     assert "Words I regret" not in html and "Another regret" not in html
@@ -117,13 +115,13 @@ def test_a_deleted_comment_with_replies_leaves_a_placeholder_and_without_vanishe
 
 
 def test_a_hidden_comment_is_invisible_to_every_reader_and_in_structured_data(
-    client: Client, article: Post, reader: Member, other_client: Client, moderator: Any
+    client: Client, article: Post, subscriber: Member, other_client: Client, moderator: Any
 ) -> None:
-    kept = add_comment(reader, article, "Useful context on tides.")
-    hidden = add_comment(reader, article, "Something libellous about the mayor.")
+    kept = add_comment(subscriber, article, "Useful context on tides.")
+    hidden = add_comment(subscriber, article, "Something libellous about the mayor.")
     moderation.hide(hidden, moderator, "Libel")
 
-    for viewer in (client, other_client, client_for(reader)):
+    for viewer in (client, other_client, client_for(subscriber)):
         html = page(viewer, article)
         assert "libellous" not in html and "Useful context on tides." in html
         assert f'id="comment-{hidden.pk}"' not in html
@@ -135,29 +133,29 @@ def test_a_hidden_comment_is_invisible_to_every_reader_and_in_structured_data(
 
 
 def test_a_held_comment_is_shown_only_to_its_author_marked_as_awaiting_review(
-    client: Client, article: Post, reader: Member, other_client: Client
+    client: Client, article: Post, subscriber: Member, other_client: Client
 ) -> None:
-    configure(hold_first_comment=True)
-    held = add_comment(reader, article, "My first words here.")
+    set_discussion_settings(hold_first_comment=True)
+    held = add_comment(subscriber, article, "My first words here.")
 
     assert held.status == Comment.Status.HELD
-    assert "Awaiting review" in page(client_for(reader), article)
+    assert "Awaiting review" in page(client_for(subscriber), article)
     for viewer in (client, other_client):
         html = page(viewer, article)
         assert "My first words here." not in html and "0 comments" in html
 
 
 def test_staff_comments_are_marked_author_or_editor(
-    client: Client, article: Post, editor: Any, author_user: Any
+    client: Client, article: Post, editor: Any, author: Any
 ) -> None:
     editor.first_name, editor.last_name = "Eda", "Editor"
     editor.save()
     add_comment(services.staff_member(editor), article, "We have asked the port for figures.")
-    add_comment(services.staff_member(author_user), article, "I will update the story.")
+    add_comment(services.staff_member(author), article, "I will update the story.")
 
     html = page(client, article)
     assert re.search(r'Eda Editor</span> <span class="comment-badge">Editor</span>', html)
-    assert Author.objects.get(user=author_user)
+    assert Author.objects.get(user=author)
     assert re.search(r'writer</span> <span class="comment-badge">Author</span>', html)
 
 
@@ -171,10 +169,10 @@ def test_staff_comment_from_the_site_creates_their_member_profile_once(
 
 
 def test_gated_post_shows_only_the_count_and_a_preview_shows_nothing(
-    client: Client, make_post: Any, reader: Member, editor_client: Client
+    client: Client, make_post: Any, subscriber: Member, editor_client: Client
 ) -> None:
     members_only = make_post("For members", visibility=Post.Visibility.MEMBERS)
-    add_comment(reader, members_only, "Inside knowledge.")
+    add_comment(subscriber, members_only, "Inside knowledge.")
 
     html = page(client, members_only)
     assert "1 comment" in html and "Inside knowledge." not in html
@@ -182,3 +180,22 @@ def test_gated_post_shows_only_the_count_and_a_preview_shows_nothing(
     preview = editor_client.get(f"/admin/publishing/post/{draft.pk}/preview/")
     assert preview.status_code == 200
     assert 'id="discussion"' not in preview.content.decode()
+
+
+def test_html_kept_between_pages_never_carries_another_readers_controls(
+    client: Client, article: Post, make_member: Any, other_client: Client
+) -> None:
+    author = make_member("Tomás <b>& Co</b>", email="tomas@example.org")
+    mine = add_comment(author, article, "The controls under this comment are mine.")
+    author_page = page(client_for(author), article)
+    other_page = page(other_client, article)
+    anonymous_page = page(client, article)
+    edit_link = f'href="/comments/{mine.pk}/edit/"'
+    assert edit_link in author_page and 'class="comment is-own"' in author_page
+    assert edit_link not in other_page and f"/comments/{mine.pk}/report/" in other_page
+    assert "is-own" not in other_page + anonymous_page
+    assert "comment-action" not in anonymous_page.split('<ol class="comment-list">')[1]
+    for html in (author_page, other_page, anonymous_page):  # escaped, wherever it was kept
+        assert "Tomás &lt;b&gt;&amp; Co&lt;/b&gt;" in html and "Tomás <b>" not in html
+    services.edit_comment(author, mine, "Changed words.")
+    assert "Changed words." in page(other_client, article)  # kept by what it shows: never stale

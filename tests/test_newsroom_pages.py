@@ -34,7 +34,9 @@ def test_the_home_lists_held_comments_drafts_and_a_paused_send(
     owner_client: Client, make_post: Any
 ) -> None:
     post = make_post("A published story")
-    make_post("An unfinished draft", status=Post.Status.DRAFT, published_at=None)
+    make_post("A draft ready for review", status=Post.Status.DRAFT, published_at=None,
+              review_requested_at=timezone.now())  # fmt: skip
+    make_post("A draft still being written", status=Post.Status.DRAFT, published_at=None)
     held = comment_on(post, member("zoë@example.org", name="Zoë"), "Buy now!", "held")
     Send.objects.create(
         post=post, subject="The Monday briefing", status=Send.Status.WAITING,
@@ -43,7 +45,7 @@ def test_the_home_lists_held_comments_drafts_and_a_paused_send(
     page = owner_client.get("/newsroom/").content.decode()
     assert "Zoë" in page and "Buy now!" in page
     assert f'action="/newsroom/comments/{held.pk}/act/"' in page
-    assert "An unfinished draft" in page
+    assert "A draft ready for review" in page and "still being written" not in page
     assert "The Monday briefing" in page and "refused connections for 7 hours" in page
 
 
@@ -122,7 +124,7 @@ def test_a_comment_in_context_shows_its_thread_and_reports(
 
 
 def test_posts_list_by_status_search_author_and_tag(
-    editor_client: Client, make_post: Any, tag: Any, author: Any
+    editor_client: Client, make_post: Any, tag: Any, byline: Any
 ) -> None:
     make_post("Tariffs rise again", tags=[tag])
     make_post("City budget passes")
@@ -132,15 +134,26 @@ def test_posts_list_by_status_search_author_and_tag(
     assert "City budget passes" not in page
     tagged = editor_client.get(f"/newsroom/posts/?tag={tag.pk}").content.decode()
     assert "Tariffs rise again" in tagged and "City budget passes" not in tagged
-    by_author = editor_client.get(f"/newsroom/posts/?author={author.pk}").content.decode()
+    by_author = editor_client.get(f"/newsroom/posts/?author={byline.pk}").content.decode()
     assert "City budget passes" in by_author
 
 
-def test_an_author_sees_only_their_own_posts(author_user: User, make_post: Any) -> None:
-    mine = make_post("My own story", authors=[author_user.author])
+def test_drafts_ready_for_review_have_their_own_tab(
+    editor_client: Client, make_post: Any
+) -> None:
+    make_post("Submitted by a contributor", status=Post.Status.DRAFT, published_at=None,
+              review_requested_at=timezone.now())  # fmt: skip
+    make_post("Not submitted yet", status=Post.Status.DRAFT, published_at=None)
+    page = editor_client.get("/newsroom/posts/?status=review").content.decode()
+    assert "Submitted by a contributor" in page and "Not submitted yet" not in page
+    assert "Ready for review <span" in page
+
+
+def test_an_author_sees_only_their_own_posts(author: User, make_post: Any) -> None:
+    mine = make_post("My own story", authors=[author.author])
     make_post("Someone else's story")
     client = Client()
-    client.force_login(author_user)
+    client.force_login(author)
     page = client.get("/newsroom/posts/").content.decode()
     assert mine.title in page and "Someone else" not in page
 

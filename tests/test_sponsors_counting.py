@@ -17,7 +17,7 @@ from atlas.analytics import services as analytics
 from atlas.analytics.services import roll_up_event_visitors
 from atlas.sponsors.models import Campaign, Sponsor
 from atlas.sponsors.tokens import click_token, pixel_token
-from tests.test_sponsors_fixtures import BROWSER_AGENT, counts, reader, today
+from tests.factories import BROWSER_AGENT, campaign_counts, publication_today, visitor
 
 THREADS = 8
 REQUESTS_EACH = 25
@@ -51,8 +51,8 @@ def campaign(transactional_db: Any) -> Campaign:
         sponsor=sponsor,
         headline="Savings that stay in town",
         destination_url="https://credit.example/save",
-        starts_on=today() - timedelta(days=1),
-        ends_on=today() + timedelta(days=1),
+        starts_on=publication_today() - timedelta(days=1),
+        ends_on=publication_today() + timedelta(days=1),
         status=Campaign.Status.RUNNING,
     )
 
@@ -62,14 +62,14 @@ def test_concurrent_clicks_are_all_counted(campaign: Campaign) -> None:
     path = f"/go/{click_token(campaign.pk, 'web')}"
 
     def click(number: int) -> None:
-        client = reader(agent=f"{BROWSER_AGENT} reader/{number}")
+        client = visitor(agent=f"{BROWSER_AGENT} reader/{number}")
         for request in range(REQUESTS_EACH):
             assert client.get(path).status_code == 302
             if request % 5 == 4:
                 analytics.flush()
 
     assert run_in_threads(click) == []
-    assert counts(campaign) == (0, THREADS * REQUESTS_EACH, THREADS)
+    assert campaign_counts(campaign) == (0, THREADS * REQUESTS_EACH, THREADS)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -77,24 +77,24 @@ def test_concurrent_impressions_are_all_counted(campaign: Campaign) -> None:
     path = f"/sponsors/seen/{pixel_token(campaign.pk)}.gif"
 
     def view(number: int) -> None:
-        client = reader()
+        client = visitor()
         for request in range(REQUESTS_EACH):
             assert client.get(path).status_code == 200
             if request % 5 == 4:
                 analytics.flush()
 
     assert run_in_threads(view) == []
-    assert counts(campaign) == (THREADS * REQUESTS_EACH, 0, 0)
+    assert campaign_counts(campaign) == (THREADS * REQUESTS_EACH, 0, 0)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_workers_adding_up_a_past_day_at_once_count_it_once(campaign: Campaign) -> None:
     path = f"/go/{click_token(campaign.pk, 'web')}"
     for number in range(5):
-        reader(agent=f"{BROWSER_AGENT} reader/{number}").get(path)
-        reader(agent=f"{BROWSER_AGENT} reader/{number}").get(path)
+        visitor(agent=f"{BROWSER_AGENT} reader/{number}").get(path)
+        visitor(agent=f"{BROWSER_AGENT} reader/{number}").get(path)
     analytics.flush()
     with time_machine.travel(timezone.now() + timedelta(days=1)):
-        errors = run_in_threads(lambda number: roll_up_event_visitors(today()))
+        errors = run_in_threads(lambda number: roll_up_event_visitors(publication_today()))
     assert errors == []
-    assert counts(campaign) == (0, 10, 5)
+    assert campaign_counts(campaign) == (0, 10, 5)

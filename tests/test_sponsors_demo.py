@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from atlas.analytics.models import EventCounter
@@ -12,7 +13,9 @@ from atlas.publishing.models import Post
 from atlas.sponsors.demo import create_demo_sponsors
 from atlas.sponsors.models import Campaign, SponsorSettings
 from atlas.sponsors.reports import build_report
-from tests.test_sponsors_fixtures import BROWSER_AGENT
+from tests.factories import BROWSER_AGENT
+
+pytestmark = pytest.mark.slow  # builds the demo sponsors and their history
 
 
 def test_demo_sponsors_fill_the_slot_once_with_weeks_of_history(db: Any) -> None:

@@ -15,17 +15,16 @@ from atlas.members.models import Member, Newsletter, Subscription
 from atlas.publishing.models import Post
 from atlas.sponsors.models import Campaign, SendSponsorship, SponsorshipOptOut
 from atlas.sponsors.services import email_text_block, refresh_sponsorships
-from tests.test_delivery_send import make_members, run_send
-from tests.test_sponsors_fixtures import LONG_BODY, CampaignFactory, counts, reader
-
-pytest_plugins = ["tests.test_sponsors_fixtures"]
+from tests.factories import (
+    LONG_BODY,
+    CampaignFactory,
+    campaign_counts,
+    newsletter_subscribers,
+    run_send,
+    visitor,
+)
 
 BLOCK = re.compile(r'<table [^>]*class="sponsor-block".*?</table>', re.DOTALL)
-
-
-@pytest.fixture
-def newsletter(db: Any) -> Newsletter:
-    return Newsletter.objects.get(slug="newsletter")
 
 
 @pytest.fixture
@@ -43,7 +42,7 @@ def test_every_recipient_gets_the_same_labelled_block_and_the_send_records_it(
 ) -> None:
     campaign = make_campaign(headline="Savings that stay in town", weight=1)
     make_campaign(headline="Another offer", weight=1)
-    members = make_members(4, newsletter)
+    members = newsletter_subscribers(4, newsletter)
 
     send = services.start_send(story, [newsletter])
     run_send(send)
@@ -64,16 +63,16 @@ def test_delivered_messages_count_as_impressions_once_the_send_is_done(
     story: Post, newsletter: Newsletter, mailbox: Any, make_campaign: CampaignFactory
 ) -> None:
     campaign = make_campaign()
-    make_members(5, newsletter)
+    newsletter_subscribers(5, newsletter)
     send = services.start_send(story, [newsletter])
     run_send(send)
     assert send.status == Send.Status.DONE
-    assert counts(campaign, "email") == (0, 0, 0)
+    assert campaign_counts(campaign, "email") == (0, 0, 0)
 
     assert refresh_sponsorships()["sends_counted"] == 1
-    assert counts(campaign, "email") == (5, 0, 0)
+    assert campaign_counts(campaign, "email") == (5, 0, 0)
     assert refresh_sponsorships()["sends_counted"] == 0
-    assert counts(campaign, "email") == (5, 0, 0)
+    assert campaign_counts(campaign, "email") == (5, 0, 0)
     assert SendSponsorship.objects.get(send=send).delivered == 5
 
 
@@ -81,14 +80,18 @@ def test_a_click_in_the_email_counts_on_the_email_channel(
     story: Post, newsletter: Newsletter, mailbox: Any, make_campaign: CampaignFactory
 ) -> None:
     campaign = make_campaign(destination_url="https://credit.example/save")
-    member = make_members(1, newsletter)[0]
+    member = newsletter_subscribers(1, newsletter)[0]
     run_send(services.start_send(story, [newsletter]))
     html = mailbox.last_to(member.email).html
     link = re.search(r'href="http://127\.0\.0\.1:8000(/go/[^"]+)"', html)
     assert link
-    response = reader().get(link.group(1))
+    response = visitor().get(link.group(1))
     assert response["Location"] == "https://credit.example/save"
-    assert counts(campaign, "email") == (0, 1, 1) and counts(campaign, "web") == (0, 0, 0)
+    assert campaign_counts(campaign, "email") == (0, 1, 1) and campaign_counts(campaign, "web") == (
+        0,
+        0,
+        0,
+    )
 
 
 def test_a_campaign_limited_to_another_newsletter_stays_out(
@@ -96,7 +99,7 @@ def test_a_campaign_limited_to_another_newsletter_stays_out(
 ) -> None:
     other = Newsletter.objects.create(name="Weekend", slug="weekend")
     make_campaign(newsletters=[other])
-    member = make_members(1, newsletter)[0]
+    member = newsletter_subscribers(1, newsletter)[0]
     send = services.start_send(story, [newsletter])
     run_send(send)
     assert not email_block(mailbox.last_to(member.email).html)
@@ -107,7 +110,7 @@ def test_a_campaign_limited_to_this_newsletter_goes_in(
     story: Post, newsletter: Newsletter, mailbox: Any, make_campaign: CampaignFactory
 ) -> None:
     make_campaign(headline="For our readers", newsletters=[newsletter])
-    member = make_members(1, newsletter)[0]
+    member = newsletter_subscribers(1, newsletter)[0]
     run_send(services.start_send(story, [newsletter]))
     assert "For our readers" in email_block(mailbox.last_to(member.email).html)
 
@@ -116,7 +119,7 @@ def test_a_web_only_campaign_stays_out_of_email(
     story: Post, newsletter: Newsletter, mailbox: Any, make_campaign: CampaignFactory
 ) -> None:
     make_campaign(placement=Campaign.Placement.WEB)
-    member = make_members(1, newsletter)[0]
+    member = newsletter_subscribers(1, newsletter)[0]
     run_send(services.start_send(story, [newsletter]))
     assert not email_block(mailbox.last_to(member.email).html)
 
@@ -125,7 +128,7 @@ def test_a_send_cap_stops_the_campaign_after_that_many_sends(
     make_post: Any, newsletter: Newsletter, mailbox: Any, make_campaign: CampaignFactory
 ) -> None:
     campaign = make_campaign(send_cap=1)
-    make_members(1, newsletter)
+    newsletter_subscribers(1, newsletter)
     first = services.start_send(make_post(body=LONG_BODY), [newsletter])
     second = services.start_send(make_post(body=LONG_BODY), [newsletter])
     assert SendSponsorship.objects.get(send=first).campaign == campaign
@@ -138,7 +141,7 @@ def test_an_opted_out_post_is_sent_without_a_sponsor(
 ) -> None:
     make_campaign()
     SponsorshipOptOut.objects.create(post=story)
-    member = make_members(1, newsletter)[0]
+    member = newsletter_subscribers(1, newsletter)[0]
     run_send(services.start_send(story, [newsletter]))
     assert not email_block(mailbox.last_to(member.email).html)
 
@@ -172,7 +175,7 @@ def test_the_plain_text_part_can_carry_the_same_block(
     story: Post, newsletter: Newsletter, make_campaign: CampaignFactory
 ) -> None:
     make_campaign(headline="Savings that stay in town", body="No fees, **ever**.")
-    make_members(1, newsletter)
+    newsletter_subscribers(1, newsletter)
     send = services.start_send(story, [newsletter])
     text = email_text_block(send)
     assert "-- SPONSORED: Riverside Bike Co-op --" in text

@@ -20,9 +20,7 @@ from atlas.sponsors import counting
 from atlas.sponsors.models import Campaign, SendSponsorship
 from atlas.sponsors.reports import build_report
 from atlas.sponsors.tokens import report_token
-from tests.test_sponsors_fixtures import CampaignFactory, today
-
-pytest_plugins = ["tests.test_sponsors_fixtures"]
+from tests.factories import CampaignFactory, publication_today
 
 
 @pytest.fixture
@@ -36,7 +34,7 @@ def staff(db: Any) -> Client:
 @pytest.fixture
 def counted(make_campaign: CampaignFactory) -> Campaign:
     """A campaign three days in: 1,000 web and 400 email impressions, 25 clicks (20 unique)."""
-    day = today()
+    day = publication_today()
     campaign = make_campaign(
         headline="Savings that stay in town", starts_on=day - timedelta(days=2), ends_on=day
     )
@@ -48,8 +46,9 @@ def counted(make_campaign: CampaignFactory) -> Campaign:
 
 def test_the_report_adds_up_by_day_and_placement(counted: Campaign) -> None:
     report = build_report(counted)
+    today = publication_today()
     assert [row.day for row in report.days] == [
-        today() - timedelta(days=2), today() - timedelta(days=1), today()
+        today - timedelta(days=2), today - timedelta(days=1), today
     ]  # fmt: skip
     assert report.days[1].web.impressions == 0  # a quiet day still shows
     assert (report.web.impressions, report.web.clicks, report.web.unique_clicks) == (1000, 20, 16)
@@ -67,7 +66,14 @@ def test_the_csv_has_a_row_per_day_and_placement(counted: Campaign, staff: Clien
         "day", "placement", "impressions", "clicks", "unique_clicks", "click_through_rate"
     ]  # fmt: skip
     assert len(rows) == 1 + 3 * 2
-    assert [(today() - timedelta(days=2)).isoformat(), "web", "600", "12", "10", "0.0200"] in rows
+    assert [
+        (publication_today() - timedelta(days=2)).isoformat(),
+        "web",
+        "600",
+        "12",
+        "10",
+        "0.0200",
+    ] in rows
 
 
 def test_the_chart_is_an_svg_without_script_or_remote_assets(
@@ -119,7 +125,7 @@ def test_a_report_link_cannot_be_forged_or_pointed_at_another_campaign(
 def test_the_calendar_flags_two_exclusive_campaigns_at_once(
     make_campaign: CampaignFactory, staff: Client
 ) -> None:
-    day = today()
+    day = publication_today()
     make_campaign(headline="Bikes exclusive", exclusive=True, starts_on=day, ends_on=day)
     make_campaign(headline="Bank exclusive", exclusive=True, starts_on=day, ends_on=day)
     make_campaign(headline="Not exclusive", starts_on=day, ends_on=day)
@@ -132,7 +138,7 @@ def test_the_calendar_flags_two_exclusive_campaigns_at_once(
 def test_the_calendar_flags_email_sold_but_never_sent_and_unsponsored_sends(
     make_campaign: CampaignFactory, make_post: Any, staff: Client
 ) -> None:
-    day = today()
+    day = publication_today()
     start = day.replace(day=1)
     sold = make_campaign(
         headline="Sold for email", placement=Campaign.Placement.EMAIL, starts_on=start,
@@ -192,7 +198,7 @@ def test_the_campaign_form_previews_the_block(
 
 
 def test_staff_add_a_campaign_through_the_form(staff: Client, sponsor: Any) -> None:
-    day = today()
+    day = publication_today()
     form = {
         "sponsor": sponsor.pk, "headline": "New season", "body": "Hello.",
         "call_to_action": "Go", "destination_url": "http://bikes.example/", "image_alt": "",

@@ -29,18 +29,16 @@ from atlas.sponsors.models import Campaign, SponsorSettings, SponsorshipOptOut
 from atlas.sponsors.placement import pick
 from atlas.sponsors.services import refresh_sponsorships
 from atlas.sponsors.tokens import pixel_token
-from tests.test_page_cache import call
-from tests.test_sponsors_fixtures import (
+from tests.factories import (
     BROWSER_AGENT,
     LONG_BODY,
     CampaignFactory,
-    counts,
+    campaign_counts,
     page,
-    reader,
-    today,
+    publication_today,
+    visitor,
+    wsgi_call,
 )
-
-pytest_plugins = ["tests.test_sponsors_fixtures"]
 
 BLOCK = re.compile(r'<aside class="sponsor-block.*?</aside>', re.DOTALL)
 
@@ -54,7 +52,7 @@ def test_the_block_sits_after_the_third_paragraph_labelled_and_marked_sponsored(
     article: Post, make_campaign: CampaignFactory
 ) -> None:
     make_campaign(headline="Spring tune-ups", body="Fixed in *48 hours*. [Map](https://x.example)")
-    html = page(reader(), article)
+    html = page(visitor(), article)
     block = block_of(html)
     assert (
         html.index("Paragraph number 3")
@@ -78,23 +76,23 @@ def test_the_label_can_be_reworded_but_never_removed(
     make_campaign()
     sponsor_settings.label = "Partner content"
     sponsor_settings.save()
-    assert '<span class="sponsor-tag">Partner content</span>' in page(reader(), article)
+    assert '<span class="sponsor-tag">Partner content</span>' in page(visitor(), article)
     sponsor_settings.label = "   "
     with pytest.raises(ValidationError):
         sponsor_settings.full_clean()
     sponsor_settings.save()
-    assert '<span class="sponsor-tag">Sponsored</span>' in page(reader(), article)
+    assert '<span class="sponsor-tag">Sponsored</span>' in page(visitor(), article)
 
 
 def test_a_campaign_runs_only_within_its_dates(
     article: Post, make_campaign: CampaignFactory
 ) -> None:
-    day = today()
+    day = publication_today()
     make_campaign(starts_on=day + timedelta(days=2), ends_on=day + timedelta(days=3))
-    assert not block_of(page(reader(), article))
+    assert not block_of(page(visitor(), article))
     for offset, shown in [(2, True), (3, True), (4, False)]:
         with time_machine.travel(timezone.now() + timedelta(days=offset)):
-            assert bool(block_of(page(reader(), article))) is shown, offset
+            assert bool(block_of(page(visitor(), article))) is shown, offset
 
 
 @pytest.mark.parametrize(
@@ -104,14 +102,14 @@ def test_draft_paused_and_ended_campaigns_do_not_show(
     article: Post, make_campaign: CampaignFactory, status: str
 ) -> None:
     make_campaign(status=status)
-    assert not block_of(page(reader(), article))
+    assert not block_of(page(visitor(), article))
 
 
 def test_a_scheduled_campaign_shows_once_its_first_day_comes(
     article: Post, make_campaign: CampaignFactory
 ) -> None:
-    campaign = make_campaign(status=Campaign.Status.SCHEDULED, starts_on=today())
-    assert block_of(page(reader(), article))
+    campaign = make_campaign(status=Campaign.Status.SCHEDULED, starts_on=publication_today())
+    assert block_of(page(visitor(), article))
     refresh_sponsorships()
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.RUNNING
@@ -126,16 +124,16 @@ def test_a_tag_targeted_campaign_shows_only_on_those_tags(
     on_topic = make_post(body=LONG_BODY, tags=[cycling, politics])
     off_topic = make_post(body=LONG_BODY, tags=[politics])
     untagged = make_post(body=LONG_BODY)
-    assert "For cyclists" in block_of(page(reader(), on_topic))
-    assert not block_of(page(reader(), off_topic))
-    assert not block_of(page(reader(), untagged))
+    assert "For cyclists" in block_of(page(visitor(), on_topic))
+    assert not block_of(page(visitor(), off_topic))
+    assert not block_of(page(visitor(), untagged))
 
 
 def test_an_email_only_campaign_never_shows_on_the_web(
     article: Post, make_campaign: CampaignFactory
 ) -> None:
     make_campaign(placement=Campaign.Placement.EMAIL)
-    assert not block_of(page(reader(), article))
+    assert not block_of(page(visitor(), article))
 
 
 def test_an_opted_out_post_shows_no_block_not_even_the_house_one(
@@ -145,7 +143,7 @@ def test_an_opted_out_post_shows_no_block_not_even_the_house_one(
     sponsor_settings.house_enabled = True
     sponsor_settings.save()
     SponsorshipOptOut.objects.create(post=article, reason="A death in the community")
-    html = page(reader(), article)
+    html = page(visitor(), article)
     assert "sponsor-block" not in html and "Support our journalism" not in html
 
 
@@ -181,7 +179,7 @@ def test_the_block_is_the_same_for_every_anonymous_request_within_the_hour(
     shown_by_hour = []
     for start in (hour, hour + timedelta(hours=1), hour + timedelta(hours=2)):
         with time_machine.travel(start + timedelta(minutes=1), tick=False):
-            first = [block_of(page(reader(), post)) for post in posts]
+            first = [block_of(page(visitor(), post)) for post in posts]
         with time_machine.travel(start + timedelta(minutes=59), tick=False):
             again = [block_of(page(Client(HTTP_USER_AGENT="Other"), post)) for post in posts]
         assert first == again and all(first)
@@ -202,16 +200,16 @@ def test_an_exclusive_campaign_leaves_no_room_for_others(
     make_campaign(headline="Everyone else", weight=100)
     make_campaign(headline="The exclusive one", exclusive=True)
     for _ in range(5):
-        assert "The exclusive one" in block_of(page(reader(), make_post(body=LONG_BODY)))
+        assert "The exclusive one" in block_of(page(visitor(), make_post(body=LONG_BODY)))
 
 
 def test_the_house_block_fills_the_slot_when_nothing_runs(
     article: Post, sponsor_settings: SponsorSettings
 ) -> None:
-    assert "sponsor-block" not in page(reader(), article)
+    assert "sponsor-block" not in page(visitor(), article)
     sponsor_settings.house_enabled = True
     sponsor_settings.save()
-    block = block_of(page(reader(), article))
+    block = block_of(page(visitor(), article))
     assert "Support our journalism" in block and 'href="/subscribe/"' in block
     assert "From Atlas News" in block and ">Sponsored<" not in block
     assert "sponsored noopener" not in block and "sponsors/seen" not in block
@@ -222,27 +220,27 @@ def test_impressions_are_counted_by_the_image_never_cached(
 ) -> None:
     campaign = make_campaign()
     path = f"/sponsors/seen/{pixel_token(campaign.pk)}.gif"
-    response = reader().get(path)
+    response = visitor().get(path)
     assert response.status_code == 200 and response["Content-Type"] == "image/gif"
     assert "no-store" in response["Cache-Control"] and "public" not in response["Cache-Control"]
-    reader().get(path)
-    reader("Googlebot/2.1").get(path)
-    reader().head(path)
-    assert counts(campaign) == (2, 0, 0)
-    assert reader().get("/sponsors/seen/forged.gif").status_code == 404
+    visitor().get(path)
+    visitor("Googlebot/2.1").get(path)
+    visitor().head(path)
+    assert campaign_counts(campaign) == (2, 0, 0)
+    assert visitor().get("/sponsors/seen/forged.gif").status_code == 404
 
 
 def test_an_impression_cap_ends_the_campaign(article: Post, make_campaign: CampaignFactory) -> None:
     campaign = make_campaign(impression_cap=2)
     path = f"/sponsors/seen/{pixel_token(campaign.pk)}.gif"
-    assert block_of(page(reader(), article))
-    reader().get(path)
-    reader().get(path)
+    assert block_of(page(visitor(), article))
+    visitor().get(path)
+    visitor().get(path)
     analytics.flush()  # what each process's flusher does every few seconds
     refresh_sponsorships()  # what the clock does every minute
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.ENDED
-    assert not block_of(page(reader(), article))
+    assert not block_of(page(visitor(), article))
 
 
 def sponsor_queries(client: Client, article: Post) -> int:
@@ -257,13 +255,13 @@ def test_pages_ask_nothing_about_sponsors_while_the_lineup_holds(
     make_campaign(tags=[Tag.objects.create(name="Cycling", slug="cycling")])
     make_campaign(impression_cap=1000)
     # campaigns under their caps, their tags, settings, opt-outs
-    assert sponsor_queries(reader(), article) == 4
-    assert sponsor_queries(reader(), article) == 0
+    assert sponsor_queries(visitor(), article) == 4
+    assert sponsor_queries(visitor(), article) == 0
     pagecache.invalidate()  # what another process's change does, once committed
-    assert sponsor_queries(reader(), article) > 0
-    assert sponsor_queries(reader(), article) == 0
+    assert sponsor_queries(visitor(), article) > 0
+    assert sponsor_queries(visitor(), article) == 0
     monkeypatch.setattr("atlas.sponsors.placement.LINEUP_SECONDS", 0)  # caps are looked at again
-    assert sponsor_queries(reader(), article) > 0
+    assert sponsor_queries(visitor(), article) > 0
 
 
 def test_a_preview_shows_the_block_but_counts_nothing(
@@ -320,7 +318,9 @@ def test_changes_to_campaigns_retire_cached_pages(
 def test_the_clock_retires_cached_pages_when_a_campaign_starts(
     make_campaign: CampaignFactory, django_capture_on_commit_callbacks: Any
 ) -> None:
-    make_campaign(starts_on=today() + timedelta(days=1), status=Campaign.Status.SCHEDULED)
+    make_campaign(
+        starts_on=publication_today() + timedelta(days=1), status=Campaign.Status.SCHEDULED
+    )
     with django_capture_on_commit_callbacks(execute=True):
         refresh_sponsorships()
     before = pagecache.content_version()
@@ -343,15 +343,17 @@ def test_pages_from_the_page_cache_still_count_their_impressions(
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        pages = [call(app, article.get_absolute_url(), USER_AGENT=BROWSER_AGENT) for _ in range(3)]
+        pages = [
+            wsgi_call(app, article.get_absolute_url(), USER_AGENT=BROWSER_AGENT) for _ in range(3)
+        ]
         assert all("public" in headers["Cache-Control"] for _, headers, _ in pages)
         assert len(app.entries) == 1 and len({body for _, _, body in pages}) == 1
         pixel = re.search(rb'src="(/sponsors/seen/[^"]+)"', pages[0][2]).group(1).decode()
         for _ in range(3):
-            status, headers, _ = call(app, pixel, USER_AGENT=BROWSER_AGENT)
+            status, headers, _ = wsgi_call(app, pixel, USER_AGENT=BROWSER_AGENT)
             assert status.startswith("200") and "no-store" in headers["Cache-Control"]
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
     assert len(app.entries) == 1  # the image is never stored
-    assert counts(campaign) == (3, 0, 0)
+    assert campaign_counts(campaign) == (3, 0, 0)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Expression, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -130,7 +130,7 @@ def event_sums(kinds: Iterable[str], subjects: Iterable[int]) -> dict[tuple[str,
     return {(kind, subject): total for kind, subject, total in rows}
 
 
-def event_count_subquery(kind: str, subject: Expression) -> Subquery:
+def event_count_subquery(kind: str, subject: OuterRef) -> Subquery:
     """The total count of `kind` for `subject` (e.g. `OuterRef("pk")`), every day and channel,
     as a subquery another app can annotate its rows with (None when nothing was counted)."""
     totals = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -87,7 +88,11 @@ class SendAdmin(admin.ModelAdmin):
         send = get_object_or_404(Send, pk=object_id)
         if request.method == "POST" and self.has_view_permission(request, send):
             action = request.POST.get("action")
-            done = {"pause": services.pause, "resume": services.resume, "cancel": services.cancel}
+            done: dict[str, Callable[[Send], bool]] = {
+                "pause": services.pause,
+                "resume": services.resume,
+                "cancel": services.cancel,
+            }
             if action in done and done[action](send):
                 messages.success(request, f"Send {action}d.")
             return HttpResponseRedirect(request.path)

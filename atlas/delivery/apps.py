@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+# Editors send posts as newsletters (from the newsroom's editor and the admin).
+EDITOR_PERMISSIONS = ["delivery.view_send", "delivery.add_send", "delivery.change_send"]
+
 
 class DeliveryConfig(AppConfig):
     name = "atlas.delivery"
@@ -13,11 +16,12 @@ class DeliveryConfig(AppConfig):
         from atlas.delivery.inbound import record_tracking_event
         from atlas.delivery.services import start_scheduled_sends
         from atlas.lib.hooks import include
-        from atlas.publishing.hooks import register_slot
+        from atlas.publishing.hooks import register_role_permissions, register_slot
         from atlas.publishing.services import post_went_live
         from atlas.runtime.hooks import register_periodic_job
 
         register_slot("admin_post_tools", include("delivery/admin_post_tools.html"))
+        register_role_permissions("Editor", EDITOR_PERMISSIONS)
         register_periodic_job(lambda: settings.ATLAS_RECOVER_SECONDS, recover)
         post_went_live.connect(start_scheduled_sends, dispatch_uid="delivery-scheduled-sends")
         tracking.connect(record_tracking_event, dispatch_uid="delivery-anymail-tracking")

@@ -79,7 +79,8 @@ def _first_part(message: Message, content_type: str) -> Message | None:
 
 def _delivery_status(message: Message, status_part: Message, raw: bytes) -> Outcome:
     payload = status_part.get_payload()
-    blocks = [block for block in payload if block["Action"]] if isinstance(payload, list) else []
+    parts = payload if isinstance(payload, list) else []
+    blocks = [block for block in parts if isinstance(block, Message) and block["Action"]]
     if not blocks:
         return Outcome(Kind.UNRECOGNISED, detail="A delivery report without recipients")
     block = _most_severe(blocks)
@@ -116,7 +117,7 @@ def bounce_kind(action: str, status: str) -> Kind:
 
 
 def _feedback_report(message: Message, feedback_part: Message, raw: bytes) -> Outcome:
-    fields = _embedded_headers(feedback_part)
+    fields = _embedded_headers(feedback_part) or Message()  # unreadable: no fields
     feedback_type = str(fields["Feedback-Type"] or "").strip().lower()
     original = _original_headers(message)
     recipient = _address(fields["Original-Rcpt-To"]) or (
@@ -186,17 +187,23 @@ def _original_headers(message: Message) -> Message | None:
     for part in message.walk():
         content_type = part.get_content_type()
         if content_type == "message/rfc822" and part.is_multipart():
-            return part.get_payload(0)
+            return _first_message(part)
         if content_type in ("text/rfc822-headers", "message/rfc822-headers"):
             return _embedded_headers(part)
     return None
 
 
-def _embedded_headers(part: Message) -> Message:
+def _embedded_headers(part: Message) -> Message | None:
     if part.is_multipart():
-        return part.get_payload(0)
-    payload = part.get_payload(decode=True) or b""
-    return email.message_from_bytes(payload, policy=email.policy.default)
+        return _first_message(part)
+    payload = part.get_payload(decode=True)
+    raw = payload if isinstance(payload, bytes) else b""
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def _first_message(part: Message) -> Message | None:
+    inner = part.get_payload(0)
+    return inner if isinstance(inner, Message) else None
 
 
 def _our_message_id(message: Message, raw: bytes) -> str:

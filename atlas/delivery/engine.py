@@ -18,12 +18,13 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django_tasks import task
 
@@ -31,6 +32,7 @@ from atlas.delivery.models import Batch, Delivery, DeliverySettings, Send
 from atlas.delivery.rendering import MessageFactory, Recipient
 from atlas.delivery.transport import Transport, dkim_keys, open_transport
 from atlas.lib.smtp import ConnectionLost
+from atlas.members.hooks import full_text_readers
 from atlas.members.models import (
     Member,
     MemberEvent,
@@ -39,6 +41,7 @@ from atlas.members.models import (
     Suppression,
     email_digest,
 )
+from atlas.publishing.models import Post
 
 logger = logging.getLogger(__name__)
 
@@ -54,29 +57,40 @@ def lease() -> timedelta:
 # Preparation -------------------------------------------------------------------------------
 
 
-def recipients_after(send: Send, member_id: int, limit: int) -> list[tuple[int, str, str, int]]:
-    """(member id, email, tier, newsletter id) of the next subscribers, in member order."""
-    # Walk the member table in primary-key order and test each member's subscription with a
-    # correlated lookup: every batch then costs the same, however long the list is.
-    newsletter_ids = list(send.newsletters.values_list("pk", flat=True))
+def subscribed_members(
+    newsletter_ids: list[int], audience: str, label_ids: list[int]
+) -> QuerySet[Member]:
+    """Active members subscribed to one of the newsletters, narrowed by audience and labels,
+    each annotated with the first of those newsletters (`newsletter`)."""
     subscribed = Subscription.objects.filter(
         member=OuterRef("pk"),
         newsletter_id__in=newsletter_ids,
         status=Subscription.Status.ACTIVE,
     ).order_by("newsletter_id")
-    members = Member.objects.filter(pk__gt=member_id, status=Member.Status.ACTIVE).annotate(
+    members = Member.objects.filter(status=Member.Status.ACTIVE).annotate(
         newsletter=Subquery(subscribed.values("newsletter_id")[:1])
     )
     members = members.filter(newsletter__isnull=False)
-    label_ids = list(send.labels.values_list("pk", flat=True))
     if label_ids:
         members = members.filter(
             Exists(Member.labels.through.objects.filter(member=OuterRef("pk"), label__in=label_ids))
         )
-    if send.audience == Send.Audience.FREE:
+    if audience == Send.Audience.FREE:
         members = members.filter(tier=Member.Tier.FREE)
-    elif send.audience == Send.Audience.PAID:
+    elif audience == Send.Audience.PAID:
         members = members.exclude(tier=Member.Tier.FREE)
+    return members
+
+
+def recipients_after(send: Send, member_id: int, limit: int) -> list[tuple[int, str, str, int]]:
+    """(member id, email, tier, newsletter id) of the next subscribers, in member order."""
+    # Walk the member table in primary-key order and test each member's subscription with a
+    # correlated lookup: every batch then costs the same, however long the list is.
+    members = subscribed_members(
+        list(send.newsletters.values_list("pk", flat=True)),
+        send.audience,
+        list(send.labels.values_list("pk", flat=True)),
+    ).filter(pk__gt=member_id)
     return list(members.order_by("pk").values_list("pk", "email", "tier", "newsletter")[:limit])
 
 
@@ -128,7 +142,7 @@ def _add_batch(send: Send, rows: list[tuple[int, str, str, int]]) -> int | None:
         transaction.on_commit(lambda: finish_if_done(send.pk))
         return None
     batch = Batch.objects.create(send=send)
-    entitled = _entitlement(send)
+    entitled = _entitlement(send, [row[0] for row in rows])
     Delivery.objects.bulk_create(
         [
             Delivery(
@@ -137,7 +151,7 @@ def _add_batch(send: Send, rows: list[tuple[int, str, str, int]]) -> int | None:
                 member_id=member_id,
                 newsletter_id=newsletter_id,
                 email=email,
-                full_text=entitled(tier),
+                full_text=entitled(member_id),
             )
             for member_id, email, tier, newsletter_id in rows
         ],
@@ -152,11 +166,13 @@ def _add_batch(send: Send, rows: list[tuple[int, str, str, int]]) -> int | None:
     return batch.pk
 
 
-def _entitlement(send: Send) -> Any:
-    visibility = send.post.visibility
-    if visibility == "paid":
-        return lambda tier: tier != Member.Tier.FREE
-    return lambda tier: True
+def _entitlement(send: Send, member_ids: list[int]) -> Callable[[int], bool]:
+    """Who of this batch gets the post in full: everyone, unless it is for paying members (then
+    the entitlement rule decides, in one query for the batch)."""
+    if send.post.visibility != Post.Visibility.PAID:
+        return lambda member_id: True
+    readers = full_text_readers(send.post, member_ids)
+    return readers.__contains__
 
 
 # Claiming and sending ----------------------------------------------------------------------
@@ -290,7 +306,7 @@ _newsletter_names: dict[int | None, str] = {}
 
 def _newsletter_name(newsletter_id: int | None) -> str:
     if newsletter_id not in _newsletter_names:
-        newsletter = Newsletter.objects.filter(pk=newsletter_id).first()
+        newsletter = Newsletter.objects.filter(pk=newsletter_id).first() if newsletter_id else None
         _newsletter_names[newsletter_id] = newsletter.name if newsletter else "our newsletter"
     return _newsletter_names[newsletter_id]
 
@@ -441,7 +457,7 @@ class _stop_on_sigterm:
 
 
 def mark_bounced(member_id: int | None, detail: str) -> None:
-    member = Member.objects.filter(pk=member_id).first()
+    member = Member.objects.filter(pk=member_id).first() if member_id else None
     if member is None:
         return
     with transaction.atomic():

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from email.header import Header
 from email.utils import formataddr, formatdate
 from functools import cached_property
 from html import escape as escape_html
@@ -24,7 +23,8 @@ from atlas.delivery.hooks import render_blocks
 from atlas.delivery.models import DeliverySettings
 from atlas.delivery.tracking import RECIPIENT, instrument_email_html, recipient_token
 from atlas.lib.dkim import DkimKey, canonical_body, sign_message
-from atlas.lib.email import header_safe
+from atlas.lib.email import encoded_header, header_safe, header_text, message_headers
+from atlas.lib.plaintext import html_to_text
 from atlas.members.links import unsubscribe_token
 from atlas.publishing.models import Publication
 from atlas.publishing.structured_data import feature_image_url
@@ -32,19 +32,8 @@ from atlas.publishing.structured_data import feature_image_url
 UNSUBSCRIBE = "%%ATLAS-UNSUBSCRIBE%%"
 NEWSLETTER = "%%ATLAS-NEWSLETTER%%"
 NEWSLETTER_HTML = "%%ATLAS-NEWSLETTER-HTML%%"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _RELATIVE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
 _LONG_LINE = 900
-
-
-def header_text(value: str) -> str:
-    """A user-provided value made fit for a header: no line breaks or control characters."""
-    return _CONTROL.sub(" ", value).strip()
-
-
-def encoded_header(value: str) -> str:
-    value = header_text(value)
-    return value if value.isascii() else Header(value, "utf-8").encode(maxlinelen=900)
 
 
 def wrap_long_lines(text: str) -> str:
@@ -71,6 +60,7 @@ def render_parts(send: Any, full: bool) -> tuple[str, str]:
         "post": post,
         "full": full,
         "body_html": body_html,
+        "body_text": html_to_text(body_html) if full else "",
         "authors": list(post.authors.order_by("postauthor__position")),
         "post_url": publication.absolute(post.get_absolute_url()) if post.is_live else "",
         "image_url": publication.absolute(image) if image else "",
@@ -84,7 +74,7 @@ def render_parts(send: Any, full: bool) -> tuple[str, str]:
         render_blocks("after_body", send) if full else ("", "")
     )
     context["footer_html"], context["footer_text"] = render_blocks("footer", send)
-    html = render_to_string(
+    html: str = render_to_string(
         "delivery/email/post.html", {**context, "newsletter_name": NEWSLETTER_HTML}
     )
     html = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False).inline(html)
@@ -125,8 +115,9 @@ class MessageFactory:
         self.boundary = f"atlas-send-{send.pk}"
 
     @cached_property
-    def bodies(self) -> dict[bool, tuple[bytes, bytes]]:
-        """Per variant (full or teaser), the canonical body split around the placeholders."""
+    def bodies(self) -> dict[bool, tuple[bytes, bool]]:
+        """Per variant (full or teaser): the canonical body, and whether a line in it starts
+        with a dot (then the message needs dot-stuffing)."""
         variants = {True: (self.send.full_text, self.send.full_html)}
         if self.send.teaser_html:
             variants[False] = (self.send.teaser_text, self.send.teaser_html)
@@ -164,13 +155,14 @@ class MessageFactory:
             ("To", header_safe(recipient.email)),
             ("Subject", self.subject),
             ("Date", formatdate(localtime=False, usegmt=True)),
-            ("Message-ID", message_id),
-            ("List-Id", f"{encoded_header(recipient.newsletter_name)} <newsletter-"
-                        f"{recipient.newsletter_id or 0}.{self.domain}>"),
-            ("List-Unsubscribe", f"<mailto:unsubscribe@{self.domain}?subject=unsubscribe>, "
-                                 f"<{unsubscribe_url}>"),
-            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-            ("Precedence", "bulk"),
+            *message_headers(
+                message_id,
+                list_id=f"{encoded_header(recipient.newsletter_name)} <newsletter-"
+                        f"{recipient.newsletter_id or 0}.{self.domain}>",
+                unsubscribe_url=unsubscribe_url,
+                unsubscribe_mailto=f"unsubscribe@{self.domain}?subject=unsubscribe",
+                bulk=True,
+            ),
             ("MIME-Version", "1.0"),
             ("Content-Type", f'multipart/alternative; boundary="{self.boundary}"'),
         ]  # fmt: skip

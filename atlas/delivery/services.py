@@ -92,6 +92,20 @@ def start_scheduled_sends(sender: Any, post_id: int, **kwargs: Any) -> None:
                 begin(send)
 
 
+def count_recipients(
+    newsletters: Iterable[Newsletter],
+    audience: str = Send.Audience.ALL,
+    labels: Iterable[Label] = (),
+) -> int:
+    """How many members a send to these newsletters would reach now (suppressed ones aside)."""
+    newsletter_ids = [newsletter.pk for newsletter in newsletters]
+    if not newsletter_ids:
+        return 0
+    return engine.subscribed_members(
+        newsletter_ids, audience, [label.pk for label in labels]
+    ).count()
+
+
 def test_send(post: Post, addresses: Iterable[str], user: Any = None) -> Send:
     """Send the newsletter for `post` to a few addresses now, outside the real send."""
     emails = [normalize_email(address) for address in addresses]
@@ -195,11 +209,22 @@ def figures(send: Send) -> SendFigures:
     )
 
 
+@dataclass(frozen=True)
+class SendOutcome:
+    """A send and how its deliveries ended."""
+
+    send: Send
+    delivered: int
+    failed: int
+    bounced: int
+    complained: int
+
+
 def send_performance(
     start: datetime | None = None, end: datetime | None = None, post: Post | None = None
-) -> list[Send]:
-    """The latest 50 real sends (created in [start, end), or of one post), each annotated with
-    its delivery outcome: delivered, failed, bounced, complained. One query."""
+) -> list[SendOutcome]:
+    """The latest 50 real sends (created in [start, end), or of one post) with their delivery
+    outcome: delivered, failed, bounced, complained. One query."""
     sends = Send.objects.filter(is_test=False).select_related("post")
     if start is not None:
         sends = sends.filter(created_at__gte=start)
@@ -208,14 +233,16 @@ def send_performance(
     if post is not None:
         sends = sends.filter(post=post)
     sent = Q(deliveries__state=Delivery.State.SENT)
-    return list(
-        sends.annotate(
-            delivered=Count("deliveries", filter=sent & Q(deliveries__bounced=False)),
-            failed=Count("deliveries", filter=Q(deliveries__state=Delivery.State.FAILED)),
-            bounced=Count("deliveries", filter=Q(deliveries__bounced=True)),
-            complained=Count("deliveries", filter=Q(deliveries__complained=True)),
-        ).order_by("-created_at")[:50]
-    )
+    annotated = sends.annotate(
+        delivered=Count("deliveries", filter=sent & Q(deliveries__bounced=False)),
+        failed=Count("deliveries", filter=Q(deliveries__state=Delivery.State.FAILED)),
+        bounced=Count("deliveries", filter=Q(deliveries__bounced=True)),
+        complained=Count("deliveries", filter=Q(deliveries__complained=True)),
+    ).order_by("-created_at")[:50]
+    return [
+        SendOutcome(send, send.delivered, send.failed, send.bounced, send.complained)
+        for send in annotated
+    ]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ import base64
 import re
 from html import escape, unescape
 
-from django.core import signing
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -24,11 +23,13 @@ from django.views.decorators.http import require_safe
 
 from atlas.delivery.models import Delivery, DeliverySettings, EmailEvent, TrackedLink
 from atlas.lib.http import is_bot
+from atlas.lib.signing import Tokens
 from atlas.publishing.models import Publication
 
 RECIPIENT = "%%ATLAS-RECIPIENT%%"
-_LINK_SIGNER = signing.Signer(salt="atlas.analytics.email-link")
-_RECIPIENT_SIGNER = signing.Signer(salt="atlas.analytics.email-recipient")
+# The salts name analytics, which tracked emails first: links already sent must keep working.
+LINK_TOKENS = Tokens("atlas.analytics.email-link")
+RECIPIENT_TOKENS = Tokens("atlas.analytics.email-recipient")
 _HREF = re.compile(r'(<a\b[^>]*?\shref=")(https?://[^"]+)(")', re.IGNORECASE)
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -38,20 +39,12 @@ PROXY_AGENTS = ("googleimageproxy", "yahoomailproxy", "ymailproxy", "outlook-ima
 
 
 def link_token(send_id: int, index: int) -> str:
-    return _LINK_SIGNER.sign(f"{send_id}.{index}")
+    return LINK_TOKENS.sign_ids(send_id, index)
 
 
 def recipient_token(send_id: int, member_id: int | None) -> str:
     """What delivery puts in place of RECIPIENT in each message (MessageFactory.build)."""
-    return _RECIPIENT_SIGNER.sign(f"{send_id}.{member_id or 0}")
-
-
-def _unsign_pair(signer: signing.Signer, token: str) -> tuple[int, int] | None:
-    try:
-        first, second = signer.unsign(token).split(".")
-        return int(first), int(second)
-    except (signing.BadSignature, ValueError):
-        return None
+    return RECIPIENT_TOKENS.sign_ids(send_id, member_id or 0)
 
 
 def _stored_links(send_id: int, urls: list[str]) -> dict[str, int]:
@@ -103,7 +96,7 @@ def instrument_email_html(html: str, send_id: int) -> str:
 
 
 def _delivery_id(send_id: int, recipient: str) -> int | None:
-    pair = _unsign_pair(_RECIPIENT_SIGNER, recipient)
+    pair = RECIPIENT_TOKENS.unsign_ids(recipient, 2)
     if pair is None or pair[0] != send_id:
         return None
     return (
@@ -138,7 +131,7 @@ def open_pixel(request: HttpRequest, send_id: str, recipient: str) -> HttpRespon
 @require_safe
 @never_cache
 def click(request: HttpRequest, token: str, recipient: str) -> HttpResponse:
-    pair = _unsign_pair(_LINK_SIGNER, token)
+    pair = LINK_TOKENS.unsign_ids(token, 2)
     if pair is None:
         raise Http404("Unknown link.")
     send_id, index = pair

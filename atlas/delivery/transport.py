@@ -10,8 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Protocol
 
+from anymail.message import AnymailMessage
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 
 from atlas.lib.dkim import DkimKey
 from atlas.lib.smtp import ConnectionLost, Reply, SmtpConnection, SmtpSettings
@@ -80,7 +81,7 @@ class ProviderTransport:
         text = parsed.get_body(preferencelist=("plain",))
         html = parsed.get_body(preferencelist=("html",))
         keep = ("Message-ID", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post", "Precedence")
-        message = EmailMultiAlternatives(
+        message = AnymailMessage(
             subject=str(parsed["Subject"]),
             body=text.get_content() if text else "",
             from_email=str(parsed["From"]),

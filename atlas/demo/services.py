@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -66,7 +65,7 @@ class DemoResult:
 class Newsroom:
     """What every story needs: the editor who saves it, the masthead and the publication's zone."""
 
-    editor: AbstractUser
+    editor: User
     authors: dict[str, Author]
     tags: dict[str, Tag]
     zone: zoneinfo.ZoneInfo
@@ -136,9 +135,8 @@ def role(name: str) -> Group:
     return Group.objects.get(name=name)
 
 
-def create_staff_user(username: str, first_name: str, last_name: str, group: Group) -> AbstractUser:
-    user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(
+def create_staff_user(username: str, first_name: str, last_name: str, group: Group) -> User:
+    user, created = User.objects.get_or_create(
         username=username,
         defaults={"first_name": first_name, "last_name": last_name, "is_staff": True},
     )
@@ -149,7 +147,7 @@ def create_staff_user(username: str, first_name: str, last_name: str, group: Gro
     return user
 
 
-def create_editor() -> AbstractUser:
+def create_editor() -> User:
     """The demo's editor, who answers readers in the comments (no password: nobody signs in)."""
     return create_staff_user(EDITOR_USERNAME, "Demo", "Editor", role("Editor"))
 

@@ -67,10 +67,11 @@ class AttentionFilter(admin.SimpleListFilter):
         return [("yes", "Needs attention"), ("reported", "Open reports"), ("held", "Held")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+        reported = Q(open_report_count__gt=0)  # annotated by CommentAdmin.get_queryset
         if self.value() == "yes":
-            return queryset.filter(Q(status=Comment.Status.HELD) | Q(open_report_count__gt=0))
+            return queryset.filter(Q(status=Comment.Status.HELD) | reported)
         if self.value() == "reported":
-            return queryset.filter(open_report_count__gt=0)
+            return queryset.filter(reported)
         if self.value() == "held":
             return queryset.filter(status=Comment.Status.HELD)
         return queryset
@@ -80,8 +81,14 @@ class ReportInline(admin.TabularInline):
     model = Report
     extra = 0
     can_delete = False
-    fields = ["created_at", "reporter", "reason", "note", "resolved_at", "resolved_by"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "reporter",
+        "reason",
+        "note",
+        "resolved_at",
+        "resolved_by",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -92,8 +99,7 @@ class ModerationInline(admin.TabularInline):
     fk_name = "comment"
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "actor", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "action", "actor", "reason")
     verbose_name_plural = "audit trail"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -123,9 +129,10 @@ class CommentAdmin(admin.ModelAdmin):
                      "post__title"]  # fmt: skip
     date_hierarchy = "created_at"
     inlines = [ReportInline, ModerationInline]
-    readonly_fields = ["rendered", "author", "post_link", "status", "status_reason", "is_pinned",
-                       "created_at", "edited_at", "parent", "reply_to", "depth"]  # fmt: skip
-    fields = readonly_fields
+    fields = readonly_fields = (
+        "rendered", "author", "post_link", "status", "status_reason", "is_pinned", "created_at",
+        "edited_at", "parent", "reply_to", "depth",
+    )  # fmt: skip
     actions = [name for name, _ in MODERATION_BUTTONS]
     change_form_template = "admin/discussions/comment/change_form.html"
     change_list_template = "admin/discussions/comment/change_list.html"
@@ -270,13 +277,13 @@ class CommentingBanAdmin(admin.ModelAdmin):
     list_select_related = ["member", "created_by"]
     search_fields = ["member__email_lower", "member__name", "reason"]
     raw_id_fields = ["member"]  # works for moderators who may not browse the member list
-    fields = ["member", "until", "reason"]
+    fields = ("member", "until", "reason")
     actions = ["lift"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["member", "until", "reason", "created_by", "created_at", "lifted_at"] if obj else []
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return (*self.fields, "created_by", "created_at", "lifted_at") if obj else ()
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return self.get_readonly_fields(request, obj) or self.fields
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

@@ -98,7 +98,8 @@ class DiscussionSettings(SingletonModel):
 
     def mode_for_post(self) -> str:
         """Who may comment on the post read by `for_post`: its own rule, else the publication's."""
-        return PostDiscussion.EFFECTIVE_MODES.get(getattr(self, "post_mode", None), self.mode)
+        post_mode: str = getattr(self, "post_mode", None) or ""
+        return PostDiscussion.EFFECTIVE_MODES.get(post_mode, self.mode)
 
     def blocked_term_list(self) -> list[str]:
         return [line.strip().lower() for line in self.blocked_terms.splitlines() if line.strip()]
@@ -113,7 +114,7 @@ class PostDiscussion(models.Model):
         PAID = "paid", "Paying members only"
         CLOSED = "closed", "Closed (still readable)"
 
-    EFFECTIVE_MODES = {PostMode.OPEN: Mode.SIGNED_IN, PostMode.PAID: Mode.PAID,
+    EFFECTIVE_MODES: dict[str, str] = {PostMode.OPEN: Mode.SIGNED_IN, PostMode.PAID: Mode.PAID,
                        PostMode.CLOSED: Mode.CLOSED}  # fmt: skip
 
     post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="discussion")

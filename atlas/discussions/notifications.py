@@ -7,15 +7,14 @@ strings, so a row can be rendered again by any worker.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
-from django.core import signing
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from atlas.discussions.models import Comment, ReplyEmailOptOut
 from atlas.lib.markdown import plain_text
+from atlas.lib.signing import Tokens
 from atlas.members import outbox
 from atlas.members.models import Member
 from atlas.publishing.models import Publication
@@ -23,7 +22,7 @@ from atlas.runtime.ratelimit import Limit, hit
 
 REPLY_TEMPLATE = "discussions/email/reply"
 MODERATION_TEMPLATE = "discussions/email/moderation"
-UNSUBSCRIBE_SALT = "atlas.discussions.reply-emails"
+REPLY_EMAIL_TOKENS = Tokens("atlas.discussions.reply-emails")
 UNDELIVERABLE_STATUSES = (Member.Status.BOUNCED, Member.Status.COMPLAINED)
 EXCERPT_LENGTH = 300
 MODERATION_ALERTS = Limit(hits=10, seconds=3600)
@@ -31,17 +30,14 @@ MODERATION_ALERTS = Limit(hits=10, seconds=3600)
 
 def reply_email_token(member_id: int, post_id: int | None) -> str:
     """A signed, non-expiring token: stop reply emails for a member (one thread, or all)."""
-    return signing.dumps([member_id, post_id], salt=UNSUBSCRIBE_SALT, compress=True)
+    return REPLY_EMAIL_TOKENS.dumps([member_id, post_id])
 
 
 def read_reply_email_token(token: str) -> tuple[int, int | None] | None:
-    try:
-        member_id, post_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
+    found = REPLY_EMAIL_TOKENS.ids(token, 2, optional=1)
+    if found is None or found[0] is None:
         return None
-    if not isinstance(member_id, int) or not (post_id is None or isinstance(post_id, int)):
-        return None
-    return member_id, post_id
+    return found[0], found[1]
 
 
 def wants_reply_emails(member: Member, post_id: int) -> bool:
@@ -66,7 +62,7 @@ def queue_reply_email(comment: Comment) -> bool:
     )
     if not first_time:
         return False
-    outbox.queue(recipient.email, REPLY_TEMPLATE, member=recipient, **_reply_context(comment))
+    outbox.queue(recipient.email, REPLY_TEMPLATE, recipient, **_reply_context(comment, recipient))
     return True
 
 
@@ -74,11 +70,10 @@ def _deliverable(member: Member) -> bool:
     return member.status not in UNDELIVERABLE_STATUSES and not member.email.endswith(".invalid")
 
 
-def _reply_context(comment: Comment) -> dict[str, str]:
+def _reply_context(comment: Comment, recipient: Member) -> dict[str, str]:
     publication = Publication.current()
-    recipient_id = (comment.reply_to or comment.parent).member_id  # type: ignore[union-attr]
-    thread_token = reply_email_token(recipient_id, comment.post_id)
-    everywhere_token = reply_email_token(recipient_id, None)
+    thread_token = reply_email_token(recipient.pk, comment.post_id)
+    everywhere_token = reply_email_token(recipient.pk, None)
     return {
         "replier_name": comment.author_name,
         "post_title": comment.post.title,
@@ -98,7 +93,7 @@ def _excerpt(html: str) -> str:
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
 
 
-def moderators() -> QuerySet[AbstractBaseUser]:
+def moderators() -> QuerySet[User]:
     """Active staff who may moderate comments and have an address to write to."""
     may_moderate = Q(is_superuser=True) | Q(
         user_permissions__codename="change_comment",
@@ -108,7 +103,7 @@ def moderators() -> QuerySet[AbstractBaseUser]:
         groups__permissions__codename="change_comment",
         groups__permissions__content_type__app_label="discussions",
     )
-    users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+    users = User.objects.filter(is_active=True, is_staff=True).exclude(email="")
     return users.filter(may_moderate | through_group).distinct()
 
 
@@ -134,5 +129,5 @@ def queue_moderation_email(comment: Comment, why: str) -> int:
     }
     recipients = list(moderators().values_list("email", flat=True))
     for address in recipients:
-        outbox.queue(address, MODERATION_TEMPLATE, **context)
+        outbox.queue(address, MODERATION_TEMPLATE, None, **context)
     return len(recipients)

@@ -93,7 +93,8 @@ def ban_refusal(member: Member) -> str:
         return ""
     if None in ends:
         return "You can no longer comment: a moderator has banned this account from commenting."
-    return f"A moderator has banned this account from commenting until {_when(max(ends))}."
+    last = max(end for end in ends if end is not None)
+    return f"A moderator has banned this account from commenting until {_when(last)}."
 
 
 def account_age_refusal(member: Member, settings_row: DiscussionSettings) -> str:

@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlas.discussions import services
@@ -25,7 +24,7 @@ from atlas.discussions.notifications import read_reply_email_token
 from atlas.discussions.participation import SIGN_IN_FIRST, Participation, participation_for
 from atlas.discussions.rules import Refused
 from atlas.discussions.thread import Sort
-from atlas.lib.http import csrf_ok
+from atlas.lib.http import csrf_ok, unsubscribe_link
 from atlas.members.models import Member
 from atlas.members.policy import current_member
 from atlas.publishing.models import Post
@@ -243,19 +242,17 @@ def reply_emails(request: HttpRequest) -> HttpResponse:
     return render(request, "discussions/reply_emails.html", context)
 
 
-@never_cache
-@csrf_exempt  # RFC 8058: mail providers post here without a session or a token
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+@unsubscribe_link
+def unsubscribe(request: HttpRequest, token: str, one_click: bool) -> HttpResponse:
     found = read_reply_email_token(token)
     member = Member.objects.filter(pk=found[0]).first() if found else None
-    if member is None:
+    if found is None or member is None:
         return render(request, "discussions/unsubscribe.html", {"invalid": True}, status=404)
     post = Post.objects.filter(pk=found[1]).first() if found[1] else None
     context: dict[str, Any] = {"member": member, "post": post, "done": ""}
-    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+    if one_click:
         services.set_reply_emails(member, False, post)
-        return HttpResponse("Unsubscribed.\n", content_type="text/plain; charset=utf-8")
+        return HttpResponse()
     if request.method == "POST":
         if not csrf_ok(request):
             return render(request, "discussions/unsubscribe.html", context, status=403)

@@ -34,8 +34,8 @@ class CompiledQuery:
         self.compiled: dict[str, tuple[str, list[Any], list[int]]] = {}
 
     def _compile(self, alias: str) -> tuple[str, list[Any], list[int]]:
-        sql, parameters = self.build(*self.samples).query.sql_with_params()
-        parameters = list(parameters)
+        sql, parameter_tuple = self.build(*self.samples).query.sql_with_params()
+        parameters = list(parameter_tuple)
         positions = []
         for sample in self.samples:
             adapted = _adapt(sample, alias)
@@ -53,4 +53,4 @@ class CompiledQuery:
         parameters = list(parameters)
         for position, value in zip(positions, values, strict=True):
             parameters[position] = _adapt(value, alias)
-        return self.model.objects.raw(sql, parameters, using=alias)
+        return self.model._default_manager.raw(sql, parameters, using=alias)

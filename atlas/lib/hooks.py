@@ -162,7 +162,7 @@ def include(template_name: str) -> SlotRenderer:
 
     def render(context: Context) -> str:
         template = context.template.engine.get_template(template_name)  # type: ignore[union-attr]
-        return template.render(context)  # type: ignore[arg-type]
+        return template.render(context)
 
     render.__name__ = render.__qualname__ = f"include({template_name!r})"
     return render

@@ -1,15 +1,19 @@
 """Request helpers: the client's address, bots and prefetches, safe redirects, same-origin posts,
-CSRF checks for forms on cached pages."""
+CSRF checks for forms on cached pages, the endpoint behind an email's unsubscribe link."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -82,3 +86,29 @@ def csrf_ok(request: HttpRequest) -> bool:
     check = CsrfViewMiddleware(lambda request: HttpResponse())
     rejected = check.process_view(request, lambda request: HttpResponse(), (), {})
     return rejected is None or same_origin(request)
+
+
+UnsubscribeView = Callable[..., HttpResponse]
+
+
+def unsubscribe_link(view: UnsubscribeView) -> Callable[[HttpRequest, str], HttpResponse]:
+    """The view behind an email's unsubscribe link, which its List-Unsubscribe header names.
+
+    RFC 8058: a mail provider unsubscribes a reader with one POST of `List-Unsubscribe=One-Click`
+    to the link, with no session and no CSRF token, and reads only the status. The view is then
+    called with `one_click=True`: it must unsubscribe at once, and any answer below 400 becomes
+    a short text. Readers who open the link get the view's own page (and its form, which the
+    view checks with `csrf_ok`)."""
+
+    @never_cache
+    @csrf_exempt  # mail providers post here without a session or a token
+    @require_http_methods(["GET", "POST"])
+    @wraps(view)
+    def endpoint(request: HttpRequest, token: str) -> HttpResponse:
+        one_click = request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click"
+        response = view(request, token, one_click=one_click)
+        if one_click and response.status_code < 400:
+            return HttpResponse("Unsubscribed.\n", content_type="text/plain; charset=utf-8")
+        return response
+
+    return endpoint

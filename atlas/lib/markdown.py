@@ -32,7 +32,14 @@ ARTICLE_ATTRIBUTES = {
     "q": {"cite"},
     "blockquote": {"cite"},
 }  # fmt: skip
-ARTICLE_CLASSES = {"a": {"footnote-backref"}, "section": {"footnotes"}, "sup": {"footnote-ref"}}
+ALIGNMENTS = {"align-left", "align-center", "align-right"}
+ARTICLE_CLASSES = {
+    "a": {"footnote-backref"},
+    "section": {"footnotes"},
+    "sup": {"footnote-ref"},
+    "td": ALIGNMENTS,
+    "th": ALIGNMENTS,
+}
 
 INLINE_TAGS = {
     "a",
@@ -66,6 +73,18 @@ def _render(text: str, profile: str) -> str:
     return cmarkgfm.markdown_to_html_with_extensions(
         text, INLINE_OPTIONS, extensions=["strikethrough", "autolink"]
     )
+
+
+# Column alignment as a class (kept by the sanitizer, styled by our CSS, inlined in email):
+# no style attributes, which a Content-Security-Policy would block.
+_ALIGNED_CELL = re.compile(r'<(td|th) align="(left|center|right)"')
+# An image alone in its paragraph with a title is a figure; the title is its caption.
+_FIGURE = re.compile(r'<p><img src="([^"]*)" alt="([^"]*)" title="([^"]*)" ?/?></p>')
+
+
+def _structure(html: str) -> str:
+    html = _ALIGNED_CELL.sub(r'<\1 class="align-\2"', html)
+    return _FIGURE.sub(r'<figure><img src="\1" alt="\2"><figcaption>\3</figcaption></figure>', html)
 
 
 _HEADING = re.compile(r"<(h[234])>(.*?)</\1>", re.DOTALL)
@@ -111,8 +130,9 @@ def _cleaner(profile: str) -> nh3.Cleaner:
 
 def render_markdown(text: str, profile: str = "article") -> str:
     """Render `text` and sanitize the result. Profiles: "article" (staff) and "inline" (strict)."""
-    html = sanitize_html(_render(text, profile), profile)
-    return _add_heading_ids(html) if profile == "article" else html
+    if profile != "article":
+        return sanitize_html(_render(text, profile), profile)
+    return _add_heading_ids(sanitize_html(_structure(_render(text, profile)), profile))
 
 
 def sanitize_html(html: str, profile: str = "article") -> str:

@@ -74,7 +74,9 @@ class _FileVersion:
 def _version_store() -> _SharedCacheVersion | _FileVersion:
     backend = settings.CACHES["default"]["BACKEND"]
     if "filebased" in backend or "locmem" in backend:
-        return _FileVersion(Path(settings.VAR_DIR) / "page-cache-version")
+        # Named by the cache's prefix, like every key: sites or test runs sharing var/ keep apart.
+        name = f"page-cache-version.{settings.ATLAS_CACHE_PREFIX}"
+        return _FileVersion(Path(settings.VAR_DIR) / name)
     return _SharedCacheVersion()
 
 

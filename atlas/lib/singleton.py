@@ -18,7 +18,7 @@ class SingletonModel(models.Model):
 
     @classmethod
     def current(cls) -> Self:
-        row, _ = cls.objects.get_or_create(pk=1)
+        row, _ = cls._default_manager.get_or_create(pk=1)
         return row
 
 
@@ -33,5 +33,5 @@ class SingletonAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         meta = self.model._meta
-        row = self.model.current()  # type: ignore[attr-defined]
+        row = self.model.current()
         return redirect(f"admin:{meta.app_label}_{meta.model_name}_change", row.pk)

@@ -63,6 +63,14 @@ class SmtpSettings:
     timeout: float = 30.0
 
 
+def _socket_of(client: smtplib.SMTP) -> socket.socket:
+    """The session's socket. smtplib drops it (None) once the server has hung up: that is a
+    lost connection, not an AttributeError."""
+    if client.sock is None:
+        raise smtplib.SMTPServerDisconnected("The server closed the connection.")
+    return client.sock
+
+
 class SmtpConnection:
     """One session. `send` writes an already dot-safe message with a single DATA round trip."""
 
@@ -82,7 +90,7 @@ class SmtpConnection:
                 )  # fmt: skip
             else:
                 self.client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-            self.client.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            _socket_of(self.client).setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.client.ehlo()
             if settings.use_tls:
                 self.client.starttls(context=ssl.create_default_context())
@@ -116,7 +124,7 @@ class SmtpConnection:
             if code != 354:
                 client.rset()
                 return Reply(code, text.decode(errors="replace"))
-            client.sock.sendall(data + b".\r\n")
+            _socket_of(client).sendall(data + b".\r\n")
             code, text = client.getreply()
             return Reply(code, text.decode(errors="replace"))
         except (TimeoutError, OSError, smtplib.SMTPServerDisconnected) as error:
@@ -130,16 +138,16 @@ class SmtpConnection:
         body = " BODY=8BITMIME" if self.eight_bit else ""
         commands = f"MAIL FROM:<{sender}>{body}\r\nRCPT TO:<{recipient}>\r\nDATA\r\n"
         try:
-            client.sock.sendall(commands.encode())
+            _socket_of(client).sendall(commands.encode())
             replies = [Reply(*_decoded(client.getreply())) for _ in range(3)]
             failed = next((reply for reply in replies[:2] if reply.code >= 300), None)
             if failed is not None or replies[2].code != 354:
                 if replies[2].code == 354:  # a server that accepted DATA anyway: end it empty
-                    client.sock.sendall(b".\r\n")
+                    _socket_of(client).sendall(b".\r\n")
                     client.getreply()
                 client.rset()
                 return failed or replies[2]
-            client.sock.sendall(data + b".\r\n")
+            _socket_of(client).sendall(data + b".\r\n")
             return Reply(*_decoded(client.getreply()))
         except (TimeoutError, OSError, smtplib.SMTPServerDisconnected) as error:
             self.close()

@@ -61,8 +61,7 @@ class EventInline(admin.TabularInline):
     model = MemberEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "detail"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "kind", "detail")
     ordering = ["-created_at", "-pk"]
     verbose_name_plural = "history"
 
@@ -78,11 +77,18 @@ class NewsletterFilter(admin.SimpleListFilter):
         return [(str(newsletter.pk), newsletter.name) for newsletter in Newsletter.objects.all()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Member]) -> QuerySet[Member]:
-        if not self.value():
+        newsletter_id = self.value()
+        if not newsletter_id:
             return queryset
         return queryset.filter(
-            subscriptions__newsletter_id=self.value(), subscriptions__status="active"
+            subscriptions__newsletter_id=newsletter_id, subscriptions__status="active"
         )
+
+
+ORIGIN_FIELDS = (
+    "created_at", "confirmed_at", "source", "signup_page", "referrer",
+    "utm_source", "utm_medium", "utm_campaign", "user",
+)  # fmt: skip
 
 
 @admin.register(Member)
@@ -100,14 +106,11 @@ class MemberAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     filter_horizontal = ["labels"]
     inlines = [SubscriptionInline, EventInline]
-    readonly_fields = [
-        "created_at", "confirmed_at", "source", "signup_page", "referrer",
-        "utm_source", "utm_medium", "utm_campaign", "user",
-    ]  # fmt: skip
+    readonly_fields = ORIGIN_FIELDS
     fieldsets = [
         (None, {"fields": ["email", "name", "comment_name", "status", "tier"]}),
         ("Staff", {"fields": ["labels", "notes"]}),
-        ("Where they came from", {"fields": readonly_fields}),
+        ("Where they came from", {"fields": ORIGIN_FIELDS}),
     ]
     show_full_result_count = False  # counting a large filtered list on every page is slow
     actions = [export_csv]

@@ -37,6 +37,7 @@ from atlas.members.importing import (
 )
 from atlas.members.models import Member, MemberImport, Newsletter
 from atlas.members.services import default_newsletters
+from atlas.publishing.services import staff_user
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ def start_import(form: ImportForm, request: HttpRequest) -> MemberImport:
         original_name=(upload.name or "upload.csv")[:255],
         options=form.options(),
         rows_total=max(form.line_count - 1, 0),  # less the header line
-        created_by=request.user,
+        created_by=staff_user(request.user),
     )
     transaction.on_commit(lambda: enqueue_import(member_import.pk))
     return member_import

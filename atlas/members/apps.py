@@ -6,6 +6,7 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self) -> None:
+        import atlas.members.hooks  # noqa: F401  (declares members' extension points)
         from atlas.analytics.hooks import register_member_growth
         from atlas.lib.hooks import include
         from atlas.members.growth import growth_on

@@ -12,7 +12,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 
@@ -28,7 +28,13 @@ CHUNK_SIZE = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def export_members(queryset: QuerySet[Member], out: TextIO) -> int:
+class Writable(Protocol):
+    """A file open for text, or anything else that takes `write(text)` (a command's stdout)."""
+
+    def write(self, text: str, /) -> Any: ...
+
+
+def export_members(queryset: QuerySet[Member], out: Writable) -> int:
     """Write `queryset` as CSV to `out`; return the number of members written."""
     writer = csv.writer(out)
     writer.writerow(COLUMNS)

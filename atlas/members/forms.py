@@ -68,7 +68,7 @@ class ProfileForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for field_name in ("name", "comment_name"):
             if any(character in cleaned.get(field_name, "") for character in "\r\n<>"):
                 self.add_error(field_name, "Line breaks and angle brackets are not allowed.")

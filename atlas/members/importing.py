@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from hashlib import blake2b
-from typing import Any, BinaryIO, TextIO
+from typing import Any, Protocol, TextIO
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
@@ -317,12 +317,20 @@ def full_name(record: dict[str, str]) -> str:
     return f"{record.get('first_name', '').strip()} {record.get('last_name', '').strip()}".strip()
 
 
+def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """A field with a column of its own (not a relation seen from the other side)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise TypeError(f"{model.__name__}.{name} has no column of its own.")
+    return field
+
+
 def member_details(record: dict[str, str], **columns: str) -> dict[str, str]:
     """Member fields from the columns named, where filled, cut to the field's length."""
     details = {}
     for field_name, column in columns.items():
         if value := record.get(column, "").strip():
-            details[field_name] = value[: Member._meta.get_field(field_name).max_length]
+            details[field_name] = value[: concrete_field(Member, field_name).max_length]
     return details
 
 
@@ -352,7 +360,15 @@ def parse_date(text: str) -> datetime | None:
     return moment if moment <= timezone.now() else None
 
 
-def scan_file(file: BinaryIO, chunk_size: int = 1 << 20) -> int:
+class Rewindable(Protocol):
+    """A binary file, or an upload: read in chunks, then back to the start."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+    def seek(self, offset: int, /) -> Any: ...
+
+
+def scan_file(file: Rewindable, chunk_size: int = 1 << 20) -> int:
     """Check that `file` is UTF-8 before anything is imported; count its lines (for progress)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines = 0
@@ -610,9 +626,9 @@ def select_in(
         for start in range(0, len(values), per_statement):
             chunk = values[start : start + per_statement]
             statement = "SELECT {columns} FROM {table} WHERE {key} IN ({values})".format(
-                columns=", ".join(quote(model._meta.get_field(name).column) for name in fields),
+                columns=", ".join(quote(concrete_field(model, name).column) for name in fields),
                 table=quote(model._meta.db_table),
-                key=quote(model._meta.get_field(key).column),
+                key=quote(concrete_field(model, key).column),
                 values=", ".join(["%s"] * len(chunk)),
             )
             cursor.execute(statement, chunk)
@@ -643,7 +659,7 @@ def insert_rows(
         model_field.get_db_prep_save(model_field.pre_save(template, True), connection)
         for model_field in others
     )
-    named = [model._meta.get_field(name) for name in fields]
+    named = [concrete_field(model, name) for name in fields]
     columns = tuple(model_field.column for model_field in [*named, *others])
     per_statement = max_parameters() // len(columns)
     for start in range(0, len(rows), per_statement):

@@ -76,7 +76,19 @@ class Member(models.Model):
         max_length=60, blank=True, help_text="Shown with comments; the name when empty."
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    tier = models.CharField(max_length=8, choices=Tier.choices, default=Tier.FREE)
+    tier = models.CharField(
+        max_length=8,
+        choices=Tier.choices,
+        default=Tier.FREE,
+        help_text="The plan as stored for lists and sends; kept current by billing when it "
+        "manages the member's payments.",
+    )
+    stripe_customer_id = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text="The reader's customer at Stripe (from an import, or set when they pay).",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -86,7 +98,7 @@ class Member(models.Model):
     )
     labels = models.ManyToManyField(Label, blank=True, related_name="members")
     notes = models.TextField(blank=True)
-    newsletters = models.ManyToManyField(
+    newsletters: models.ManyToManyField[Newsletter, Subscription] = models.ManyToManyField(
         Newsletter, through="Subscription", related_name="members", blank=True
     )
 
@@ -212,7 +224,7 @@ class EmailLink(models.Model):
         CONFIRM = "confirm", "Confirm subscription"
         CHANGE_EMAIL = "change_email", "Confirm new address"
 
-    LIFETIMES = {
+    LIFETIMES: dict[str, timedelta] = {
         Purpose.SIGN_IN: timedelta(minutes=10),
         Purpose.CONFIRM: timedelta(days=7),
         Purpose.CHANGE_EMAIL: timedelta(hours=24),

@@ -1,10 +1,11 @@
-"""Who may read what (the read policy members registers): members-only posts for members, paid
-posts for paying members."""
+"""Who may read what (the read policy members registers): members-only posts for members, posts
+for paying members as the entitlement rule says (`members/hooks.py`)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 
+from atlas.members.hooks import may_read
 from atlas.members.models import Member
 from atlas.publishing.models import Post
 
@@ -26,4 +27,4 @@ def can_read(request: HttpRequest, post: Post) -> bool:
         return False
     if post.visibility == Post.Visibility.MEMBERS:
         return True
-    return member.is_paid
+    return may_read(member, post)

@@ -174,6 +174,47 @@ def _activate(member: Member) -> None:
            newsletters=slugs)  # fmt: skip
 
 
+def add_verified_member(
+    raw_email: str, name: str = "", source: SignupSource | None = None
+) -> tuple[Member, bool]:
+    """A reader whose address another party has verified (a payment): active at once, on the
+    default newsletters. Returns (member, created); safe to call twice or concurrently."""
+    email = normalize_email(raw_email)
+    source = source or SignupSource(via="checkout")
+    with transaction.atomic():
+        member, created = _member_for_signup(email, name, source)
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        if created:
+            record(member, MemberEvent.Kind.SIGNED_UP, **source.as_detail())
+            _add_subscriptions(member, default_newsletters(), Subscription.Status.PENDING)
+        if member.status == Member.Status.PENDING:  # a reader who left stays unsubscribed
+            _activate(member)
+    return member, created
+
+
+def set_tier(member_id: int, tier: str, reason: str = "") -> bool:
+    """Store a member's plan (for lists and sends) and record the change; True if it changed."""
+    with transaction.atomic():
+        member = Member.objects.select_for_update().filter(pk=member_id).first()
+        if member is None or member.tier == tier:
+            return False
+        old = member.tier
+        member.tier = tier
+        member.save(update_fields=["tier", "updated_at"])
+        record(member, MemberEvent.Kind.TIER_CHANGED, old=old, new=tier, reason=reason)
+    return True
+
+
+def set_stripe_customer(member_id: int, customer_id: str) -> bool:
+    """Remember a member's customer at Stripe, unless they already have one (never replaced:
+    a second customer would be a duplicate). True if it was set now."""
+    return bool(
+        Member.objects.filter(pk=member_id, stripe_customer_id="").update(
+            stripe_customer_id=customer_id, updated_at=timezone.now()
+        )
+    )
+
+
 def confirm(token: str) -> Member | None:
     link = use_link(token, EmailLink.Purpose.CONFIRM)
     if link is None:
@@ -220,9 +261,10 @@ def user_for(member: Member) -> Any:
 
 def end_all_sessions(member: Member) -> None:
     """Sign the member out everywhere: sessions are bound to the (unusable) password hash."""
-    if member.user_id and not member.user.is_staff:
-        member.user.set_unusable_password()
-        member.user.save(update_fields=["password"])
+    user = member.user
+    if user is not None and not user.is_staff:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
 
 
 def request_email_change(member: Member, raw_email: str) -> str:
@@ -245,7 +287,7 @@ def apply_email_change(token: str) -> Member | None:
         with transaction.atomic():
             member.email = link.email
             member.save(update_fields=["email", "email_lower", "updated_at"])
-            if member.user_id:
+            if member.user is not None:
                 member.user.email = link.email
                 member.user.save(update_fields=["email"])
             record(member, MemberEvent.Kind.EMAIL_CHANGED, old_domain=old.rpartition("@")[2])
@@ -341,6 +383,7 @@ def export_member_data(member: Member) -> dict[str, Any]:
         "comment_name": member.comment_name,
         "status": member.status,
         "plan": member.tier,
+        "stripe_customer_id": member.stripe_customer_id,
         "signed_up_at": member.created_at.isoformat(),
         "confirmed_at": member.confirmed_at.isoformat() if member.confirmed_at else None,
         "source": {

@@ -14,9 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from atlas.lib.http import client_ip, csrf_ok, safe_next
+from atlas.lib.http import client_ip, csrf_ok, safe_next, unsubscribe_link
 from atlas.members import services
 from atlas.members.forms import ChangeEmailForm, ProfileForm, SignInForm, SubscribeForm
+from atlas.members.hooks import plan_of
 from atlas.members.links import peek_link, read_unsubscribe_token
 from atlas.members.models import EmailLink, Member, MembershipSettings, Newsletter
 from atlas.members.policy import current_member
@@ -155,7 +156,12 @@ def account(request: HttpRequest) -> HttpResponse:
         services.set_newsletters(member, form.cleaned_data["newsletters"])
         messages.success(request, "Your choices are saved.")
         return redirect("members:account")
-    context = {"member": member, "form": form, "email_form": ChangeEmailForm()}
+    context = {
+        "member": member,
+        "plan": plan_of(member),
+        "form": form,
+        "email_form": ChangeEmailForm(),
+    }
     return render(request, "members/account.html", context)
 
 
@@ -166,7 +172,12 @@ def change_email(request: HttpRequest) -> HttpResponse:
     member = current_member(request)
     form = ChangeEmailForm(request.POST)
     if member is None or not form.is_valid():
-        context = {"member": member, "form": ProfileForm(), "email_form": form}
+        context = {
+            "member": member,
+            "plan": plan_of(member) if member else None,
+            "form": ProfileForm(),
+            "email_form": form,
+        }
         return render(request, "members/account.html", context, status=400)
     address = services.request_email_change(member, form.cleaned_data["email"])
     return render(
@@ -219,18 +230,16 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(request, "members/deleted.html")
 
 
-@never_cache
-@csrf_exempt  # RFC 8058: mail providers post here without a session or a token
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+@unsubscribe_link
+def unsubscribe(request: HttpRequest, token: str, one_click: bool) -> HttpResponse:
     found = read_unsubscribe_token(token)
     member = Member.objects.filter(pk=found[0]).first() if found else None
-    if member is None:
+    if found is None or member is None:
         return render(request, "members/link_invalid.html", {"purpose": "unsubscribe"}, status=404)
     newsletter = Newsletter.objects.filter(pk=found[1]).first() if found[1] else None
-    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+    if one_click:
         services.unsubscribe(member, newsletter, how="one-click")
-        return HttpResponse("Unsubscribed.\n", content_type="text/plain; charset=utf-8")
+        return HttpResponse()
     context = {"member": member, "newsletter": newsletter, "token": token, "done": None}
     if request.method == "POST":
         if not csrf_ok(request):

@@ -66,6 +66,7 @@ class TodayFigure:
 class Attention:
     drafts: list[Post] = field(default_factory=list)
     draft_count: int = 0
+    reviewing: bool = False  # the drafts are the ones ready for review
     scheduled: list[Post] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     comment_count: int = 0
@@ -107,8 +108,14 @@ def visible_posts(user: Any) -> Any:
 
 
 def _posts(found: Attention, user: Any) -> None:
+    """Editors see the drafts waiting for review; writers their own drafts."""
     posts = visible_posts(user).defer("body", "body_html")
-    drafts = posts.filter(status=Post.Status.DRAFT).order_by("-updated_at")
+    drafts = posts.filter(status=Post.Status.DRAFT)
+    if user.has_perm("publishing.edit_others_posts"):
+        found.reviewing = True
+        drafts = drafts.filter(review_requested_at__isnull=False).order_by("review_requested_at")
+    else:
+        drafts = drafts.order_by("-updated_at")
     found.drafts = list(drafts[:LIST_LENGTH])
     found.draft_count = drafts.count() if len(found.drafts) == LIST_LENGTH else len(found.drafts)
     found.scheduled = list(

@@ -15,11 +15,13 @@ from atlas.publishing.hooks import MenuItem, newsroom_menu, register_newsroom_me
 OWN_ITEMS = [
     (MenuItem("Home", "newsroom:home"), 0),
     (MenuItem("Posts", "newsroom:posts", Permission.POSTS), 10),
+    (MenuItem("New post", "newsroom:post_new", "publishing.add_post"), 11),
     (MenuItem("Sends", "newsroom:sends", Permission.SENDS), 20),
     (MenuItem("Comments", "newsroom:comments", Permission.COMMENTS), 30),
     (MenuItem("Members", "newsroom:members", Permission.MEMBERS), 40),
     (MenuItem("Sponsors", "newsroom:sponsors", Permission.SPONSORS), 50),
     (MenuItem("Numbers", "newsroom:numbers", Permission.NUMBERS), 60),
+    (MenuItem("Paid tiers", "newsroom:billing_tiers", "billing.view_tier"), 65),
     (MenuItem("Settings", "newsroom:settings", Permission.SETTINGS, section="settings"), 900),
 ]
 
@@ -38,16 +40,20 @@ class MenuLink:
 
 
 def menu_for(request: HttpRequest) -> list[MenuLink]:
+    """The items the user's role may open, main ones first; the current one is the item whose
+    address is the longest start of the page's (Posts for a post, New post for a new one)."""
     user = request.user
     home = reverse("newsroom:home")
-    links = []
+    found: list[tuple[MenuItem, str]] = []
     for item in newsroom_menu.items():
         if item.permission and not user.has_perm(item.permission):
             continue
         try:
-            url = reverse(item.url_name)
+            found.append((item, reverse(item.url_name)))
         except NoReverseMatch:
             continue
-        current = request.path == url or (url != home and request.path.startswith(url))
-        links.append(MenuLink(item.label, url, current, item.section))
-    return links
+    matches = [url for _, url in found if request.path == url
+               or (url != home and request.path.startswith(url))]  # fmt: skip
+    current = max(matches, key=len, default="")
+    links = [MenuLink(item.label, url, url == current, item.section) for item, url in found]
+    return sorted(links, key=lambda link: link.section != "main")

@@ -26,15 +26,18 @@ from atlas.newsroom.views import page
 from atlas.publishing.models import Author, Correction, Post, PostAuthor, Tag
 
 PER_PAGE = 25
+REVIEW = "review"  # a draft its writer marked ready for review
 TABS = [
     ("", "All"),
     (Post.Status.DRAFT, "Drafts"),
+    (REVIEW, "Ready for review"),
     (Post.Status.SCHEDULED, "Scheduled"),
     (Post.Status.PUBLISHED, "Published"),
     (Post.Status.ARCHIVED, "Archived"),
 ]
 ORDER = {
     Post.Status.DRAFT: ["-updated_at", "-pk"],
+    REVIEW: ["review_requested_at", "pk"],
     Post.Status.SCHEDULED: ["published_at", "pk"],
 }
 
@@ -54,7 +57,9 @@ class PostRow:
 
 def listed(user: Any, status: str, search: str, author: str, tag: str) -> QuerySet[Post]:
     posts = visible_posts(user)
-    if status:
+    if status == REVIEW:
+        posts = posts.filter(status=Post.Status.DRAFT, review_requested_at__isnull=False)
+    elif status:
         posts = posts.filter(status=status)
     if search:
         posts = posts.filter(Q(title__icontains=search) | Q(subtitle__icontains=search))
@@ -138,16 +143,18 @@ def rows_for(posts: list[Post]) -> list[PostRow]:
 @require_safe
 def post_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    status = status if status in Post.Status.values else ""
+    status = status if status in [*Post.Status.values, REVIEW] else ""
     search = request.GET.get("q", "").strip()
     author = request.GET.get("author", "")
     tag = request.GET.get("tag", "")
     posts = listed(request.user, status, search, author, tag)
     paginator = Paginator(posts, PER_PAGE)
     current = paginator.get_page(request.GET.get("page"))
-    counts = dict(
-        visible_posts(request.user).values_list("status").annotate(total=Count("pk")).order_by()
-    )
+    mine = visible_posts(request.user)
+    counts = dict(mine.values_list("status").annotate(total=Count("pk")).order_by())
+    counts[REVIEW] = mine.filter(
+        status=Post.Status.DRAFT, review_requested_at__isnull=False
+    ).count()
     context = {
         "tabs": [
             (key, label, counts.get(key) if key else sum(counts.values())) for key, label in TABS

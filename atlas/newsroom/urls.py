@@ -2,9 +2,10 @@
 (tests/test_newsroom_routes.py walks them all as every role). The post editor's routes
 (posts/new/, posts/<id>/...) come from its own module."""
 
-from django.urls import path
+from django.urls import include, path
 
 from atlas.newsroom import (
+    billing,
     comments,
     members,
     numbers,
@@ -14,6 +15,7 @@ from atlas.newsroom import (
     sponsors,
     views,
 )
+from atlas.newsroom.editor_urls import urlpatterns as editor_urlpatterns
 
 app_name = "newsroom"
 
@@ -77,6 +79,8 @@ urlpatterns = [
     # Numbers
     path("numbers/", numbers.dashboard, name="numbers"),
     path("numbers/posts/<int:post_id>/", numbers.article, name="numbers_article"),
+    # Paid tiers (billing's pages)
+    path("tiers/", include(billing.urlpatterns)),
     # Settings
     path("settings/", settings_pages.settings_index, name="settings"),
     path("settings/staff/", settings_pages.staff_page, name="staff"),
@@ -89,3 +93,4 @@ urlpatterns = [
     ),
     path("settings/<slug:key>/", settings_pages.settings_section, name="settings_section"),
 ]
+urlpatterns += editor_urlpatterns

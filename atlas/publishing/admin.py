@@ -79,12 +79,15 @@ class CorrectionInline(admin.StackedInline):
         return request.user.has_perm("publishing.delete_correction")
 
 
+REVISION_COLUMNS = ("created_at", "created_by", "changed_fields", "note", "compare")
+
+
 class RevisionInline(admin.TabularInline):
     model = Revision
     extra = 0
     can_delete = False
-    fields = ["created_at", "created_by", "changed_fields", "note", "compare"]
-    readonly_fields = fields
+    fields = REVISION_COLUMNS
+    readonly_fields = REVISION_COLUMNS
     ordering = ["-created_at", "-pk"]
     max_num = 0
     verbose_name_plural = "revisions"
@@ -123,7 +126,17 @@ class PostAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "body"]}),
         ("Publishing", {"fields": ["status", "published_at", "visibility", "share_preview"]}),
-        ("Image", {"fields": ["feature_image", "feature_image_alt"]}),
+        (
+            "Image",
+            {
+                "fields": [
+                    "feature_image",
+                    "feature_image_alt",
+                    "feature_image_caption",
+                    "feature_image_credit",
+                ]
+            },
+        ),
         ("Topics", {"fields": ["tags"]}),
         (
             "Search and sharing",
@@ -166,8 +179,9 @@ class PostAdmin(admin.ModelAdmin):
             return False
         if obj is None or request.user.has_perm("publishing.edit_others_posts"):
             return True
-        is_own = (
-            obj.created_by_id == request.user.pk or obj.authors.filter(user=request.user).exists()
+        user = services.staff_user(request.user)
+        is_own = user is not None and (
+            obj.created_by_id == user.pk or obj.authors.filter(user=user).exists()
         )
         if not is_own:
             return False
@@ -177,16 +191,14 @@ class PostAdmin(admin.ModelAdmin):
         if not request.user.has_perm("publishing.publish_post") and obj.status != Post.Status.DRAFT:
             raise PermissionDenied("Contributors can only save drafts.")
         if not change:
-            obj.created_by = request.user
+            obj.created_by = services.staff_user(request.user)
         services.save_post(obj, request.user)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         post = form.instance
-        if not post.authors.exists():
-            own_author = Author.objects.filter(user=request.user).first()
-            if own_author:
-                PostAuthor.objects.create(post=post, author=own_author)
+        if not post.authors.exists():  # the writer, with a profile made from their name if needed
+            PostAuthor.objects.create(post=post, author=services.author_for(request.user))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not Correction:

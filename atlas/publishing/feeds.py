@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.views.decorators.http import require_safe
 
 from atlas.publishing.http import public_page
@@ -75,7 +75,7 @@ def scope_path(scope: Tag | Author | None) -> str:
 
 
 class PostsFeed(Feed):
-    feed_type = RssWithContent
+    feed_type: type[SyndicationFeed] = RssWithContent
     scope_model: type[Tag] | type[Author] | None = None
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -99,7 +99,8 @@ class PostsFeed(Feed):
     def feed_url(self, scope: Any) -> str | None:
         return None
 
-    def language(self, scope: Any) -> str:
+    @property  # Django reads `language` as an attribute, never calls it with the scope
+    def language(self) -> str:  # type: ignore[override]
         return self.publication.language
 
     def items(self, scope: Any) -> QuerySet[Post]:
@@ -189,7 +190,7 @@ def json_feed_item(publication: Publication, post: Post) -> dict[str, Any]:
         "title": post.title,
         "content_html": item_content(post, publication),
         "summary": post.excerpt,
-        "date_published": post.published_at.isoformat(),
+        "date_published": post.published_at.isoformat() if post.published_at else None,
         "date_modified": post.date_modified.isoformat(),
         "authors": [
             {"name": author.name, "url": publication.absolute(author.get_absolute_url())}

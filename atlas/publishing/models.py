@@ -143,10 +143,23 @@ class Post(models.Model):
     reading_time = models.PositiveSmallIntegerField(default=1, editable=False)
 
     feature_image = models.ImageField(upload_to="features/%Y/%m/", blank=True)
-    feature_image_alt = models.CharField(max_length=300, blank=True)
+    feature_image_alt = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it (screen readers, "
+        "images turned off). Required before publishing.",
+    )
+    feature_image_caption = models.CharField(
+        max_length=300, blank=True, help_text="Shown under the image."
+    )
+    feature_image_credit = models.CharField(
+        max_length=200, blank=True, help_text="Who made the image, e.g. “Photo: Ana Lima/Reuters”."
+    )
     feature_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
-    authors = models.ManyToManyField(Author, through="PostAuthor", related_name="posts")
+    authors: models.ManyToManyField[Author, PostAuthor] = models.ManyToManyField(
+        Author, through="PostAuthor", related_name="posts"
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
@@ -162,6 +175,15 @@ class Post(models.Model):
     seo_description = models.CharField(max_length=400, blank=True)
     canonical_url = models.URLField(blank=True)
 
+    review_requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a contributor marked the draft ready for review (editors see it).",
+    )
+    # Moves on at every save: an editor's save based on an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -169,6 +191,9 @@ class Post(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PostQuerySet.as_manager()
+    # Set by services.save_post for one save: True when readers could not see the post before
+    # or after it, so cached pages need not be retired.
+    readers_unaffected = False
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -266,6 +291,36 @@ def tags_of(post: Post) -> list[Tag]:
 def published_post(slug: str) -> Post | None:
     """`Post.objects.published().filter(slug=slug).first()`, compiled once."""
     return next(iter(_published_by_slug(slug, timezone.now())), None)
+
+
+class PostImage(models.Model):
+    """An image uploaded for a post's body, with its renditions (the body links to one)."""
+
+    file = models.ImageField(upload_to="images/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    renditions = models.JSONField(default=dict, blank=True)
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="images"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file.name
+
+    def rendition_name(self, width: int = 960) -> str:
+        """The stored rendition closest to `width` without going over (else the smallest)."""
+        widths = sorted(int(each) for each in self.renditions.get("widths", {}))
+        if not widths:
+            return self.file.name
+        fitting = [each for each in widths if each <= width] or widths[:1]
+        return self.renditions["widths"][str(fitting[-1])]
 
 
 class PostAuthor(models.Model):

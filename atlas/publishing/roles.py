@@ -37,7 +37,8 @@ BYLINE_PERMISSIONS = [
 ]  # fmt: skip
 OWNER = "Owner"
 ADMINISTRATOR_APPS = (
-    "publishing", "auth", "discussions", "members", "delivery", "sponsors", "analytics",
+    "publishing", "auth", "discussions", "members", "billing", "delivery", "sponsors",
+    "analytics",
 )  # fmt: skip
 
 

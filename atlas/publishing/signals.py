@@ -11,6 +11,8 @@ from atlas.publishing.models import Author, Correction, Post, PostAuthor, Public
 
 
 def _content_changed(sender: Any, **kwargs: Any) -> None:
+    if getattr(kwargs.get("instance"), "readers_unaffected", False):
+        return  # services.save_post: a post that neither is nor was visible
     transaction.on_commit(pagecache.invalidate)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sites.requests import RequestSite
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -14,15 +15,17 @@ from atlas.publishing.models import Author, Post, Publication, Tag
 class PublicationSitemap(Sitemap):
     """Absolute URLs come from the publication's public address, not the request's host."""
 
-    def get_urls(self, page: int = 1, site: Any = None, protocol: str | None = None) -> Any:
+    def get_urls(self, page: int | str = 1, site: Any = None, protocol: str | None = None) -> Any:
         base = Publication.current().base_url
         scheme, domain = base.split("://", 1)
         return super().get_urls(page=page, site=_Site(domain), protocol=scheme)
 
 
-class _Site:
+class _Site(RequestSite):
+    """The publication's host, where Django's sitemaps expect a site."""
+
     def __init__(self, domain: str) -> None:
-        self.domain = domain
+        self.domain = self.name = domain
 
 
 class PostSitemap(PublicationSitemap):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core import signing
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import http_date
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from atlas.lib.html import split_after_paragraph
+from atlas.lib.signing import Tokens
 from atlas.publishing import structured_data
 from atlas.publishing.context_processors import current_publication
 from atlas.publishing.hooks import can_read
@@ -30,7 +30,7 @@ from atlas.publishing.models import (
     tags_of,
 )
 
-PREVIEW_SALT = "atlas.publishing.preview"
+PREVIEW_TOKENS = Tokens("atlas.publishing.preview")
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
@@ -91,7 +91,15 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def render_article(request: HttpRequest, post: Post, preview: bool = False) -> HttpResponse:
+def render_article(
+    request: HttpRequest,
+    post: Post,
+    preview: bool = False,
+    *,
+    authors: list[Author] | None = None,
+    tags: list[Tag] | None = None,
+) -> HttpResponse:
+    """The article page. A preview of unsaved changes passes its own `authors` and `tags`."""
     publication = current_publication(request)
     gated = not can_read(request, post)
     body_before, body_after = (
@@ -102,8 +110,8 @@ def render_article(request: HttpRequest, post: Post, preview: bool = False) -> H
     # Queries compiled once per process (models.py): this is the page every reader opens.
     context = {
         "post": post,
-        "authors": authors_of(post),
-        "tags": tags_of(post),
+        "authors": authors_of(post) if authors is None else authors,
+        "tags": tags_of(post) if tags is None else tags,
         # Only a post modified since publication can carry corrections (signals.py keeps it so).
         "corrections": list(Correction.objects.filter(post=post))
         if post.content_modified_at
@@ -140,16 +148,15 @@ def corrections(request: HttpRequest) -> HttpResponse:
 
 def preview_url(post: Post) -> str:
     """A link to the post as it will look, for a reviewer without an account; it expires."""
-    token = signing.dumps({"post": post.pk}, salt=PREVIEW_SALT)
+    token = PREVIEW_TOKENS.dumps({"post": post.pk})
     return reverse("publishing:preview", args=[token])
 
 
 @require_safe
 def preview(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        data = signing.loads(token, salt=PREVIEW_SALT, max_age=settings.ATLAS_PREVIEW_MAX_AGE)
-    except signing.BadSignature as error:
-        raise Http404("This preview link is invalid or has expired.") from error
+    data = PREVIEW_TOKENS.loads(token, max_age=settings.ATLAS_PREVIEW_MAX_AGE)
+    if not isinstance(data, dict):
+        raise Http404("This preview link is invalid or has expired.")
     post = get_object_or_404(Post, pk=data.get("post"))
     return private_page(render_article(request, post, preview=True))
 
@@ -169,11 +176,11 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> FileResponse:
     """Uploaded files. Renditions are named by their content's hash, so they never change."""
     if path.startswith("imports/"):
         raise Http404  # member lists awaiting import are never public
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     if path.startswith("renditions/"):
         response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

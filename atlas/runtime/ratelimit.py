@@ -36,7 +36,8 @@ def hit(scope: str, subject: str, limit: Limit) -> bool:
     window_start = now - now % limit.seconds
     key = _key(scope, subject)
     if settings.REDIS_URL:
-        count = _redis_hit(f"atlas:rate:{key}:{window_start}", limit.seconds)
+        redis_key = f"{settings.ATLAS_CACHE_PREFIX}:rate:{key}:{window_start}"
+        count = _redis_hit(redis_key, limit.seconds)
     else:
         count = _database_hit(key, window_start)
     return count <= limit.hits
@@ -73,7 +74,7 @@ def _database_hit(key: str, window_start: int) -> int:
 def reset_redis_counters() -> None:
     """Forget every counter kept in Redis (tests, or an operator lifting a block)."""
     client = _redis_client()
-    for key in client.scan_iter(match="atlas:rate:*", count=1000):
+    for key in client.scan_iter(match=f"{settings.ATLAS_CACHE_PREFIX}:rate:*", count=1000):
         client.delete(key)
 
 

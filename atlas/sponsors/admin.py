@@ -29,7 +29,7 @@ from atlas.sponsors.models import (
 from atlas.sponsors.placement import today_for, web_block
 from atlas.sponsors.tokens import report_token
 
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     Campaign.Status.DRAFT: "#6b6e76",
     Campaign.Status.SCHEDULED: "#1a5fb4",
     Campaign.Status.RUNNING: "#26803a",
@@ -40,8 +40,7 @@ STATUS_COLOURS = {
 
 class CampaignInline(admin.TabularInline):
     model = Campaign
-    fields = ["headline", "status", "starts_on", "ends_on", "placement"]
-    readonly_fields = fields
+    fields = readonly_fields = ("headline", "status", "starts_on", "ends_on", "placement")
     extra = 0
     show_change_link = True
     can_delete = False

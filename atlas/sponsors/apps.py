@@ -15,6 +15,7 @@ class SponsorsConfig(AppConfig):
         from atlas.delivery.hooks import EmailBlock, register_email_block
         from atlas.lib.hooks import include
         from atlas.publishing.hooks import (
+            register_editor_panel,
             register_post_admin_inline,
             register_role_permissions,
             register_slot,
@@ -22,11 +23,13 @@ class SponsorsConfig(AppConfig):
         from atlas.runtime.hooks import register_periodic_job
         from atlas.sponsors import signals  # noqa: F401
         from atlas.sponsors.admin import SponsorshipOptOutInline
+        from atlas.sponsors.editor_panel import panel
         from atlas.sponsors.services import email_block, email_text_block, refresh_sponsorships
 
         register_slot("after_paragraph", include("sponsors/after_paragraph.html"))
         register_slot("article_end", include("sponsors/article_end.html"))
         register_email_block("after_body", EmailBlock(html=email_block, text=email_text_block))
         register_post_admin_inline(SponsorshipOptOutInline)
+        register_editor_panel(panel)
         register_periodic_job(60.0, refresh_sponsorships)
         register_role_permissions("Editor", EDITOR_PERMISSIONS)

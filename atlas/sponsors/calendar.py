@@ -19,7 +19,7 @@ from atlas.sponsors.models import Campaign, Channel, SponsorshipOptOut
 
 # Campaigns that were sold for their dates (an ended one ran, or ran out of its cap).
 SOLD_STATUSES = (Campaign.Status.SCHEDULED, Campaign.Status.RUNNING, Campaign.Status.ENDED)
-CHANNEL_TITLES = {Channel.WEB: "Web articles", Channel.EMAIL: "Newsletter emails"}
+CHANNEL_TITLES: dict[str, str] = {Channel.WEB: "Web articles", Channel.EMAIL: "Newsletter emails"}
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def parse_month(text: str | None, today: date) -> date:
 def month_view(first: date, today: date) -> MonthView:
     days = [first + timedelta(days=offset) for offset in range(_length(first))]
     campaigns = _campaigns_in(days[0], days[-1])
-    rows = {
+    rows: dict[str, list[CampaignRow]] = {
         channel: [
             CampaignRow(campaign, days) for campaign in campaigns if campaign.runs_on(channel)
         ]

@@ -148,7 +148,7 @@ class Campaign(models.Model):
         BOTH = "both", "Web articles and newsletter emails"
 
     LIVE_STATUSES = (Status.SCHEDULED, Status.RUNNING)
-    PLACEMENTS_FOR = {
+    PLACEMENTS_FOR: dict[str, tuple[str, ...]] = {
         Channel.WEB: (Placement.WEB, Placement.BOTH),
         Channel.EMAIL: (Placement.EMAIL, Placement.BOTH),
     }

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core import signing
-
+from atlas.lib.signing import Tokens
 from atlas.sponsors.models import Campaign, Channel
 
-CLICK_SALT = "atlas.sponsors.click"
-PIXEL_SALT = "atlas.sponsors.impression"
-REPORT_SALT = "atlas.sponsors.report"
-_CHANNEL_CODES = {Channel.WEB: "w", Channel.EMAIL: "e"}
+CLICK_TOKENS = Tokens("atlas.sponsors.click")
+PIXEL_TOKENS = Tokens("atlas.sponsors.impression")
+REPORT_TOKENS = Tokens("atlas.sponsors.report")
+_CHANNEL_CODES: dict[str, str] = {Channel.WEB: "w", Channel.EMAIL: "e"}
 _CHANNELS_BY_CODE = {code: channel for channel, code in _CHANNEL_CODES.items()}
 
 
@@ -25,14 +24,13 @@ class CampaignLink:
     channel: str
 
 
-def _sign(salt: str, campaign_id: int, channel: str) -> str:
-    return signing.Signer(salt=salt).sign(f"{campaign_id}.{_CHANNEL_CODES[channel]}")
+def _sign(tokens: Tokens, campaign_id: int, channel: str) -> str:
+    return tokens.sign(f"{campaign_id}.{_CHANNEL_CODES[channel]}")
 
 
-def _unsign(salt: str, token: str) -> CampaignLink | None:
-    try:
-        value = signing.Signer(salt=salt).unsign(token)
-    except signing.BadSignature:
+def _unsign(tokens: Tokens, token: str) -> CampaignLink | None:
+    value = tokens.unsign(token)
+    if value is None:
         return None
     campaign_id, _, code = value.partition(".")
     if not campaign_id.isdigit() or code not in _CHANNELS_BY_CODE:
@@ -41,31 +39,28 @@ def _unsign(salt: str, token: str) -> CampaignLink | None:
 
 
 def click_token(campaign_id: int, channel: str) -> str:
-    return _sign(CLICK_SALT, campaign_id, channel)
+    return _sign(CLICK_TOKENS, campaign_id, channel)
 
 
 def read_click_token(token: str) -> CampaignLink | None:
-    return _unsign(CLICK_SALT, token)
+    return _unsign(CLICK_TOKENS, token)
 
 
 def pixel_token(campaign_id: int, channel: str = Channel.WEB) -> str:
-    return _sign(PIXEL_SALT, campaign_id, channel)
+    return _sign(PIXEL_TOKENS, campaign_id, channel)
 
 
 def read_pixel_token(token: str) -> CampaignLink | None:
-    return _unsign(PIXEL_SALT, token)
+    return _unsign(PIXEL_TOKENS, token)
 
 
 def report_token(campaign: Campaign) -> str:
     """A read-only report link for the sponsor; revoked by giving the campaign a new nonce."""
-    return signing.dumps({"c": campaign.pk, "n": campaign.report_nonce}, salt=REPORT_SALT)
+    return REPORT_TOKENS.dumps({"c": campaign.pk, "n": campaign.report_nonce})
 
 
 def read_report_token(token: str) -> Campaign | None:
-    try:
-        data = signing.loads(token, salt=REPORT_SALT)
-    except signing.BadSignature:
-        return None
+    data = REPORT_TOKENS.loads(token)
     if not isinstance(data, dict) or not isinstance(data.get("c"), int):
         return None
     return (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         )
         if send is None:
             raise CommandError("No such send." if options["send"] else "Nothing has been sent yet.")
-        console = Console(file=self.stdout)
+        console = Console(file=cast(IO[str], self.stdout))  # it writes like a text file
         if options["once"] or not send.is_active:
             console.print(self.summary(send))
             return

@@ -33,6 +33,8 @@ class Command(BaseCommand):
         sends = send_performance()
         if sends:
             last = sends[0]
-            write(f"Last send: {last.subject}: {last.delivered} delivered, {last.failed} failed")
+            write(
+                f"Last send: {last.send.subject}: {last.delivered} delivered, {last.failed} failed"
+            )
         else:
             write("Last send: none")

@@ -1,0 +1,49 @@
+"""Previews: the article in the real article template, and the email as members get it, both
+rendered by the server with the same pipeline as the published page and the sent newsletter."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+
+from atlas.delivery import rendering
+from atlas.delivery.models import Send
+from atlas.newsroom.editor_forms import PostForm
+from atlas.publishing.http import private_page
+from atlas.publishing.models import Author, Post, Tag, authors_of, tags_of
+from atlas.publishing.views import render_article
+
+
+def previewed(request: HttpRequest, post: Post) -> tuple[Post, list[Author], list[Tag]]:
+    """The post as the editor's (unsaved) form has it; nothing is written."""
+    form = PostForm(request.POST, instance=post, user=request.user)
+    form.is_valid()  # whatever is valid is shown; the rest stays as saved
+    data = form.cleaned_data
+    for name in PostForm.Meta.fields:
+        if name in data and not form.fields[name].disabled:
+            setattr(post, name, data[name] if data[name] is not None else "")
+    post.render()
+    authors = list(data["authors"]) if "authors" in data else authors_of(post)
+    tags = list(data["tags"]) if "tags" in data else tags_of(post)
+    return post, authors, tags
+
+
+def preview_response(request: HttpRequest, post: Post) -> HttpResponse:
+    if request.method == "POST":
+        post, authors, tags = previewed(request, post)
+        response = render_article(request, post, preview=True, authors=authors, tags=tags)
+    else:
+        response = render_article(request, post, preview=True)
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return private_page(response)
+
+
+def email_preview_response(request: HttpRequest, post: Post) -> HttpResponse:
+    """The newsletter email of the saved post, as a member who may read it gets it."""
+    send = Send(post=post, subject=post.title)
+    _, html = rendering.render_parts(send, full=request.GET.get("variant") != "teaser")
+    html = html.replace(rendering.UNSUBSCRIBE, "#unsubscribe").replace(
+        rendering.NEWSLETTER_HTML, "your newsletter"
+    )
+    response = HttpResponse(html)
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return private_page(response)

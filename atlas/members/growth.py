@@ -39,7 +39,10 @@ def growth_on(day: date) -> MemberGrowth:
     if day != timezone.localdate():
         return growth_of(day)
     key = f"members:growth:{day}:{list_version()}"
-    growth: MemberGrowth = cache.get_or_set(key, lambda: growth_of(day), 300)
+    growth = cache.get(key)
+    if growth is None:
+        growth = growth_of(day)
+        cache.set(key, growth, 300)
     return growth
 
 

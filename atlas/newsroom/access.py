@@ -14,20 +14,20 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
 from atlas.newsroom.menu import menu_for
 from atlas.newsroom.roles import role_of
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 logger = logging.getLogger("django.security.newsroom")
 
 
 def staff_view(permission: str = "") -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), "newsroom:sign_in")

@@ -135,7 +135,7 @@ class ActionForm(forms.Form):
     length = forms.ChoiceField(choices=BAN_CHOICES, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("action") in NEEDS_REASON and not data.get("reason", "").strip():
             raise forms.ValidationError("Give a reason: it is kept in the audit trail.")
         if data.get("action") == "ban" and not data.get("length"):
@@ -166,7 +166,7 @@ def apply(action: str, comment: Comment, user: Any, reason: str, length: str) ->
 
 
 def form_errors(form: forms.Form) -> str:
-    return " ".join(error for errors in form.errors.values() for error in errors)
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
 def back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -182,9 +182,7 @@ def comment_act(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("member"), pk=comment_id)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, " ".join(error for errors in form.errors.values() for error in errors)
-        )
+        messages.error(request, form_errors(form))
         return back(request, f"/newsroom/comments/{comment.pk}/")
     data = form.cleaned_data
     if apply(data["action"], comment, request.user, data["reason"].strip(), data["length"]):
@@ -203,9 +201,7 @@ def comment_bulk(request: HttpRequest) -> HttpResponse:
         messages.warning(request, "Select the comments first.")
         return back(request, "/newsroom/comments/")
     if not form.is_valid():
-        messages.error(
-            request, " ".join(error for errors in form.errors.values() for error in errors)
-        )
+        messages.error(request, form_errors(form))
         return back(request, "/newsroom/comments/")
     data = form.cleaned_data
     done = 0

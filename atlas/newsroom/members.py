@@ -97,7 +97,7 @@ class Window:
 
     @classmethod
     def of(cls, members: QuerySet[Member], page: str | None) -> Window:
-        number = int(page) if (page or "").isdigit() and int(page) > 0 else 1
+        number = int(page) if page and page.isdigit() and int(page) > 0 else 1
         start = (number - 1) * PER_PAGE
         found = list(members[start : start + PER_PAGE + 1])
         return cls(number, found[:PER_PAGE], len(found) > PER_PAGE)
@@ -160,7 +160,11 @@ def sources() -> list[str]:
         found = Member.objects.order_by().values_list("source", flat=True).distinct()[:50]
         return sorted(source for source in found if source)
 
-    return cache.get_or_set("newsroom:member-sources", read, 600)
+    found = cache.get("newsroom:member-sources")
+    if found is None:
+        found = read()
+        cache.set("newsroom:member-sources", found, 600)
+    return found
 
 
 class LabelForm(forms.Form):

@@ -171,7 +171,11 @@ def member_counts() -> dict[str, int]:
         active = Member.objects.filter(status=Member.Status.ACTIVE)
         return {"active": active.count(), "paying": active.exclude(tier=Member.Tier.FREE).count()}
 
-    counts: dict[str, int] = cache.get_or_set(f"newsroom:members:{list_version()}", count, 300)
+    key = f"newsroom:members:{list_version()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = count()
+        cache.set(key, counts, 300)
     return counts
 
 
@@ -260,7 +264,7 @@ def article(request: HttpRequest, post_id: int) -> HttpResponse:
     with translation.override(current_publication(request).language):
         chart = bar_chart(
             f"Views of “{post.title[:60]}” per day",
-            [short_day(row[0]) for row in views_rows], [Series("Views", views)], write_count,
+            [short_day(day) for day in period.days], [Series("Views", views)], write_count,
         )  # fmt: skip
     context = {
         "post": post,

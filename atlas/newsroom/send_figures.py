@@ -45,7 +45,8 @@ def summaries(sends: list[Send]) -> dict[int, services.SendSummary]:
 
 def live_figures(send: Send) -> services.SendFigures:
     """The send's figures for its page and the progress bars."""
-    figures: services.SendFigures = cache.get_or_set(
-        key("figures", send), lambda: services.figures(send), kept_for(send)
-    )
+    figures = cache.get(key("figures", send))
+    if figures is None:
+        figures = services.figures(send)
+        cache.set(key("figures", send), figures, kept_for(send))
     return figures

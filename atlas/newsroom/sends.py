@@ -131,7 +131,7 @@ def send_detail(request: HttpRequest, send_id: int) -> HttpResponse:
         "labels": list(send.labels.all()),
         "sponsorship": sponsorship.first(),
         "unsubscribes": services.unsubscribes_after(send) if send.started_at else 0,
-        "decision": DECISIONS.get(send.status, ""),
+        "decision": DECISIONS.get(Send.Status(send.status), ""),
         "can_control": request.user.has_perm(Permission.SEND_CONTROL),
     }
     return page(request, "newsroom/sends/detail.html", context)
@@ -247,20 +247,23 @@ def audience_sizes() -> dict[int, int]:
             .order_by()
         )
 
-    sizes: dict[int, int] = cache.get_or_set("newsroom:audience-sizes", count, 60)
+    sizes = cache.get("newsroom:audience-sizes")
+    if sizes is None:
+        sizes = count()
+        cache.set("newsroom:audience-sizes", sizes, 60)
     return sizes
 
 
 @staff_view(Permission.SEND_NEW)
 def send_new(request: HttpRequest) -> HttpResponse:
-    post_id = request.POST.get("post") or request.GET.get("post")
-    post = Post.objects.filter(pk=post_id).first() if str(post_id or "").isdigit() else None
+    post_id = request.POST.get("post") or request.GET.get("post") or ""
+    post = Post.objects.filter(pk=int(post_id)).first() if post_id.isdigit() else None
     if post is None:
         search = request.GET.get("q", "").strip()
         context = {"posts": sendable_posts(search), "search": search}
         return page(request, "newsroom/sends/choose.html", context)
     initial = {"newsletters": list(Newsletter.objects.filter(is_default=True)),
-               "test_addresses": request.user.email}  # fmt: skip
+               "test_addresses": getattr(request.user, "email", "")}  # fmt: skip
     form = NewSendForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         response = start(request, post, form)

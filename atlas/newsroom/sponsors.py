@@ -80,7 +80,7 @@ class CampaignForm(forms.ModelForm):
         self.fields["destination_url"].widget.attrs["placeholder"] = "https://"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         name = data.get("new_sponsor", "").strip()
         if not data.get("sponsor") and not name:
             self.add_error("sponsor", "Choose the sponsor, or type a new one's name.")

@@ -14,8 +14,11 @@ inherit them through the environment.
 
 from __future__ import annotations
 
+import http.server
+import io
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -27,6 +30,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db import connections
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from atlas.analytics import counting
 from atlas.members import outbox
@@ -40,6 +44,8 @@ from atlas.sponsors.models import Campaign, Sponsor, SponsorSettings
 from atlas.sponsors.placement import forget_lineup
 from tests.factories import (
     BROWSER_AGENT,
+    CHROMIUM,
+    CHROMIUM_ARGS,
     LONG_BODY,
     RESULTS,
     CampaignFactory,
@@ -64,13 +70,8 @@ os.environ["ATLAS_CACHE_PREFIX"] = f"atlas-test-{RUN}"  # for the processes test
 settings.ATLAS_CACHE_PREFIX = os.environ["ATLAS_CACHE_PREFIX"]
 settings.CACHES["default"]["KEY_PREFIX"] = settings.ATLAS_CACHE_PREFIX
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]  # fmt: skip
 AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
-STARTS_SOMETHING = {"live_server", "chromium", "browser_page", "new_page"}
+STARTS_SOMETHING = {"live_server", "playwright", "chromium", "browser_page", "new_page"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -81,7 +82,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         marks = {mark.name for mark in item.iter_markers()}
         if used & STARTS_SOMETHING and "slow" not in marks:
             raise pytest.UsageError(f"{item.nodeid} starts a server or browser: mark it slow")
-        uses_browser = bool(used & {"chromium", "browser_page", "new_page"})
+        uses_browser = bool(used & {"playwright", "chromium", "browser_page", "new_page"})
         if uses_browser != ("browser" in marks) or uses_browser != item.path.stem.endswith(
             "_browser"
         ):
@@ -412,10 +413,11 @@ def empty_task_queue() -> None:
 
 
 @pytest.fixture
-def chromium() -> Iterator[Any]:
-    """Debian's Chromium, headless, through Playwright: one per test. (Started once for the
-    session instead, Playwright's event loop would stay running in this thread and turn off
-    Django's check against database calls from async code for every later test.)"""
+def playwright() -> Iterator[Any]:
+    """Playwright's sync API, for tests that start Chromium themselves (`chromium` is the usual
+    way). (Started once for the session instead, Playwright's event loop would stay running in
+    this thread and turn off Django's check against database calls from async code for every
+    later test.)"""
     if not Path(CHROMIUM).exists():
         message = "Debian's chromium is not installed (apt-get install chromium)"
         if os.environ.get("CI"):
@@ -425,15 +427,23 @@ def chromium() -> Iterator[Any]:
 
     # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still sync.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with sync_playwright() as running:
         try:
-            yield browser
+            yield running
         finally:
-            browser.close()
             # Playwright runs the test inside a greenlet: connections opened there are its own.
             connections.close_all()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def chromium(playwright: Any) -> Iterator[Any]:
+    """Debian's Chromium, headless, through Playwright: one per test."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 @pytest.fixture
@@ -535,3 +545,51 @@ def deliver_webhooks(stripe_fake: Any) -> Callable[..., list[int]]:
 def signed_webhook(stripe_fake: Any) -> Callable[..., Any]:
     """`signed_webhook(client, event, secret=..., signature=...)`: one delivery to Atlas."""
     return lambda client, event, **options: post_webhook(client, stripe_fake, event, **options)
+
+
+class _ImageHandler(http.server.BaseHTTPRequestHandler):
+    """A stand-in for an old site's image host: JPEGs and PNGs, a dead link, a redirect to the
+    cloud metadata address, a text file posing as an image."""
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == "/redirect-to-metadata":
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            self.end_headers()
+            return
+        if path == "/not-an-image.jpg":
+            self._answer(b"<html>not an image</html>", "image/jpeg")
+            return
+        image_format = {"jpeg": "JPEG", "jpg": "JPEG", "png": "PNG"}.get(path.rsplit(".", 1)[-1])
+        if image_format is None or "/dead/" in path:
+            self.send_error(404)
+            return
+        buffer = io.BytesIO()
+        Image.effect_noise((300, 200), 60).convert("RGB").save(buffer, image_format)
+        self._answer(buffer.getvalue(), f"image/{image_format.lower()}")
+
+    def _answer(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def image_server(settings: Any) -> Iterator[str]:
+    """An image host on 127.0.0.1 (a free port), which imports may fetch from: the setting
+    ATLAS_IMPORT_ALLOWED_HOSTS lets it through the private-address refusal."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ImageHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.ATLAS_IMPORT_ALLOWED_HOSTS = ["127.0.0.1"]
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

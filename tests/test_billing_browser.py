@@ -5,14 +5,11 @@ the teaser."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connections
 
 from atlas.billing.models import PaidSubscription, WebhookEvent
 from atlas.delivery import engine
@@ -20,35 +17,11 @@ from atlas.delivery import services as delivery_services
 from atlas.delivery.engine import prepare_send_task
 from atlas.members.models import Member, Newsletter
 from atlas.publishing.models import Post, Publication
+from tests.factories import RESULTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
-RESULTS = Path(__file__).resolve().parent.parent / "test-results"
 SECRET = "The diary of the minister shows four meetings with the shipping lobby."
-
-
-@pytest.fixture
-def chromium_page() -> Any:
-    if not Path(CHROMIUM).exists():
-        message = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844})
-        try:
-            yield page
-        finally:
-            browser.close()
-            connections.close_all()
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 15.0) -> None:
@@ -71,7 +44,7 @@ def run_send(post: Post, newsletter: Newsletter) -> None:
 
 
 def test_a_reader_subscribes_reads_renews_falls_behind_cancels_and_sees_the_teaser(
-    live_server: Any, chromium_page: Any, stripe_fake: Any, paid_tier: Any, make_post: Any,
+    live_server: Any, new_page: Any, stripe_fake: Any, paid_tier: Any, make_post: Any,
     mailbox: Any, deliver: Any,
 ) -> None:  # fmt: skip
     publication = Publication.current()
@@ -83,7 +56,7 @@ def test_a_reader_subscribes_reads_renews_falls_behind_cancels_and_sees_the_teas
         "The shipping lobby's year in the ministry", visibility=Post.Visibility.PAID,
         subtitle="Four meetings, no minutes.", body=f"{SECRET}\n\nAnd more detail.",
     )  # fmt: skip
-    page = chromium_page
+    page = new_page(width=390)
     RESULTS.mkdir(exist_ok=True)
 
     # Subscribe from the paywall, pay on (fake) Stripe, come back with access.

@@ -112,7 +112,7 @@ def test_live_preview_renders_unsaved_text_without_saving(
 
 
 def test_publish_without_javascript_asks_then_confirms_exactly_what_happens(
-    editor_client: Client, make_post: Any, author: Author
+    editor_client: Client, make_post: Any, byline: Author
 ) -> None:
     newsletter = Newsletter.objects.get(slug="newsletter")
     for number in range(3):
@@ -392,12 +392,10 @@ def test_a_contributor_submits_for_review_and_cannot_publish(
     assert client.post(f"/newsroom/posts/{others.pk}/autosave/", form(others)).status_code == 403
 
 
-def test_an_author_publishes_their_own_posts_but_not_others(
-    author_user: User, make_post: Any
-) -> None:
-    client = client_for(author_user)
+def test_an_author_publishes_their_own_posts_but_not_others(author: User, make_post: Any) -> None:
+    client = client_for(author)
     mine = make_post("Mine", status=Post.Status.DRAFT, published_at=None,
-                     authors=[Author.objects.get(user=author_user)])  # fmt: skip
+                     authors=[Author.objects.get(user=author)])  # fmt: skip
     client.post(
         f"/newsroom/posts/{mine.pk}/publish/",
         {"publish-when": "now", "publish-channel": "web", "step": "confirm"},

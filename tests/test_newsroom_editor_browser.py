@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connections
 from django.utils import timezone
 from PIL import Image
 
@@ -27,15 +26,10 @@ from atlas.delivery.models import Send
 from atlas.members.models import Member, Newsletter, Subscription
 from atlas.publishing.models import Post, Publication, Revision
 from atlas.publishing.roles import ensure_roles
+from tests.factories import CHROMIUM, CHROMIUM_ARGS, RESULTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]  # fmt: skip
-RESULTS = Path(__file__).resolve().parent.parent / "test-results"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 PASSWORD = "a long test password"
 
@@ -96,35 +90,6 @@ DROP = """async ([selector, files]) => {
     target.dispatchEvent(new DragEvent(type, options));
   }
 }"""
-
-
-def require_chromium() -> None:
-    if not Path(CHROMIUM).exists():
-        message = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-@pytest.fixture
-def playwright() -> Any:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as running:
-        try:
-            yield running
-        finally:
-            connections.close_all()
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def browser(playwright: Any) -> Any:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
 
 
 def staff(username: str, full_name: str, role: str = "Editor") -> User:
@@ -206,11 +171,11 @@ def newsroom(live_server: Any, db: Any) -> dict[str, Any]:
 
 
 def test_write_with_images_publish_and_email_show_everything(
-    browser: Any, newsroom: dict[str, Any], mailbox: Any, settings: Any
+    chromium: Any, newsroom: dict[str, Any], mailbox: Any, settings: Any
 ) -> None:
     settings.DEBUG = False
     staff("ines", "Inês Duarte")
-    page = signed_in_page(browser, newsroom["url"], "ines")
+    page = signed_in_page(chromium, newsroom["url"], "ines")
     page.goto("/newsroom/posts/new/")
     assert page.locator(".ed-chip").all_inner_texts()[0].startswith("Inês Duarte")
     page.fill("#id_title", "Council backs the harbour budget")
@@ -341,16 +306,16 @@ def test_killing_the_browser_mid_typing_loses_nothing_before_the_last_autosave(
         browser.close()
 
 
-def test_two_editors_on_one_post_lose_no_text(browser: Any, newsroom: dict[str, Any]) -> None:
+def test_two_editors_on_one_post_lose_no_text(chromium: Any, newsroom: dict[str, Any]) -> None:
     staff("ines", "Inês Duarte")
     staff("kofi", "Kofi Mensah")
-    first = signed_in_page(browser, newsroom["url"], "ines")
+    first = signed_in_page(chromium, newsroom["url"], "ines")
     first.goto("/newsroom/posts/new/")
     first.fill("#id_title", "Shared story")
     first.fill("#id_body", "Opening line.")
     wait_saved(first)
     post = Post.objects.get()
-    second = signed_in_page(browser, newsroom["url"], "kofi")
+    second = signed_in_page(chromium, newsroom["url"], "kofi")
     second.goto(f"/newsroom/posts/{post.pk}/")
     second.locator("#presence", has_text="Inês Duarte").wait_for()
     first.reload()
@@ -372,10 +337,10 @@ def test_two_editors_on_one_post_lose_no_text(browser: Any, newsroom: dict[str, 
 
 
 def test_bad_uploads_are_refused_clearly_and_the_post_is_intact(
-    browser: Any, newsroom: dict[str, Any], tmp_path: Any
+    chromium: Any, newsroom: dict[str, Any], tmp_path: Any
 ) -> None:
     staff("ines", "Inês Duarte")
-    page = signed_in_page(browser, newsroom["url"], "ines")
+    page = signed_in_page(chromium, newsroom["url"], "ines")
     page.goto("/newsroom/posts/new/")
     page.fill("#id_title", "Pictures that are not")
     page.fill("#id_body", "Words that must survive.")
@@ -406,10 +371,10 @@ def test_bad_uploads_are_refused_clearly_and_the_post_is_intact(
 
 
 def test_the_editor_and_its_preview_pass_axe_and_stay_on_this_host(
-    browser: Any, newsroom: dict[str, Any]
+    chromium: Any, newsroom: dict[str, Any]
 ) -> None:
     staff("ines", "Inês Duarte")
-    page = signed_in_page(browser, newsroom["url"], "ines")
+    page = signed_in_page(chromium, newsroom["url"], "ines")
     page.goto("/newsroom/posts/new/")
     page.fill("#id_title", "Accessible by design")
     page.fill("#id_body", BODY)
@@ -426,7 +391,7 @@ def test_the_editor_and_its_preview_pass_axe_and_stay_on_this_host(
     assert axe_violations(page) == []
     page.goto(f"/newsroom/posts/{post.pk}/preview/")
     assert axe_violations(page) == []
-    phone = signed_in_page(browser, newsroom["url"], "ines", width=390)
+    phone = signed_in_page(chromium, newsroom["url"], "ines", width=390)
     phone.goto(f"/newsroom/posts/{post.pk}/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     RESULTS.mkdir(exist_ok=True)
@@ -436,10 +401,10 @@ def test_the_editor_and_its_preview_pass_axe_and_stay_on_this_host(
 
 
 def test_without_javascript_the_editor_is_a_plain_form_that_saves_previews_and_publishes(
-    browser: Any, newsroom: dict[str, Any]
+    chromium: Any, newsroom: dict[str, Any]
 ) -> None:
     staff("ines", "Inês Duarte")
-    context = browser.new_context(java_script_enabled=False, base_url=newsroom["url"])
+    context = chromium.new_context(java_script_enabled=False, base_url=newsroom["url"])
     page = context.new_page()
     page.goto("/newsroom/sign-in/")
     page.fill("#id_username", "ines")

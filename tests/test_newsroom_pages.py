@@ -138,9 +138,7 @@ def test_posts_list_by_status_search_author_and_tag(
     assert "City budget passes" in by_author
 
 
-def test_drafts_ready_for_review_have_their_own_tab(
-    editor_client: Client, make_post: Any
-) -> None:
+def test_drafts_ready_for_review_have_their_own_tab(editor_client: Client, make_post: Any) -> None:
     make_post("Submitted by a contributor", status=Post.Status.DRAFT, published_at=None,
               review_requested_at=timezone.now())  # fmt: skip
     make_post("Not submitted yet", status=Post.Status.DRAFT, published_at=None)

@@ -22,7 +22,13 @@ def jpeg_upload(name: str = "harbour.jpg") -> SimpleUploadedFile:
 def admin_form(**fields: Any) -> dict[str, Any]:
     management = {
         f"{prefix}-{name}": value
-        for prefix in ("postauthor_set", "corrections", "revisions", "sponsorship_opt_out")
+        for prefix in (
+            "postauthor_set",
+            "corrections",
+            "revisions",
+            "sponsorship_opt_out",
+            "billing_tiers",
+        )
         for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
     }
     return {

@@ -23,6 +23,7 @@ OWN_ITEMS = [
     (MenuItem("Numbers", "newsroom:numbers", Permission.NUMBERS), 60),
     (MenuItem("Paid tiers", "newsroom:billing_tiers", "billing.view_tier"), 65),
     (MenuItem("Settings", "newsroom:settings", Permission.SETTINGS, section="settings"), 900),
+    (MenuItem("Import", "newsroom:import", "importing.add_contentimport", section="settings"), 910),
 ]
 
 

@@ -7,6 +7,7 @@ from django.urls import include, path
 from atlas.newsroom import (
     billing,
     comments,
+    imports,
     members,
     numbers,
     posts,
@@ -81,6 +82,10 @@ urlpatterns = [
     path("numbers/posts/<int:post_id>/", numbers.article, name="numbers_article"),
     # Paid tiers (billing's pages)
     path("tiers/", include(billing.urlpatterns)),
+    # Moving in: posts from another platform (importing's pages)
+    path("import/", imports.start, name="import"),
+    path("import/<int:pk>/", imports.detail, name="import_detail"),
+    path("import/<int:pk>/decide/", imports.decide, name="import_decide"),
     # Settings
     path("settings/", settings_pages.settings_index, name="settings"),
     path("settings/staff/", settings_pages.staff_page, name="staff"),

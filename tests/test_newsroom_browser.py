@@ -18,7 +18,8 @@ from atlas.delivery import engine
 from atlas.delivery.engine import prepare_send_task
 from atlas.delivery.models import Send
 from atlas.discussions.models import Comment
-from atlas.members.models import Member, Newsletter, Subscription
+from atlas.members.import_runs import run_import
+from atlas.members.models import Member, MemberImport, Newsletter, Subscription
 from atlas.publishing import services
 from atlas.publishing.models import Post
 from atlas.sponsors.models import Campaign
@@ -28,6 +29,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 RESULTS = Path(__file__).resolve().parent.parent / "test-results"
 OWNER_PASSWORD = "lighthouse-keeper-2026"
+READERS = (
+    "email,name\nzoe.avila@example.org,Zoë Ávila\ntomas@example.org,Tomás Núñez\n"
+    "jun.park@example.org,Jun Park\nnot-an-address,Nobody\n"
+)
 
 
 def run_send(send: Send) -> None:
@@ -102,11 +107,29 @@ def test_the_owner_runs_the_newsroom_from_an_empty_database(
     assert "Editor" in editor_page.locator(".nr-role").inner_text()
     editor_context.close()
 
-    # Readers to send to (the import from a file is walked in test_newsroom_imports)
-    for number, name in enumerate(["Zoë Ávila", "Tomás Núñez", "Jun Park"]):
-        reader = Member.objects.create(email=f"reader{number}@example.org", name=name,
-                                       status=Member.Status.ACTIVE)  # fmt: skip
-        Subscription.objects.create(member=reader, newsletter=brief, status="active")
+    # Readers, imported from a file: the check first, then the import once confirmed
+    page.get_by_role("link", name="Members").click()
+    page.locator("main").get_by_role("link", name="Import", exact=True).click()
+    page.set_input_files("#id_file", files=[{
+        "name": "readers.csv", "mimeType": "text/csv",
+        "buffer": READERS.encode(),
+    }])  # fmt: skip
+    page.check("#id_confirmed")
+    page.get_by_role("button", name="Check the list").click()
+    page.wait_for_selector("h1:has-text('Import of readers.csv')")
+    member_import = MemberImport.objects.get()
+    run_import(member_import.pk)  # a worker's dry run
+    page.reload()
+    check = page.locator("section", has_text="The check")
+    assert "Problems\n1" in check.inner_text() and "not-an-address" in check.inner_text()
+    assert not Member.objects.exists()
+    page.get_by_role("button", name="Import 4 rows").click()
+    page.wait_for_selector("text=Importing: a worker is on it.")
+    run_import(member_import.pk)  # the worker's import
+    page.reload()
+    assert "New members\n3" in page.locator("section", has_text="Imported").inner_text()
+    assert Member.objects.filter(status=Member.Status.ACTIVE).count() == 3
+    assert Subscription.objects.filter(newsletter=brief, status="active").count() == 3
 
     # Write, publish and send a post in the editor, then follow the send
     page.get_by_role("link", name="New post").click()
@@ -132,7 +155,7 @@ def test_the_owner_runs_the_newsroom_from_an_empty_database(
     assert Post.objects.get(pk=draft.pk).is_live
 
     # A held comment, moderated from the home page
-    held = Comment(post=draft, member=Member.objects.get(email="reader1@example.org"),
+    held = Comment(post=draft, member=Member.objects.get(email="tomas@example.org"),
                    status=Comment.Status.HELD, status_reason="First comment")  # fmt: skip
     held.set_body("Will the ferry run on the old timetable?")
     held.save()
@@ -240,7 +263,9 @@ def newsroom_pages(ids: dict[str, Any]) -> list[str]:
         f"/newsroom/sends/new/?post={ids['post_id']}", "/newsroom/comments/",
         "/newsroom/comments/?view=all", f"/newsroom/comments/{ids['comment_id']}/",
         f"/newsroom/comments/member/{ids['member_id']}/", "/newsroom/comments/audit/",
-        "/newsroom/members/", f"/newsroom/members/{ids['member_id']}/", "/newsroom/sponsors/",
+        "/newsroom/members/", "/newsroom/members/?status=active&tier=free",
+        f"/newsroom/members/{ids['member_id']}/", "/newsroom/members/import/",
+        "/newsroom/sponsors/",
         "/newsroom/sponsors/campaigns/new/", f"/newsroom/sponsors/campaigns/{ids['campaign_id']}/",
         f"/newsroom/sponsors/campaigns/{ids['campaign_id']}/report/", "/newsroom/numbers/",
         f"/newsroom/numbers/posts/{ids['post_id']}/", "/newsroom/settings/",

@@ -8,6 +8,7 @@ from atlas.newsroom import (
     billing,
     comments,
     imports,
+    member_imports,
     members,
     numbers,
     posts,
@@ -47,6 +48,18 @@ urlpatterns = [
     path("members/", members.member_list, name="members"),
     path("members/labels/", members.member_labels, name="member_labels"),
     path("members/export.csv", members.member_export, name="member_export"),
+    path("members/import/", member_imports.import_start, name="member_import_start"),
+    path("members/import/<int:import_id>/", member_imports.import_detail, name="member_import"),
+    path(
+        "members/import/<int:import_id>/progress.json",
+        member_imports.import_progress,
+        name="member_import_progress",
+    ),
+    path(
+        "members/import/<int:import_id>/decide/",
+        member_imports.import_decide,
+        name="member_import_decide",
+    ),
     path("members/<int:member_id>/", members.member_detail, name="member"),
     # Sponsors
     path("sponsors/", sponsors.calendar_view, name="sponsors"),

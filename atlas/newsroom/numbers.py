@@ -28,6 +28,7 @@ from atlas.newsroom.access import staff_view
 from atlas.newsroom.charts import Series, bar_chart
 from atlas.newsroom.roles import Permission
 from atlas.newsroom.send_figures import summaries
+from atlas.newsroom.templatetags.newsroom import count
 from atlas.newsroom.views import page
 from atlas.publishing.context_processors import current_publication
 from atlas.publishing.models import Correction, Post
@@ -77,7 +78,7 @@ def csv_or(request: HttpRequest, name: str, tables: dict[str, Table]) -> HttpRes
 
 def write_count(value: int) -> str:
     """A whole number as the active language writes it (the charts' scales and tooltips)."""
-    return formats.number_format(value, 0, use_l10n=True, force_grouping=True)
+    return count(value)
 
 
 def send_rows(sends: list[Send]) -> list[list[Any]]:

@@ -28,7 +28,7 @@ from atlas.newsroom.access import staff_view
 from atlas.newsroom.charts import Series, bar_chart
 from atlas.newsroom.roles import Permission
 from atlas.newsroom.send_figures import summaries
-from atlas.newsroom.templatetags.newsroom import count
+from atlas.newsroom.templatetags.newsroom import counter
 from atlas.newsroom.views import page
 from atlas.publishing.context_processors import current_publication
 from atlas.publishing.models import Correction, Post
@@ -74,11 +74,6 @@ def csv_or(request: HttpRequest, name: str, tables: dict[str, Table]) -> HttpRes
     if table not in tables:
         raise Http404("No such table.")
     return csv_response(f"{name}-{table}", *tables[table])
-
-
-def write_count(value: int) -> str:
-    """A whole number as the active language writes it (the charts' scales and tooltips)."""
-    return count(value)
 
 
 def send_rows(sends: list[Send]) -> list[list[Any]]:
@@ -205,6 +200,7 @@ def dashboard_context(
     request: HttpRequest, chosen: str, period: Period, tables: dict[str, Table]
 ) -> dict[str, Any]:
     traffic, sends, newsletters = tables["traffic"][1], tables["sends"][1], tables["newsletters"][1]
+    write_count = counter(translation.get_language() or "en")
     days = [short_day(row[0]) for row in traffic]
     oldest_first = list(reversed(sends))
     signups = Series("Sign-ups", column(traffic, 3))
@@ -263,6 +259,7 @@ def article(request: HttpRequest, post_id: int) -> HttpResponse:
         return response
     views = column(views_rows, 1)
     with translation.override(current_publication(request).language):
+        write_count = counter(translation.get_language() or "en")
         chart = bar_chart(
             f"Views of “{post.title[:60]}” per day",
             [short_day(day) for day in period.days], [Series("Views", views)], write_count,

@@ -33,6 +33,8 @@ from django.utils import timezone
 from PIL import Image
 
 from atlas.analytics import counting
+from atlas.billing import services as billing_services
+from atlas.billing.models import Tier
 from atlas.members import outbox
 from atlas.members.models import Member, Newsletter, OutboundEmail
 from atlas.members.services import user_for
@@ -55,6 +57,7 @@ from tests.factories import (
     client_for,
     publication_today,
 )
+from tests.fake_stripe import FakeStripe, sign
 from tests.mailbox import Mailbox
 
 # Live-server threads open connections of their own: close them after each request, so that
@@ -71,7 +74,8 @@ settings.ATLAS_CACHE_PREFIX = os.environ["ATLAS_CACHE_PREFIX"]
 settings.CACHES["default"]["KEY_PREFIX"] = settings.ATLAS_CACHE_PREFIX
 
 AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
-STARTS_SOMETHING = {"live_server", "playwright", "chromium", "browser_page", "new_page"}
+BROWSER_FIXTURES = {"playwright", "chromium", "browser_page", "new_page"}
+STARTS_SOMETHING = {"live_server", *BROWSER_FIXTURES}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -82,7 +86,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         marks = {mark.name for mark in item.iter_markers()}
         if used & STARTS_SOMETHING and "slow" not in marks:
             raise pytest.UsageError(f"{item.nodeid} starts a server or browser: mark it slow")
-        uses_browser = bool(used & {"playwright", "chromium", "browser_page", "new_page"})
+        uses_browser = bool(used & BROWSER_FIXTURES)
         if uses_browser != ("browser" in marks) or uses_browser != item.path.stem.endswith(
             "_browser"
         ):
@@ -414,10 +418,10 @@ def empty_task_queue() -> None:
 
 @pytest.fixture
 def playwright() -> Iterator[Any]:
-    """Playwright's sync API, for tests that start Chromium themselves (`chromium` is the usual
-    way). (Started once for the session instead, Playwright's event loop would stay running in
-    this thread and turn off Django's check against database calls from async code for every
-    later test.)"""
+    """Playwright's sync API, for Debian's Chromium (most tests want `chromium`, `new_page` or
+    `browser_page`; this is for one that starts or connects to a browser itself). One per test:
+    started once for the session instead, its event loop would stay running in this thread and
+    turn off Django's check against database calls from async code for every later test."""
     if not Path(CHROMIUM).exists():
         message = "Debian's chromium is not installed (apt-get install chromium)"
         if os.environ.get("CI"):
@@ -425,6 +429,7 @@ def playwright() -> Iterator[Any]:
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
+    RESULTS.mkdir(exist_ok=True)  # where browser tests save their screenshots
     # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still sync.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as running:
@@ -438,7 +443,7 @@ def playwright() -> Iterator[Any]:
 
 @pytest.fixture
 def chromium(playwright: Any) -> Iterator[Any]:
-    """Debian's Chromium, headless, through Playwright: one per test."""
+    """Debian's Chromium, headless: contexts of it are separate people (`new_page`)."""
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
         yield browser
@@ -458,7 +463,6 @@ def axe_script() -> Path:
 def new_page(chromium: Any, live_server: Any) -> PageFactory:
     """A page in a browser context of its own (a separate person): `new_page(user=...)` is
     signed in as that staff user or member, `user_agent=...` looks like another browser."""
-    RESULTS.mkdir(exist_ok=True)
 
     def factory(user: Any = None, user_agent: str | None = None, width: int = 1280) -> Any:
         context = chromium.new_context(
@@ -488,8 +492,6 @@ def browser_page(new_page: PageFactory) -> Any:
 def stripe_fake(settings: Any) -> Any:
     """A fake Stripe (tests/fake_stripe.py), with Atlas's Stripe settings pointing at it. Events
     are kept in `stripe_fake.events`; set `webhook_url` to have them posted (signed)."""
-    from tests.fake_stripe import FakeStripe
-
     fake = FakeStripe().start()
     settings.STRIPE_API_BASE = fake.url
     settings.STRIPE_SECRET_KEY = "sk_test_atlas"
@@ -502,9 +504,6 @@ def stripe_fake(settings: Any) -> Any:
 @pytest.fixture
 def paid_tier(stripe_fake: Any, db: Any) -> Any:
     """ "Supporter": €5 a month or €50 a year, its prices created at the fake Stripe by Atlas."""
-    from atlas.billing import services as billing_services
-    from atlas.billing.models import Tier
-
     tier = Tier(
         name="Supporter", slug="supporter", description="Keeps the newsroom going.",
         benefits="Every story\nThe Friday letter", monthly_amount=500, yearly_amount=5000,
@@ -515,8 +514,6 @@ def paid_tier(stripe_fake: Any, db: Any) -> Any:
 
 def post_webhook(client: Client, fake: Any, event: dict[str, Any], **options: Any) -> Any:
     """Deliver one Stripe event to Atlas's webhook through the test client, signed like Stripe."""
-    from tests.fake_stripe import sign
-
     payload = json.dumps(event).encode()
     signature = options.get("signature", sign(payload, options.get("secret", fake.webhook_secret)))
     return client.post(

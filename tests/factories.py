@@ -39,6 +39,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--no-first-run", "--disable-sync",
 ]  # fmt: skip
 RESULTS = Path(__file__).resolve().parent.parent / "test-results"  # screenshots of browser tests
+CHROMIUM = "/usr/bin/chromium"  # Debian's (apt-get install chromium); never `playwright install`
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]  # fmt: skip
 
 # A desktop browser's user agent: counted as a reader (headless Chromium calls itself a bot).
 BROWSER_AGENT = (

@@ -56,8 +56,7 @@ def test_a_reader_subscribes_reads_renews_falls_behind_cancels_and_sees_the_teas
         "The shipping lobby's year in the ministry", visibility=Post.Visibility.PAID,
         subtitle="Four meetings, no minutes.", body=f"{SECRET}\n\nAnd more detail.",
     )  # fmt: skip
-    page = new_page(width=390)
-    RESULTS.mkdir(exist_ok=True)
+    page = new_page(width=390)  # a phone
 
     # Subscribe from the paywall, pay on (fake) Stripe, come back with access.
     page.goto(live_server.url + story.get_absolute_url())

@@ -20,13 +20,11 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from PIL import Image
 
-from atlas.delivery import engine
-from atlas.delivery.engine import prepare_send_task
 from atlas.delivery.models import Send
 from atlas.members.models import Member, Newsletter, Subscription
 from atlas.publishing.models import Post, Publication, Revision
 from atlas.publishing.roles import ensure_roles
-from tests.factories import CHROMIUM, CHROMIUM_ARGS, RESULTS
+from tests.factories import CHROMIUM, CHROMIUM_ARGS, RESULTS, run_send
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -103,8 +101,8 @@ def staff(username: str, full_name: str, role: str = "Editor") -> User:
     return user
 
 
-def signed_in_page(browser: Any, base_url: str, username: str, width: int = 1280) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": 900}, base_url=base_url)
+def signed_in_page(chromium: Any, base_url: str, username: str, width: int = 1280) -> Any:
+    context = chromium.new_context(viewport={"width": width, "height": 900}, base_url=base_url)
     page = context.new_page()
     elsewhere: list[str] = []
     page.on(
@@ -128,16 +126,6 @@ def wait_saved(page: Any) -> None:
     page.wait_for_function(
         "() => /^Saved \\d\\d:\\d\\d$/.test(document.getElementById('save-state').textContent)"
     )
-
-
-def run_send(send: Send) -> None:
-    prepare_send_task.call(send.pk)
-    for _ in range(10):
-        batch_ids = list(send.batches.exclude(status="done").values_list("pk", flat=True))
-        if not batch_ids:
-            break
-        for batch_id in batch_ids:
-            engine.deliver_batch(batch_id)
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
@@ -209,7 +197,6 @@ def test_write_with_images_publish_and_email_show_everything(
     assert frame.locator(".prose img").count() == 2
     assert "The quay at dawn" in frame.locator(".prose figcaption").first.inner_text()
     assert frame.locator(".footnotes").count() == 1
-    RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS / "editor-preview.png"), full_page=True)
     page.click("#tab-phone")
     page.frame_locator("#preview-frame").locator("h1").wait_for()
@@ -275,8 +262,8 @@ def test_killing_the_browser_mid_typing_loses_nothing_before_the_last_autosave(
             match = re.search(r"DevTools listening on (ws://\S+)", line)
             endpoint = match.group(1) if match else ""
             assert line or process.poll() is None, "Chromium did not start"
-        browser = playwright.chromium.connect_over_cdp(endpoint)
-        page = signed_in_page(browser, newsroom["url"], "ines")
+        chromium = playwright.chromium.connect_over_cdp(endpoint)
+        page = signed_in_page(chromium, newsroom["url"], "ines")
         page.goto("/newsroom/posts/new/")
         page.fill("#id_title", "Notes from the night shift")
         page.click("#id_body")
@@ -296,14 +283,14 @@ def test_killing_the_browser_mid_typing_loses_nothing_before_the_last_autosave(
         "First paragraph, typed before the pause. Second sentence, also saved."
     )
 
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
-        page = signed_in_page(browser, newsroom["url"], "ines")
+        page = signed_in_page(chromium, newsroom["url"], "ines")
         page.goto(f"/newsroom/posts/{post.pk}/")
         assert page.input_value("#id_title") == "Notes from the night shift"
         assert "Second sentence, also saved." in page.input_value("#id_body")
     finally:
-        browser.close()
+        chromium.close()
 
 
 def test_two_editors_on_one_post_lose_no_text(chromium: Any, newsroom: dict[str, Any]) -> None:
@@ -394,7 +381,6 @@ def test_the_editor_and_its_preview_pass_axe_and_stay_on_this_host(
     phone = signed_in_page(chromium, newsroom["url"], "ines", width=390)
     phone.goto(f"/newsroom/posts/{post.pk}/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    RESULTS.mkdir(exist_ok=True)
     phone.screenshot(path=str(RESULTS / "editor-phone.png"), full_page=True)
     assert axe_violations(phone) == []
     assert page.elsewhere == [] and phone.elsewhere == []

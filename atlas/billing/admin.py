@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from atlas.billing import access, services, webhooks
+from atlas.billing import entitlement, services, webhooks
 from atlas.billing.models import (
     BillingSettings,
     CheckoutSession,
@@ -119,7 +119,7 @@ class GrantAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by_id = request.user.pk
         super().save_model(request, obj, form, change)
-        access.recompute(obj.member_id, reason=f"{obj.kind} plan saved")
+        entitlement.recompute(obj.member_id, reason=f"{obj.kind} plan saved")
 
     @admin.action(description="Revoke the chosen plans")
     def revoke(self, request: HttpRequest, queryset: QuerySet[Grant]) -> None:

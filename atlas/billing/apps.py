@@ -22,8 +22,8 @@ class BillingConfig(AppConfig):
 
     def ready(self) -> None:
         from atlas.billing import checks, signals, slots  # noqa: F401  (checks and signals register)
-        from atlas.billing.access import BillingEntitlement, recheck_due
         from atlas.billing.admin import PostTierInline
+        from atlas.billing.entitlement import BillingEntitlement, recheck_due
         from atlas.billing.services import push_pending_tiers
         from atlas.billing.webhooks import prune_events, retry_pending
         from atlas.members.hooks import register_entitlement, register_slot

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from atlas.billing import access
+from atlas.billing import entitlement
 from atlas.billing.models import (
     BillingSettings,
     Grant,
@@ -161,7 +161,7 @@ def link_price(tier: Tier, stripe_price_id: str) -> Price:
     for member_id in PaidSubscription.objects.filter(
         stripe_price_id=stripe_price_id, member__isnull=False
     ).values_list("member_id", flat=True):
-        access.recompute(member_id, reason="price linked to a tier")
+        entitlement.recompute(member_id, reason="price linked to a tier")
     return found
 
 
@@ -185,13 +185,13 @@ def give(
         note=note[:300],
         created_by=by if getattr(by, "pk", None) else None,
     )
-    access.recompute(member.pk, reason=f"{kind} plan given")
+    entitlement.recompute(member.pk, reason=f"{kind} plan given")
     return grant
 
 
 def revoke(grant: Grant) -> None:
     Grant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    access.recompute(grant.member_id, reason="plan revoked")
+    entitlement.recompute(grant.member_id, reason="plan revoked")
 
 
 # A member's plan, for pages -----------------------------------------------------------------
@@ -234,7 +234,7 @@ def member_billing(member: Member) -> MemberBilling:
     )
     grants = list(Grant.objects.filter(member=member).live(now).select_related("tier"))
     plan = plan_of(member)
-    stored = access.stored_access(member)
+    stored = entitlement.stored_access(member)
     source: str = MemberAccess.Source.FREE
     if plan.paying:  # "stored": a member billing has never seen keeps the plan staff stored
         source = stored.source if stored is not None else "stored"

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from atlas.billing import access, notices
+from atlas.billing import entitlement, notices
 from atlas.billing.models import PaidSubscription, Price, Tier
 from atlas.billing.stripe_api import (
     StripeDict,
@@ -74,7 +74,7 @@ def store(
             PaidSubscription.objects.filter(pk=row.pk, member__isnull=True).update(member_id=owner)
         row.refresh_from_db()
     if row.member_id is not None:
-        access.recompute(row.member_id, reason=f"subscription {row.status}")
+        entitlement.recompute(row.member_id, reason=f"subscription {row.status}")
         notices.notify(row.member_id)
     return Synced(row, row.member_id)
 
@@ -150,7 +150,7 @@ def link_customer(member_id: int, customer_id: str) -> int:
         stripe_customer_id=customer_id, member__isnull=True
     ).update(member_id=member_id)
     if linked:
-        access.recompute(member_id, reason="customer linked")
+        entitlement.recompute(member_id, reason="customer linked")
         notices.notify(member_id)
     return linked
 

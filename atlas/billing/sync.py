@@ -17,7 +17,7 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import task
 
-from atlas.billing import access, notices, subscriptions
+from atlas.billing import entitlement, notices, subscriptions
 from atlas.billing.models import Notice, PaidSubscription, SyncRun
 from atlas.billing.stripe_api import StripeDict, as_dict, client, object_id, price_of
 from atlas.members.models import Member
@@ -57,7 +57,7 @@ def run(progress: Progress | None = None) -> dict[str, Any]:
         if progress and report["subscriptions"] % 100 == 0:
             progress(report)
     for member_id in set(members.values()) - seen_members:
-        access.recompute(member_id, reason="no subscription at Stripe")
+        entitlement.recompute(member_id, reason="no subscription at Stripe")
     paying = Member.objects.filter(pk__in=list(members.values()), billing_access__paying=True)
     report["members_with_customer"] = len(members)
     report["paying_members"] = paying.count()

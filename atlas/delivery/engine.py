@@ -91,7 +91,9 @@ def recipients_after(send: Send, member_id: int, limit: int) -> list[tuple[int, 
         send.audience,
         list(send.labels.values_list("pk", flat=True)),
     ).filter(pk__gt=member_id)
-    return list(members.order_by("pk").values_list("pk", "email", "tier", "newsletter")[:limit])
+    # `newsletter` is subscribed_members's annotation, which the type checker cannot see.
+    rows = members.order_by("pk").values_list("pk", "email", "tier", "newsletter")  # type: ignore[misc]
+    return list(rows[:limit])
 
 
 def claim_preparation(send_id: int) -> bool:

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q, Subquery
 from django.utils import timezone
 
+from atlas.lib.compiled import CompiledQuery
 from atlas.lib.markdown import render_markdown
 from atlas.lib.singleton import SingletonModel
 from atlas.members.models import Member
@@ -75,22 +76,7 @@ class DiscussionSettings(SingletonModel):
         """The settings and, in the same query, the post's own rule (`post_mode`, or None) and
         whether it has any comment at all (`has_comments`: most posts have none, and then the
         thread needs no query of its own)."""
-        # Plain SQL: this runs on every article page, and compiling the ORM's version of it
-        # cost more than the query itself.
-        settings_table = cls._meta.db_table
-        rules_table = PostDiscussion._meta.db_table
-        comments_table = Comment._meta.db_table
-        found = next(
-            iter(
-                cls.objects.raw(
-                    f"SELECT s.*, (SELECT r.mode FROM {rules_table} r WHERE r.post_id = %s) "
-                    f"AS post_mode, EXISTS (SELECT 1 FROM {comments_table} c WHERE c.post_id = %s) "
-                    f"AS has_comments FROM {settings_table} s WHERE s.id = 1",
-                    [post.pk, post.pk],
-                )
-            ),
-            None,
-        )
+        found = next(iter(_settings_for_post(post.pk, post.pk)), None)
         if found is None:  # the migration creates the row; someone deleted it
             cls.current()
             return cls.for_post(post)
@@ -365,3 +351,16 @@ class ReplyEmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: no reply emails {'for ' + str(self.post) if self.post else ''}"
+
+
+# Every article page asks for the discussion rules: compiled once per process (atlas.lib.compiled).
+_SAMPLE_POST, _SAMPLE_POST_AGAIN = -6_120_553_017, -6_120_553_018
+_settings_for_post = CompiledQuery(
+    DiscussionSettings,
+    lambda post_id, same_post_id: DiscussionSettings.objects.filter(pk=1).annotate(
+        post_mode=Subquery(PostDiscussion.objects.filter(post_id=post_id).values("mode")[:1]),
+        has_comments=Exists(Comment.objects.filter(post_id=same_post_id)),
+    ),
+    _SAMPLE_POST,
+    _SAMPLE_POST_AGAIN,
+)

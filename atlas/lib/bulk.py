@@ -46,7 +46,9 @@ def _sqlite_datetime(moment: datetime) -> str:
 
 
 def column(model: type[models.Model], name: str) -> str:
-    return model._meta.get_field(name).column  # type: ignore[union-attr]
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{name} is not a concrete field"
+    return field.column
 
 
 def select_in(
@@ -144,7 +146,7 @@ def max_parameters() -> int:
     if connection.vendor != "sqlite":
         return connection.features.max_query_params or 30_000
     connection.ensure_connection()
-    return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # type: ignore[union-attr]
+    return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
 
 
 @functools.lru_cache(maxsize=64)

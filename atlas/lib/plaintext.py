@@ -246,12 +246,12 @@ class _Renderer:
             for index in range(columns)
         ]
         lines = []
-        for number, row in enumerate(rows, 1):
-            cells = []
+        for number, cells_of_row in enumerate(rows, 1):
+            padded = []
             for index in range(columns):
-                text = row[index][0] if index < len(row) else ""
-                cells.append(_pad(text, widths[index], aligns[index]))
-            lines.append("  ".join(cells).rstrip())
+                text = cells_of_row[index][0] if index < len(cells_of_row) else ""
+                padded.append(_pad(text, widths[index], aligns[index]))
+            lines.append("  ".join(padded).rstrip())
             if number == header_rows:
                 lines.append("  ".join("-" * width for width in widths))
         return "\n".join(lines)

@@ -1,5 +1,10 @@
-"""Reversing URLs once per process: `reverse()` costs ~25 µs, and an article page needs a
-dozen links to posts, authors, tags and forms."""
+"""Reversing URLs once per process: `reverse()` costs ~10 µs, and an article page needs a
+dozen links to posts, authors, tags and forms (~0.13 ms against ~0.02 ms, bench/fast_paths).
+
+It relies on how Django's `reverse()` quotes an argument (`SAFE` below, from
+django.urls.resolvers) and that a pattern's one argument lands in one place:
+tests/test_lib_urls.py compares it with reverse() for every kind of slug, so a Django upgrade
+that changes either fails there."""
 
 from __future__ import annotations
 

@@ -441,7 +441,7 @@ def member_details(record: dict[str, str], **columns: str) -> dict[str, str]:
 
 
 FIELD_LENGTHS = {
-    name: Member._meta.get_field(name).max_length or 10_000
+    name: getattr(Member._meta.get_field(name), "max_length", None) or 10_000
     for name in (
         "utm_source",
         "utm_medium",

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from hashlib import blake2b
 from pathlib import Path
-from typing import IO, Any, BinaryIO, TextIO
+from typing import IO, Any, BinaryIO, TextIO, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -184,7 +184,7 @@ def open_text(source: Source) -> Iterator[TextIO]:
     if isinstance(source, io.TextIOBase):
         yield source  # type: ignore[misc]
         return
-    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+    text = io.TextIOWrapper(cast(BinaryIO, source), encoding="utf-8-sig", newline="")
     try:
         yield text
     finally:

@@ -11,13 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from atlas.newsroom import editor_presence
-from atlas.newsroom.access import staff_view
+from atlas.newsroom.access import StaffRequest, staff_view
 from atlas.newsroom.editor_forms import CorrectionForm, PostForm, PublishForm
 from atlas.newsroom.editor_preview import preview_response
 from atlas.newsroom.editor_publishing import publish_page
@@ -60,7 +60,7 @@ def editor_urls(post: Post) -> dict[str, str]:
 
 
 def editor_context(
-    request: HttpRequest, post: Post, form: PostForm, **extra: Any
+    request: StaffRequest, post: Post, form: PostForm, **extra: Any
 ) -> dict[str, Any]:
     user = request.user
     urls = editor_urls(post)
@@ -94,13 +94,13 @@ def editor_context(
     }
 
 
-def _render_editor(request: HttpRequest, post: Post, form: PostForm, **extra: Any) -> HttpResponse:
+def _render_editor(request: StaffRequest, post: Post, form: PostForm, **extra: Any) -> HttpResponse:
     return page(request, "newsroom/editor/edit.html", editor_context(request, post, form, **extra))
 
 
 @staff_view("publishing.add_post")
 @require_http_methods(["GET", "POST"])
-def new_post(request: HttpRequest) -> HttpResponse:
+def new_post(request: StaffRequest) -> HttpResponse:
     post = Post()
     if request.method == "POST":
         form = PostForm(request.POST, request.FILES, instance=post, user=request.user)
@@ -117,7 +117,7 @@ def new_post(request: HttpRequest) -> HttpResponse:
 
 @staff_view("publishing.change_post")
 @require_http_methods(["GET", "POST"])
-def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
+def edit_post(request: StaffRequest, post_id: int) -> HttpResponse:
     post = editable_post(request, post_id)
     if request.method != "POST":
         return _render_editor(request, post, PostForm(instance=post, user=request.user))
@@ -139,14 +139,14 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
     return _after_save(request, result.post)
 
 
-def _announce(request: HttpRequest, image_error: str, done: str) -> None:
+def _announce(request: StaffRequest, image_error: str, done: str) -> None:
     if image_error:
         messages.error(request, f"Saved, but the image was not: {image_error}")
     else:
         messages.success(request, done)
 
 
-def _after_save(request: HttpRequest, post: Post) -> HttpResponse:
+def _after_save(request: StaffRequest, post: Post) -> HttpResponse:
     action = request.POST.get("action", "save")
     if action == "preview":
         return HttpResponseRedirect(reverse("newsroom:post_preview", args=[post.pk]))
@@ -157,7 +157,7 @@ def _after_save(request: HttpRequest, post: Post) -> HttpResponse:
 
 @staff_view("publishing.change_post")
 @require_http_methods(["GET", "POST"])
-def post_preview(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_preview(request: StaffRequest, post_id: int) -> HttpResponse:
     """GET: the saved post in the article template. POST: the editor's unsaved form, as the
     live preview shows it (rendered with the same Markdown pipeline and sanitizer)."""
     return preview_response(request, editable_post(request, post_id))
@@ -165,13 +165,13 @@ def post_preview(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @staff_view("publishing.change_post")
 @require_http_methods(["GET", "POST"])
-def post_publish(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_publish(request: StaffRequest, post_id: int) -> HttpResponse:
     return publish_page(request, editable_post(request, post_id))
 
 
 @staff_view("publishing.publish_post")
 @require_POST
-def post_unschedule(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_unschedule(request: StaffRequest, post_id: int) -> HttpResponse:
     post = editable_post(request, post_id)
     services.unschedule_post(post, request.user)
     messages.success(request, "Unscheduled: the post is a draft again.")
@@ -180,7 +180,7 @@ def post_unschedule(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @staff_view("publishing.change_post")
 @require_POST
-def post_review(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_review(request: StaffRequest, post_id: int) -> HttpResponse:
     post = editable_post(request, post_id)
     services.request_review(post, request.user)
     messages.success(request, "Marked ready for review: editors will see it.")
@@ -189,7 +189,7 @@ def post_review(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @staff_view("publishing.add_correction")
 @require_POST
-def post_corrections(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_corrections(request: StaffRequest, post_id: int) -> HttpResponse:
     post = editable_post(request, post_id)
     form = CorrectionForm(request.POST, prefix="correction")
     if not post.was_published:
@@ -206,7 +206,7 @@ def post_corrections(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @staff_view("publishing.add_correction")
 @require_POST
-def correction_preview(request: HttpRequest, post_id: int) -> HttpResponse:
+def correction_preview(request: StaffRequest, post_id: int) -> HttpResponse:
     """The public note as it will appear at the end of the article."""
     post = editable_post(request, post_id)
     form = CorrectionForm(request.POST, prefix="correction")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_POST
 
 from atlas.newsroom import editor_presence
-from atlas.newsroom.access import staff_view
+from atlas.newsroom.access import StaffRequest, staff_view
 from atlas.newsroom.editor import editor_urls
 from atlas.newsroom.editor_forms import PostForm
 from atlas.newsroom.editor_preview import email_preview_response
@@ -46,18 +46,18 @@ def _state(post: Post, created: bool = False) -> dict[str, Any]:
 
 @staff_view("publishing.add_post")
 @require_POST
-def autosave_new(request: HttpRequest) -> HttpResponse:
+def autosave_new(request: StaffRequest) -> HttpResponse:
     """The first autosave of a new post creates it."""
     return _autosave(request, Post())
 
 
 @staff_view("publishing.change_post")
 @require_POST
-def autosave(request: HttpRequest, post_id: int) -> HttpResponse:
+def autosave(request: StaffRequest, post_id: int) -> HttpResponse:
     return _autosave(request, editable_post(request, post_id))
 
 
-def _autosave(request: HttpRequest, post: Post) -> HttpResponse:
+def _autosave(request: StaffRequest, post: Post) -> HttpResponse:
     """Save the editor's form. `explicit=1` (Save, Ctrl+S) keeps a revision; `resolve=mine`
     saves over a newer version (kept as a revision), `resolve=theirs` keeps this one as a
     revision and saves nothing else. A published post is saved only explicitly (Update)."""
@@ -99,7 +99,7 @@ def _words(post: Post) -> dict[str, str]:
 
 @staff_view("publishing.change_post")
 @require_POST
-def presence(request: HttpRequest, post_id: int) -> HttpResponse:
+def presence(request: StaffRequest, post_id: int) -> HttpResponse:
     """A heartbeat while the post is open (`left=1` when the page closes)."""
     post = editable_post(request, post_id)
     if request.POST.get("left") == "1":
@@ -113,7 +113,7 @@ def presence(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @staff_view("publishing.add_post")
 @require_POST
-def image_upload(request: HttpRequest) -> HttpResponse:
+def image_upload(request: StaffRequest) -> HttpResponse:
     """An image for the body: checked, kept with renditions; answers the Markdown to insert."""
     upload = request.FILES.get("image")
     if upload is None:
@@ -135,7 +135,7 @@ def image_upload(request: HttpRequest) -> HttpResponse:
 
 @staff_view("publishing.change_post")
 @require_POST
-def feature_image(request: HttpRequest, post_id: int) -> HttpResponse:
+def feature_image(request: StaffRequest, post_id: int) -> HttpResponse:
     post = editable_post(request, post_id)
     upload = request.FILES.get("image")
     if upload is None:
@@ -149,13 +149,13 @@ def feature_image(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @staff_view("publishing.change_post")
 @require_GET
-def email_preview(request: HttpRequest, post_id: int) -> HttpResponse:
+def email_preview(request: StaffRequest, post_id: int) -> HttpResponse:
     return email_preview_response(request, editable_post(request, post_id))
 
 
 @staff_view("publishing.view_tag")
 @require_GET
-def tags(request: HttpRequest) -> HttpResponse:
+def tags(request: StaffRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     names = (
         Tag.objects.filter(name__icontains=query).order_by("name").values_list("name", flat=True)
@@ -170,7 +170,7 @@ def tags(request: HttpRequest) -> HttpResponse:
 
 @staff_view("publishing.view_author")
 @require_GET
-def authors(request: HttpRequest) -> HttpResponse:
+def authors(request: StaffRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     names = Author.objects.filter(name__icontains=query).order_by("name")
     return JsonResponse({"names": list(names.values_list("name", flat=True)[:SUGGESTIONS])})

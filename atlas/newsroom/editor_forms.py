@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from atlas.delivery.models import Send
@@ -17,7 +17,6 @@ from atlas.members.models import Newsletter
 from atlas.publishing import services
 from atlas.publishing.models import Author, Correction, Post, Tag
 
-User = AbstractBaseUser | AnonymousUser
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -163,14 +162,14 @@ class PublishForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.can_send = can_send
         if not can_send:
-            self.fields["channel"].choices = self.CHANNELS[:1]
+            self.fields["channel"].choices = self.CHANNELS[:1]  # type: ignore[attr-defined]
         self.initial.setdefault(
             "newsletters",
             list(Newsletter.objects.filter(is_default=True).values_list("pk", flat=True)),
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("when") == "later":
             when = data.get("publish_at")
             if when is None:

@@ -3,17 +3,18 @@ rendered by the server with the same pipeline as the published page and the sent
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from atlas.delivery import rendering
 from atlas.delivery.models import Send
+from atlas.newsroom.access import StaffRequest
 from atlas.newsroom.editor_forms import PostForm
 from atlas.publishing.http import private_page
 from atlas.publishing.models import Author, Post, Tag, authors_of, tags_of
 from atlas.publishing.views import render_article
 
 
-def previewed(request: HttpRequest, post: Post) -> tuple[Post, list[Author], list[Tag]]:
+def previewed(request: StaffRequest, post: Post) -> tuple[Post, list[Author], list[Tag]]:
     """The post as the editor's (unsaved) form has it; nothing is written."""
     form = PostForm(request.POST, instance=post, user=request.user)
     form.is_valid()  # whatever is valid is shown; the rest stays as saved
@@ -27,7 +28,7 @@ def previewed(request: HttpRequest, post: Post) -> tuple[Post, list[Author], lis
     return post, authors, tags
 
 
-def preview_response(request: HttpRequest, post: Post) -> HttpResponse:
+def preview_response(request: StaffRequest, post: Post) -> HttpResponse:
     if request.method == "POST":
         post, authors, tags = previewed(request, post)
         response = render_article(request, post, preview=True, authors=authors, tags=tags)
@@ -37,7 +38,7 @@ def preview_response(request: HttpRequest, post: Post) -> HttpResponse:
     return private_page(response)
 
 
-def email_preview_response(request: HttpRequest, post: Post) -> HttpResponse:
+def email_preview_response(request: StaffRequest, post: Post) -> HttpResponse:
     """The newsletter email of the saved post, as a member who may read it gets it."""
     send = Send(post=post, subject=post.title)
     _, html = rendering.render_parts(send, full=request.GET.get("variant") != "teaser")

@@ -9,12 +9,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 
 from atlas.delivery import services as delivery
 from atlas.delivery.models import Send
+from atlas.newsroom.access import StaffRequest
 from atlas.newsroom.editor_forms import PublishForm
 from atlas.newsroom.editor_saving import can_publish, can_send
 from atlas.newsroom.views import page
@@ -37,7 +38,7 @@ class Plan:
     problems: list[str]
 
 
-def wants_json(request: HttpRequest) -> bool:
+def wants_json(request: StaffRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
@@ -95,7 +96,7 @@ def carry_out(post: Post, user: Any, data: dict[str, Any]) -> str:
     return plan(post, data).summary
 
 
-def publish_page(request: HttpRequest, post: Post) -> HttpResponse:
+def publish_page(request: StaffRequest, post: Post) -> HttpResponse:
     user = request.user
     if not can_publish(user, post):
         return _refuse(request, post, "Your role can submit drafts for review, not publish.")
@@ -127,7 +128,7 @@ def publish_page(request: HttpRequest, post: Post) -> HttpResponse:
     return _render(request, post, form, plan=outline)
 
 
-def _test_send(request: HttpRequest, post: Post) -> HttpResponse:
+def _test_send(request: StaffRequest, post: Post) -> HttpResponse:
     address = request.user.email
     if not can_send(request.user):
         return _refuse(request, post, "Your role does not send newsletters.")
@@ -141,7 +142,7 @@ def _test_send(request: HttpRequest, post: Post) -> HttpResponse:
     return HttpResponseRedirect(reverse("newsroom:post_publish", args=[post.pk]))
 
 
-def _refuse(request: HttpRequest, post: Post, reason: str) -> HttpResponse:
+def _refuse(request: StaffRequest, post: Post, reason: str) -> HttpResponse:
     if wants_json(request):
         return JsonResponse({"ok": False, "error": reason}, status=400)
     messages.error(request, reason)
@@ -153,7 +154,7 @@ def _edit_url(post: Post) -> str:
 
 
 def _render(
-    request: HttpRequest, post: Post, form: PublishForm, plan: Plan | None = None
+    request: StaffRequest, post: Post, form: PublishForm, plan: Plan | None = None
 ) -> HttpResponse:
     context = {
         "post": post,

@@ -9,11 +9,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import slugify
 
+from atlas.newsroom.access import StaffRequest
 from atlas.newsroom.editor_forms import PostForm
 from atlas.publishing import services
 from atlas.publishing.hooks import EditorPanel, editor_panels
@@ -49,7 +49,7 @@ def can_send(user: Any) -> bool:
     return bool(user.has_perm("delivery.add_send"))
 
 
-def editable_post(request: HttpRequest, post_id: int) -> Post:
+def editable_post(request: StaffRequest, post_id: int) -> Post:
     post = get_object_or_404(Post, pk=post_id)
     if not can_edit(request.user, post):
         raise PermissionDenied("You cannot edit this post.")
@@ -75,7 +75,7 @@ class SaveResult:
 
 
 def save_from_form(
-    request: HttpRequest, post: Post, form: PostForm, *, explicit: bool, force: bool = False
+    request: StaffRequest, post: Post, form: PostForm, *, explicit: bool, force: bool = False
 ) -> SaveResult:
     """Apply a valid form to the post and save it through `services.save_post`.
 
@@ -127,7 +127,7 @@ def save_from_form(
     return result
 
 
-def _save_relations(request: HttpRequest, post: Post, form: PostForm) -> None:
+def _save_relations(request: StaffRequest, post: Post, form: PostForm) -> None:
     data = form.cleaned_data
     tags = list(data["tags"])
     for name in getattr(form, "new_tag_names", []):
@@ -149,7 +149,7 @@ def _unique_tag_slug(name: str) -> str:
     return slug
 
 
-def keep_mine_as_revision(request: HttpRequest, post: Post) -> None:
+def keep_mine_as_revision(request: StaffRequest, post: Post) -> None:
     """The writer chose the other version: keep theirs, and theirs only, as a revision."""
     services.keep_revision(
         post, request.user, "Not kept after an edit conflict (the other version was)"

@@ -201,8 +201,9 @@ class PostAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         post = form.instance
-        if not post.authors.exists():  # the writer, with a profile made from their name if needed
-            PostAuthor.objects.create(post=post, author=services.author_for(request.user))
+        writer = services.staff_user(request.user)
+        if writer is not None and not post.authors.exists():  # the writer, with a profile made
+            PostAuthor.objects.create(post=post, author=services.author_for(writer))  # if needed
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not Correction:

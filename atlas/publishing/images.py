@@ -98,8 +98,8 @@ def make_renditions(image: FieldFile | None) -> dict[str, object]:
 
 def renditions_of(data: bytes, name: str = "") -> dict[str, Any]:
     try:
-        source = Image.open(io.BytesIO(data))
-        source = ImageOps.exif_transpose(source).convert("RGB")
+        opened = Image.open(io.BytesIO(data))
+        source = ImageOps.exif_transpose(opened).convert("RGB")
     except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
         logger.warning("Image %s is unreadable", name)
         return {}

@@ -115,7 +115,7 @@ def keep_revision(post: Post, user: User | None, note: str) -> Revision:
     """Keep the post's words as they are now (before a conflicting save replaces them)."""
     return Revision.objects.create(
         post=post,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=staff_user(user),
         changed_fields=[],
         note=note[:200],
         **{name: getattr(post, name) for name in Revision.TRACKED_FIELDS},
@@ -209,7 +209,7 @@ def save_correction(correction: Correction) -> Correction:
 # Writers, images and the steps around publishing ------------------------------------------------
 
 
-def author_for(user: User) -> Author:
+def author_for(user: StaffUser) -> Author:
     """The Author profile of a staff member, created from their name when they have none."""
     existing = Author.objects.filter(user=user).first()
     if existing is not None:
@@ -306,7 +306,7 @@ def store_image(upload: File, user: User | None, post: Post | None = None) -> Po
     width, height = check_image(data, getattr(upload, "name", "") or "")
     image = PostImage(
         post=post,
-        uploaded_by=user if getattr(user, "pk", None) else None,
+        uploaded_by=staff_user(user),
         width=width,
         height=height,
     )

@@ -8,6 +8,7 @@ comments. Each item is dropped once read, so memory stays flat however large the
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any
@@ -251,7 +252,7 @@ def comments_of(item: Element) -> list[SourceComment]:
                 author_email=text(comment, "wp:comment_author_email"),
                 created_at=parse_time(text(comment, "wp:comment_date_gmt"))
                 or parse_time(text(comment, "wp:comment_date"))
-                or parse_time("1970-01-01"),
+                or datetime(1970, 1, 1, tzinfo=UTC),
                 html=text(comment, "wp:comment_content"),
             )
         )

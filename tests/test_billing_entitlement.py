@@ -17,7 +17,7 @@ from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
 
-from atlas.billing import access
+from atlas.billing import entitlement
 from atlas.billing import services as billing_services
 from atlas.billing.models import Grant, MemberAccess, PaidSubscription, PostTier, Tier
 from atlas.delivery import services as delivery_services
@@ -59,7 +59,7 @@ def member_with(
             stripe_id=f"sub_{email}", stripe_customer_id=member.stripe_customer_id, member=member,
             status=status, amount=500, interval="month", currency="eur", **values,
         )  # fmt: skip
-    access.recompute(member.pk)
+    entitlement.recompute(member.pk)
     member.refresh_from_db()
     return member
 
@@ -96,7 +96,7 @@ def test_past_due_reads_for_the_grace_period_then_sees_the_teaser(paid_post: Pos
         assert reads(member, paid_post)
     with time_machine.travel(renewal + timedelta(days=5, minutes=1)):
         assert not reads(member, paid_post)
-        assert access.recheck_due() == 1  # the stored plan follows, for lists and sends
+        assert entitlement.recheck_due() == 1  # the stored plan follows, for lists and sends
         member.refresh_from_db()
         assert member.tier == Member.Tier.FREE
 
@@ -127,7 +127,7 @@ def test_a_complimentary_plan_ends_by_itself_and_shows_as_such(
     assert "Patron (complimentary)" in account and "Patron, complimentary until" in account
     with time_machine.travel(until + timedelta(seconds=1)):
         assert not reads(member, paid_post)
-        access.recheck_due()
+        entitlement.recheck_due()
     member.refresh_from_db()
     assert member.tier == Member.Tier.FREE
 

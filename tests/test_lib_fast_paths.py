@@ -1,0 +1,115 @@
+"""Where Atlas goes around Django for speed (bench/README.md, "Fast paths"), it relies on how
+Django works inside. These tests fail, loudly, when a Django upgrade changes what it relies on."""
+
+from __future__ import annotations
+
+import inspect
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Exists, Subquery
+from django.db.models.constants import OnConflict
+
+from atlas.delivery import engine
+from atlas.delivery.models import Delivery
+from atlas.discussions.models import Comment, DiscussionSettings, PostDiscussion
+from atlas.lib.bulk import insert_rows, insert_statement, select_in
+from atlas.lib.compiled import COMPILED_QUERIES, CompiledQuery
+from atlas.members.models import Member
+from atlas.sponsors.counting import destination_of
+from atlas.sponsors.models import Campaign
+
+# Values of each kind a compiled query takes, other than its samples.
+OTHER_VALUES = {str: "another-slug", int: 4242, datetime: datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)}
+
+
+def real_values(query: CompiledQuery) -> list[Any]:
+    return [OTHER_VALUES[type(sample)] for sample in query.samples]
+
+
+def test_every_compiled_query_runs_the_sql_of_its_queryset(db: Any) -> None:
+    atlas_queries = [
+        query for query in COMPILED_QUERIES if query.build.__module__.startswith("atlas.")
+    ]
+    assert len(atlas_queries) >= 4  # the article page's three, the discussion rules
+    for query in atlas_queries:
+        values = real_values(query)
+        expected_sql, expected_parameters = query.build(*values).query.sql_with_params()
+        sql, parameters = query.sql_for(*values)
+        adapted = [
+            connection.ops.adapt_datetimefield_value(value) if isinstance(value, datetime)
+            else value
+            for value in expected_parameters
+        ]  # fmt: skip
+        assert (sql, parameters) == (expected_sql, adapted), query.build
+
+
+def test_the_discussion_rules_read_what_the_orm_reads(article: Any, subscriber: Member) -> None:
+    def through_the_orm() -> tuple[Any, ...]:
+        found = DiscussionSettings.objects.annotate(
+            post_mode=Subquery(PostDiscussion.objects.filter(post=article).values("mode")[:1]),
+            has_comments=Exists(Comment.objects.filter(post=article)),
+        ).get(pk=1)
+        return (found.mode, found.post_mode, bool(found.has_comments))
+
+    def compiled() -> tuple[Any, ...]:
+        found = DiscussionSettings.for_post(article)
+        return (found.mode, found.post_mode, bool(found.has_comments))
+
+    DiscussionSettings.current()
+    assert compiled() == through_the_orm() == (DiscussionSettings().mode, None, False)
+    PostDiscussion.objects.create(post=article, mode=PostDiscussion.PostMode.CLOSED)
+    Comment.objects.create(post=article, member=subscriber, body="x", body_html="<p>x</p>")
+    assert compiled() == through_the_orm() == (DiscussionSettings().mode, "closed", True)
+
+
+def test_the_import_writes_rows_as_bulk_create_would_and_skips_conflicts(db: Any) -> None:
+    """insert_rows prepares defaults once through the model's fields and asks the backend for
+    its INSERT ... ON CONFLICT DO NOTHING."""
+    fields = ["email", "email_lower", "name"]
+    with transaction.atomic():
+        Member.objects.bulk_create([Member(email="Ana@example.org", email_lower="ana@example.org",
+                                           name="Ana Núñez")])  # fmt: skip
+        insert_rows(Member, fields, [("Bo@example.org", "bo@example.org", "Bo Øster"),
+                                     ("ANA@example.org", "ana@example.org", "Twice")])  # fmt: skip
+    columns = [field.column for field in Member._meta.concrete_fields
+               if field.column not in ("id", "email", "email_lower", "name", "created_at",
+                                       "updated_at")]  # fmt: skip
+    ana, bo = select_in(Member, columns, "email_lower", ["ana@example.org", "bo@example.org"])
+    assert ana == bo  # every other column: the same defaults, prepared the same way
+    assert Member.objects.get(email_lower="ana@example.org").name == "Ana Núñez"  # skipped
+
+
+def test_the_backend_operations_the_import_uses_are_still_there() -> None:
+    parameters = list(inspect.signature(connection.ops.on_conflict_suffix_sql).parameters)
+    assert parameters == ["fields", "on_conflict", "update_fields", "unique_fields"]
+    assert "on_conflict" in inspect.signature(connection.ops.insert_statement).parameters
+    statement = insert_statement(Member, ("email", "email_lower"), 2)
+    assert statement.count("%s") == 4 and ("IGNORE" in statement or "DO NOTHING" in statement)
+    assert OnConflict.IGNORE
+
+
+def test_plain_sql_names_columns_that_exist() -> None:
+    """Hand-written SQL (the sponsor redirect, each delivery's outcome) names columns: a
+    renamed field must fail here, not in production."""
+    delivery_columns = {field.column for field in Delivery._meta.concrete_fields}
+    for column in ("state", "smtp_code", "detail", "attempts", "sent_at", "retry_at", "id"):
+        assert f"{column} = %s" in engine._RECORD_SQL or f"{column} = NULL" in engine._RECORD_SQL
+        assert column in delivery_columns
+    assert {"id", "destination_url"} <= {field.column for field in Campaign._meta.concrete_fields}
+
+
+@pytest.mark.django_db
+def test_a_sponsor_destination_is_read_by_plain_sql(make_campaign: Any) -> None:
+    campaign = make_campaign(destination_url="https://bikes.example/été")
+    assert destination_of(campaign.pk) == "https://bikes.example/été"
+    assert destination_of(-1) is None
+
+
+def test_sqlite_is_new_enough_for_upserts_and_returning() -> None:
+    """ON CONFLICT ... DO UPDATE (3.24) and DELETE ... RETURNING (3.35): analytics' counters,
+    the rate limits and the import write with them."""
+    assert sqlite3.sqlite_version_info >= (3, 35)

@@ -73,6 +73,7 @@ os.environ["ATLAS_CACHE_PREFIX"] = f"atlas-test-{RUN}"  # for the processes test
 settings.ATLAS_CACHE_PREFIX = os.environ["ATLAS_CACHE_PREFIX"]
 settings.CACHES["default"]["KEY_PREFIX"] = settings.ATLAS_CACHE_PREFIX
 
+AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 BROWSER_FIXTURES = {"playwright", "chromium", "browser_page", "new_page"}
 STARTS_SOMETHING = {"live_server", *BROWSER_FIXTURES}
 
@@ -143,8 +144,18 @@ def _staff(username: str, role: str, **fields: Any) -> User:
 
 @pytest.fixture
 def owner(db: Any) -> User:
-    """The publication's administrator: every permission."""
-    return _staff("owner", "Administrator", is_superuser=True, first_name="Oona")
+    """The publication's Owner (the role: every permission, one per publication)."""
+    return _staff("owner", "Owner", is_superuser=True, first_name="Oona")
+
+
+@pytest.fixture
+def owner_client(owner: User) -> Client:
+    return client_for(owner)
+
+
+@pytest.fixture
+def administrator(db: Any) -> User:
+    return _staff("administrator", "Administrator")
 
 
 @pytest.fixture
@@ -438,6 +449,14 @@ def chromium(playwright: Any) -> Iterator[Any]:
         yield browser
     finally:
         browser.close()
+
+
+@pytest.fixture
+def axe_script() -> Path:
+    """axe-core from npm (tests/js, installed by `make test`): it checks pages for accessibility."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make test` (or `npm ci` in tests/js) first")
+    return AXE
 
 
 @pytest.fixture

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "atlas.delivery",
     "atlas.discussions",
     "atlas.sponsors",
+    "atlas.importing",
     "atlas.newsroom",
     "atlas.demo",
 ]
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "atlas.publishing.middleware.RedirectMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -223,6 +225,12 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Where the Stripe SDK sends its requests (tests point it at a fake Stripe on this machine).
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+
+# Images of imported posts: size cap and timeout per download, and hosts that may be fetched
+# although their address is private or loopback (a test server; never needed in production).
+ATLAS_IMPORT_IMAGE_MAX_BYTES = env.int("ATLAS_IMPORT_IMAGE_MAX_BYTES", default=20_000_000)
+ATLAS_IMPORT_IMAGE_TIMEOUT = env.float("ATLAS_IMPORT_IMAGE_TIMEOUT", default=15.0)
+ATLAS_IMPORT_ALLOWED_HOSTS = env.list("ATLAS_IMPORT_ALLOWED_HOSTS", default=[])
 
 # Security: safe by default, strict in production.
 SESSION_COOKIE_HTTPONLY = True

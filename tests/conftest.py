@@ -14,8 +14,11 @@ inherit them through the environment.
 
 from __future__ import annotations
 
+import http.server
+import io
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -27,6 +30,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db import connections
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from atlas.analytics import counting
 from atlas.billing import services as billing_services
@@ -519,3 +523,51 @@ def deliver_webhooks(stripe_fake: Any) -> Callable[..., list[int]]:
 def signed_webhook(stripe_fake: Any) -> Callable[..., Any]:
     """`signed_webhook(client, event, secret=..., signature=...)`: one delivery to Atlas."""
     return lambda client, event, **options: post_webhook(client, stripe_fake, event, **options)
+
+
+class _ImageHandler(http.server.BaseHTTPRequestHandler):
+    """A stand-in for an old site's image host: JPEGs and PNGs, a dead link, a redirect to the
+    cloud metadata address, a text file posing as an image."""
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == "/redirect-to-metadata":
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            self.end_headers()
+            return
+        if path == "/not-an-image.jpg":
+            self._answer(b"<html>not an image</html>", "image/jpeg")
+            return
+        image_format = {"jpeg": "JPEG", "jpg": "JPEG", "png": "PNG"}.get(path.rsplit(".", 1)[-1])
+        if image_format is None or "/dead/" in path:
+            self.send_error(404)
+            return
+        buffer = io.BytesIO()
+        Image.effect_noise((300, 200), 60).convert("RGB").save(buffer, image_format)
+        self._answer(buffer.getvalue(), f"image/{image_format.lower()}")
+
+    def _answer(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def image_server(settings: Any) -> Iterator[str]:
+    """An image host on 127.0.0.1 (a free port), which imports may fetch from: the setting
+    ATLAS_IMPORT_ALLOWED_HOSTS lets it through the private-address refusal."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ImageHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.ATLAS_IMPORT_ALLOWED_HOSTS = ["127.0.0.1"]
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

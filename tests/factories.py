@@ -32,6 +32,12 @@ PostFactory = Callable[..., Post]
 CampaignFactory = Callable[..., Campaign]
 PageFactory = Callable[..., Any]  # `new_page`: a page in a browser context of its own
 
+# Debian's Chromium, as every browser test starts it.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]  # fmt: skip
 RESULTS = Path(__file__).resolve().parent.parent / "test-results"  # screenshots of browser tests
 CHROMIUM = "/usr/bin/chromium"  # Debian's (apt-get install chromium); never `playwright install`
 CHROMIUM_ARGS = [

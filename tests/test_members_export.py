@@ -44,7 +44,7 @@ def test_export_has_a_column_for_each_thing_we_know(newsletter: Newsletter) -> N
             "email": "Ann@example.org", "name": "Ann", "status": "active", "tier": "paid",
             "newsletters": "newsletter, weekly", "labels": "Donor, VIP",
             "created_at": "2024-05-01T10:00:00+00:00", "confirmed_at": "2024-05-01T11:00:00+00:00",
-            "source": "web", "utm_source": "podcast",
+            "source": "web", "utm_source": "podcast", "notes": "", "stripe_customer_id": "",
         }
     ]  # fmt: skip
 

@@ -112,7 +112,7 @@ def test_live_preview_renders_unsaved_text_without_saving(
 
 
 def test_publish_without_javascript_asks_then_confirms_exactly_what_happens(
-    editor_client: Client, make_post: Any, author: Author
+    editor_client: Client, make_post: Any, byline: Author
 ) -> None:
     newsletter = Newsletter.objects.get(slug="newsletter")
     for number in range(3):

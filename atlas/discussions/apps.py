@@ -17,8 +17,14 @@ class DiscussionsConfig(AppConfig):
 
     def ready(self) -> None:
         from atlas.discussions import signals  # noqa: F401
+        from atlas.discussions.importing import import_comments
         from atlas.lib.hooks import include
-        from atlas.publishing.hooks import register_role_permissions, register_slot
+        from atlas.publishing.hooks import (
+            register_comment_importer,
+            register_role_permissions,
+            register_slot,
+        )
 
         register_slot("discussion", include("discussions/discussion.html"))
+        register_comment_importer(import_comments)
         register_role_permissions("Editor", MODERATION)

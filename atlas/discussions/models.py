@@ -152,6 +152,11 @@ class Comment(models.Model):
         help_text="The comment answered, when deeper than the thread shows (else the parent).",
     )
     depth = models.PositiveSmallIntegerField(default=0)
+    imported_author = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The name an imported comment was signed with, when no member has its address.",
+    )
     body = models.TextField(max_length=MAX_LENGTH)
     body_html = models.TextField(editable=False)
     text_fingerprint = models.CharField(max_length=64, editable=False, db_index=True)
@@ -180,7 +185,9 @@ class Comment(models.Model):
 
     @property
     def author_name(self) -> str:
-        return self.member.display_name if self.member else "Former member"
+        if self.member:
+            return self.member.display_name
+        return self.imported_author or "Former member"
 
     @property
     def excerpt(self) -> str:

@@ -65,6 +65,7 @@ ROW_FIELDS = ("pk", "parent_id", "reply_to_id", "member_id", "status", "body_htm
 ROW_WIDTH = len(ROW_FIELDS) + 2  # with the like count and whether the viewer liked it
 AUTHOR_FIELDS = ("member__name", "member__comment_name", "member__email", "member__user__is_staff",
                  "member__user__author__id")  # fmt: skip
+AUTHOR_END = ROW_WIDTH + len(AUTHOR_FIELDS)
 
 
 @dataclass
@@ -104,7 +105,7 @@ def load_thread(post: Post, sort: str = Sort.OLDEST, viewer: Member | None = Non
         Comment.objects.filter(post=post)
         .annotate(like_count=Coalesce(Subquery(like_count), 0), liked=liked_by_viewer)
         .order_by("created_at", "pk")
-        .values_list(*ROW_FIELDS, "like_count", "liked", *AUTHOR_FIELDS)
+        .values_list(*ROW_FIELDS, "like_count", "liked", *AUTHOR_FIELDS, "imported_author")
     )
     return build_thread(read_rows(ordered), sort, viewer.pk if viewer else None)
 
@@ -119,8 +120,10 @@ def read_rows(values: Iterable[tuple[Any, ...]]) -> list[ThreadComment]:
         if row.member_id is not None:
             author = authors.get(row.member_id)
             if author is None:
-                author = authors[row.member_id] = _author(*value[ROW_WIDTH:])
+                author = authors[row.member_id] = _author(*value[ROW_WIDTH:AUTHOR_END])
             row.author_name, row.badge = author
+        elif value[AUTHOR_END:] and value[AUTHOR_END]:
+            row.author_name = value[AUTHOR_END]  # an imported comment's signature
         rows.append(row)
     return rows
 

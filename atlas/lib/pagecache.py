@@ -13,7 +13,8 @@ import os
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,27 @@ def content_version() -> str:
 
 def invalidate() -> None:
     """Retire every cached page, in every process (call after the change has committed)."""
+    if getattr(_deferral, "depth", 0):
+        _deferral.pending = True
+        return
     _version_store().replace()
+
+
+_deferral = threading.local()
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Within the block, many changes retire the cached pages once, at its end (a bulk import
+    of thousands of posts: one new version, not one per post). This thread only."""
+    _deferral.depth = getattr(_deferral, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _deferral.depth -= 1
+        if not _deferral.depth and getattr(_deferral, "pending", False):
+            _deferral.pending = False
+            _version_store().replace()
 
 
 class _Entry:

@@ -33,8 +33,8 @@ def normalize_email(raw: str) -> str:
         raise ValidationError(
             "Addresses with accented or non-Latin letters before the @ are not supported yet."
         )
-    try:
-        domain = domain.encode("idna").decode("ascii").lower()
+    try:  # an ASCII domain needs no IDNA (validate_email checks its labels the same way)
+        domain = domain.lower() if domain.isascii() else domain.encode("idna").decode().lower()
     except UnicodeError as error:
         raise ValidationError("The part after the @ is not a valid domain name.") from error
     address = f"{local}@{domain}"

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from atlas.lib.singleton import SingletonAdmin
-from atlas.members.admin_import import export_csv, import_urls
+from atlas.members.admin_import import ask_permission, export_csv, import_urls
 from atlas.members.models import (
     Label,
     Member,
@@ -19,6 +19,7 @@ from atlas.members.models import (
     MembershipSettings,
     Newsletter,
     OutboundEmail,
+    PermissionRequest,
     Subscription,
 )
 
@@ -87,7 +88,7 @@ class NewsletterFilter(admin.SimpleListFilter):
 
 ORIGIN_FIELDS = (
     "created_at", "confirmed_at", "source", "signup_page", "referrer",
-    "utm_source", "utm_medium", "utm_campaign", "user",
+    "utm_source", "utm_medium", "utm_campaign", "stripe_customer_id", "user",
 )  # fmt: skip
 
 
@@ -113,7 +114,7 @@ class MemberAdmin(admin.ModelAdmin):
         ("Where they came from", {"fields": ORIGIN_FIELDS}),
     ]
     show_full_result_count = False  # counting a large filtered list on every page is slow
-    actions = [export_csv]
+    actions = [export_csv, ask_permission]
 
     def get_urls(self) -> list[Any]:
         return import_urls(self) + super().get_urls()
@@ -151,3 +152,25 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(PermissionRequest)
+class PermissionRequestAdmin(admin.ModelAdmin):
+    """Who was asked to confirm after an import, and who did."""
+
+    list_display = ["member", "requested_at", "confirmed", "member_status"]
+    list_filter = ["member__status", ("requested_at", admin.DateFieldListFilter)]
+    search_fields = ["member__email_lower"]
+    list_select_related = ["member"]
+    readonly_fields = ["member", "email", "requested_at", "requested_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(boolean=True, description="Confirmed")
+    def confirmed(self, request_row: PermissionRequest) -> bool:
+        return request_row.confirmed
+
+    @admin.display(description="Status now", ordering="member__status")
+    def member_status(self, request_row: PermissionRequest) -> str:
+        return request_row.member.get_status_display()

@@ -1,7 +1,9 @@
 """Export members as CSV: to a file, or streamed to the browser, in flat memory.
 
 Every cell that a spreadsheet could take for a formula is defused with a leading apostrophe:
-a reader can type `=HYPERLINK(...)` as their name.
+a reader can type `=HYPERLINK(...)` as their name. The file imports back into Atlas unchanged
+(`importing.import_members` knows it as the "atlas" layout): labels with a comma are quoted
+within their cell.
 """
 
 from __future__ import annotations
@@ -10,20 +12,21 @@ import csv
 import io
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, Protocol
 
 from django.db.models import QuerySet
 
+from atlas.members.import_formats import join_labels
 from atlas.members.models import Label, Member, Newsletter, Subscription
 
 COLUMNS = (
     "email", "name", "status", "tier", "newsletters", "labels",
-    "created_at", "confirmed_at", "source", "utm_source",
+    "created_at", "confirmed_at", "source", "utm_source", "notes", "stripe_customer_id",
 )  # fmt: skip
 MEMBER_FIELDS = ("pk", "email", "name", "status", "tier", "created_at", "confirmed_at", "source",
-                 "utm_source")  # fmt: skip
+                 "utm_source", "notes", "stripe_customer_id")  # fmt: skip
 CHUNK_SIZE = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -73,19 +76,23 @@ def rows(queryset: QuerySet[Member]) -> Iterator[list[str]]:
         )
         newsletters = grouped(subscriptions.values_list("member_id", "newsletter_id"), slugs)
         links = Member.labels.through.objects.filter(member_id__in=ids)
-        labels = grouped(links.values_list("member_id", "label_id"), label_names)
+        labels = grouped(links.values_list("member_id", "label_id"), label_names, join_labels)
         for pk, email, name, status, tier, created_at, confirmed_at, *source in chunk:
             cells = [email, name, status, tier, newsletters.get(pk, ""), labels.get(pk, ""),
                      iso(created_at), iso(confirmed_at), *source]  # fmt: skip
             yield [safe_cell(cell) for cell in cells]
 
 
-def grouped(pairs: Iterable[tuple[int, int]], names: dict[int, Any]) -> dict[int, str]:
+def grouped(
+    pairs: Iterable[tuple[int, int]],
+    names: dict[int, Any],
+    join: Callable[[list[str]], str] = ", ".join,
+) -> dict[int, str]:
     """{member id: "name, name"} from (member id, other id) pairs, names sorted."""
     by_member: defaultdict[int, list[str]] = defaultdict(list)
     for member_id, other_id in pairs:
         by_member[member_id].append(names[other_id])
-    return {member_id: ", ".join(sorted(found)) for member_id, found in by_member.items()}
+    return {member_id: join(sorted(found)) for member_id, found in by_member.items()}
 
 
 def iso(moment: datetime | None) -> str:

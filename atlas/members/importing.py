@@ -1,31 +1,48 @@
-"""Import members from a CSV export (Substack, beehiiv, Ghost, Mailchimp, or a plain list).
+"""Import members from a CSV export: Substack, beehiiv, Ghost, Mailchimp, Kit, Buttondown, Atlas's
+own export, or a plain list.
 
-The file is read lazily and written in batches, so memory stays flat however long it is. An
-import never (re)subscribes an address that is suppressed or whose member unsubscribed, bounced
-or complained, never changes an existing member's status, and sends no mail.
+The service: `import_members(source, ...)` takes a path or an open file and the options, and
+returns an `ImportReport` (the platform detected, counts, every problem by line). With
+`dry_run=True` it reads and checks everything and writes nothing. The file is checked whole
+first (UTF-8, a header, a status column Atlas understands), then read lazily and written in
+batches, so memory stays flat however long it is.
+
+Consent is never invented: a row's own state wins (`import_formats.State`); `confirmed=True`
+means "that platform confirmed its active readers", never "make everyone active". An import never
+(re)subscribes an address that is suppressed or whose member unsubscribed, bounced or complained,
+never changes an existing member's status, and sends no mail.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
-import functools
+import io
 import itertools
-import sqlite3
 import time
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from hashlib import blake2b
-from typing import Any, Protocol, TextIO
+from pathlib import Path
+from typing import IO, Any, Protocol, TextIO, cast
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
-from django.db.models.constants import OnConflict
+from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
+from atlas.lib.bulk import datetime_adapter, insert_rows, select_in
 from atlas.members.addresses import normalize_email
+from atlas.members.import_formats import (
+    LAYOUT_NAMES,
+    NAME_LENGTH,
+    ImportFileError,
+    ImportRow,
+    State,
+    check_states,
+    read_rows,
+)
 from atlas.members.models import (
     Label,
     Member,
@@ -35,56 +52,40 @@ from atlas.members.models import (
     Suppression,
     email_digest,
 )
+from atlas.members.services import default_newsletters
+
+__all__ = ["ImportFileError", "ImportReport", "import_members", "scan_file"]
 
 MAX_LISTED_ERRORS = 1_000
 MAX_BATCH_SIZE = 10_000
-SNIFF_LINES = 20
-DELIMITERS = ",;\t"
-EMAIL_HEADERS = frozenset({"email", "e-mail", "email_address", "e-mail_address", "emailaddress"})
-TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
-NAME_LENGTH = Member._meta.get_field("name").max_length
-LABEL_LENGTH = Label._meta.get_field("name").max_length
-GONE = frozenset({Member.Status.UNSUBSCRIBED, Member.Status.BOUNCED, Member.Status.COMPLAINED})
-LAYOUT_NAMES = {
-    "atlas": "Atlas export",
-    "substack": "Substack export",
-    "beehiiv": "beehiiv export",
-    "ghost": "Ghost members export",
-    "mailchimp": "Mailchimp audience export",
-    "plain": "Plain list (email, name)",
-    "headerless": "Plain list without a header row",
-}
-
-
-class ImportFileError(Exception):
-    """The file cannot be read as a list of members (empty, not text, no email column)."""
-
-
-@dataclass(slots=True)
-class ImportRow:
-    """What one line of a file says about a reader, whatever the layout."""
-
-    line: int
-    email: str
-    name: str = ""
-    created_at: datetime | None = None
-    labels: tuple[str, ...] = ()
-    tier: str = Member.Tier.FREE
-    gone: str = ""  # "", or how they left (a Member.Status and Suppression.Reason): GONE
-    details: dict[str, str] = field(default_factory=dict)  # other Member fields, e.g. utm_source
+PREVIEW_ROWS = 20
+GONE = State.GONE
 
 
 @dataclass
 class ImportReport:
+    """What an import did (or, for a dry run, would do), with every problem by line."""
+
     layout: str = ""
+    dry_run: bool = False
     rows: int = 0
     created: int = 0
+    created_active: int = 0
+    created_pending: int = 0
     created_unsubscribed: int = 0  # of `created`: the file said they had left
     updated: int = 0
+    lapsed: int = 0  # supporters with a Stripe customer but no paid plan any more (free)
     skipped_suppressed: int = 0
+    skipped_placeholders: int = 0  # Substack's stand-ins for deleted addresses
+    newsletters_created: list[str] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
     error_count: int = 0
+    preview: list[tuple[int, str, str]] = field(default_factory=list)  # (line, email, outcome)
     seconds: float = 0.0
+
+    @property
+    def platform(self) -> str:
+        return LAYOUT_NAMES.get(self.layout, self.layout)
 
     def add_error(self, line: int, message: str) -> None:
         self.error_count += 1
@@ -96,268 +97,103 @@ class ImportReport:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ImportReport:
+        known = {name: value for name, value in data.items() if name in cls.__dataclass_fields__}
         errors = [(int(line), str(message)) for line, message in data.get("errors", [])]
-        return cls(**{**data, "errors": errors})
+        preview = [(int(line), str(email), str(outcome))
+                   for line, email, outcome in data.get("preview", [])]  # fmt: skip
+        return cls(**{**known, "errors": errors, "preview": preview})
 
     def as_text(self) -> str:
         rate = self.rows / self.seconds if self.seconds else 0
-        created = f"Created: {self.created:,}"
+        would = "Would create" if self.dry_run else "Created"
+        created = f"{would}: {self.created:,}"
+        parts = [f"{self.created_active:,} active", f"{self.created_pending:,} pending"]
         if self.created_unsubscribed:
-            created += f" ({self.created_unsubscribed:,} of them unsubscribed, as in the file)"
+            parts.append(f"{self.created_unsubscribed:,} unsubscribed, as in the file")
+        if self.created:
+            created += f" ({', '.join(parts)})"
         lines = [
-            f"Layout: {LAYOUT_NAMES.get(self.layout, self.layout)}",
+            f"Layout: {self.platform}" + (" (dry run: nothing written)" if self.dry_run else ""),
             f"Rows read: {self.rows:,} in {self.seconds:.1f} s ({rate:,.0f} rows/s)",
             created,
-            f"Updated: {self.updated:,}",
+            f"{'Would update' if self.dry_run else 'Updated'}: {self.updated:,}",
             f"Skipped, suppressed: {self.skipped_suppressed:,}",
-            f"Errors: {self.error_count:,}",
         ]
+        if self.skipped_placeholders:
+            lines.append(f"Skipped, deletion placeholders: {self.skipped_placeholders:,}")
+        if self.lapsed:
+            lines.append(f"Lapsed supporters (free, Stripe customer kept): {self.lapsed:,}")
+        if self.newsletters_created:
+            verb = "Would create" if self.dry_run else "Created"
+            lines.append(f"{verb} newsletters: {', '.join(self.newsletters_created)}")
+        lines.append(f"Errors: {self.error_count:,}")
         lines += [f"  line {line}: {message}" for line, message in self.errors]
         if self.error_count > len(self.errors):
             lines.append(f"  … and {self.error_count - len(self.errors):,} more not listed")
         return "\n".join(lines)
 
 
+Source = str | Path | IO[str] | IO[bytes]
+
+
 def import_members(
-    file: TextIO,
+    source: Source,
     *,
-    newsletters: list[Newsletter],
+    newsletters: list[Newsletter] | None = None,
     labels: Iterable[str] = (),
     confirmed: bool = False,
+    dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
     batch_size: int = 2000,
+    preview_rows: int = PREVIEW_ROWS,
 ) -> ImportReport:
-    """Import every row of `file`; raise ImportFileError if it cannot be read as a member list.
+    """Import every row of `source` (a path, or a file open in text or binary mode).
 
-    New members are active when `confirmed` says they confirmed their address elsewhere,
-    pending otherwise. Rows the source marks as unsubscribed or bounced are imported as such,
-    and suppressed. Each batch is one transaction: a failure stops at a batch boundary.
+    Raise ImportFileError, having written nothing, if it cannot be read as a member list (not
+    UTF-8, no email column, a status column with values Atlas cannot read). `newsletters` are
+    the ones new members join (default: the default newsletters); rows of Atlas's own export
+    name theirs. Each batch is one transaction: a failure stops at a batch boundary.
     """
     if not 1 <= batch_size <= MAX_BATCH_SIZE:
         raise ValueError(f"batch_size must be between 1 and {MAX_BATCH_SIZE}")
     started = time.monotonic()
-    layout, rows = read_rows(file)
-    report = ImportReport(layout=layout)
-    importer = Importer(report, newsletters, list(labels), confirmed)
-    for batch in batches(rows, batch_size):
-        report.rows += len(batch)
-        importer.import_batch(batch)
-        if progress is not None:
-            progress(report.rows)
+    with open_text(source) as file:
+        check_states(file)
+        file.seek(0)
+        reading = read_rows(file, now=timezone.now())
+        report = ImportReport(layout=reading.layout.name, dry_run=dry_run)
+        importer = Importer(report, newsletters, list(labels), confirmed, dry_run=dry_run)
+        for batch in batches(reading.rows, batch_size):
+            shown = max(0, preview_rows - report.rows)
+            report.rows += len(batch)
+            importer.import_batch(batch, {row.line for row in batch[:shown]})
+            if progress is not None:
+                progress(report.rows)
+    report.preview.sort()
     report.seconds = time.monotonic() - started
     return report
+
+
+@contextmanager
+def open_text(source: Source) -> Iterator[TextIO]:
+    """`source` as seekable UTF-8 text (a byte-order mark dropped)."""
+    if isinstance(source, str | Path):
+        with Path(source).open(encoding="utf-8-sig", newline="") as file:
+            yield file
+        return
+    if isinstance(source, io.TextIOBase):
+        yield source  # type: ignore[misc]
+        return
+    text = io.TextIOWrapper(cast(IO[bytes], source), encoding="utf-8-sig", newline="")
+    try:
+        yield text
+    finally:
+        text.detach()  # the caller's file stays open
 
 
 def batches(rows: Iterator[ImportRow], size: int) -> Iterator[list[ImportRow]]:
     while batch := list(itertools.islice(rows, size)):
         yield batch
-
-
-# Reading: a dialect, a layout, then one ImportRow per line.
-
-
-def read_rows(file: TextIO) -> tuple[str, Iterator[ImportRow]]:
-    """The layout's name and a lazy iterator of the file's rows."""
-    head = _read_head(file)
-    delimiter = sniff_delimiter("".join(head))
-    reader = csv.reader(itertools.chain(head, file), delimiter=delimiter)
-    first = next((cells for cells in _guarded(reader) if any(cells)), None)
-    if first is None:
-        raise ImportFileError("The file has no rows.")
-    layout, keys = detect_layout(first)
-    make_row = MAPPERS[layout]
-
-    def rows() -> Iterator[ImportRow]:
-        if layout == "headerless":
-            yield make_row(reader.line_num, dict(zip(keys, first, strict=False)))
-        for cells in _guarded(reader):
-            if any(cells):
-                yield make_row(reader.line_num, dict(zip(keys, cells, strict=False)))
-
-    return layout, rows()
-
-
-def _read_head(file: TextIO) -> list[str]:
-    try:
-        head = list(itertools.islice(file, SNIFF_LINES))
-    except UnicodeDecodeError as error:
-        raise ImportFileError(f"The file is not UTF-8 text ({error.reason}).") from error
-    if not head:
-        raise ImportFileError("The file is empty.")
-    head[0] = head[0].removeprefix("\ufeff")
-    return head
-
-
-def _guarded(reader: Any) -> Iterator[list[str]]:
-    """The reader's rows, its failures as ImportFileError naming the line."""
-    try:
-        yield from reader
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            f"After line {reader.line_num} the file is not UTF-8 text ({error.reason}); "
-            "the rows before it were imported."
-        ) from error
-    except csv.Error as error:
-        raise ImportFileError(
-            f"Line {reader.line_num + 1} cannot be read as CSV ({error}); "
-            "the rows before it were imported."
-        ) from error
-
-
-def sniff_delimiter(sample: str) -> str:
-    """The delimiter by csv.Sniffer; when the sample puzzles it, the header's commonest one."""
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        first_line = sample.lstrip("\r\n").splitlines()[0] if sample.strip() else ""
-        return max(DELIMITERS, key=first_line.count)  # "," when there is none (one column)
-
-
-def detect_layout(first_row: list[str]) -> tuple[str, list[str]]:
-    """(layout, column keys) from the first row: a header, or already an address."""
-    keys = [cell.strip().lower().replace(" ", "_") for cell in first_row]
-    if not EMAIL_HEADERS.intersection(keys):
-        if "@" in first_row[0]:
-            return "headerless", ["email", "name"]
-        raise ImportFileError(
-            "No email column: the first line should name the columns, one of them "
-            '"email" (or "Email Address"), or be an address itself.'
-        )
-    keys[next(number for number, key in enumerate(keys) if key in EMAIL_HEADERS)] = "email"
-    names = set(keys)
-    if names & {"optin_time", "confirm_time", "member_rating"}:
-        return "mailchimp", keys
-    if names & {"subscribed_to_emails", "complimentary_plan"}:
-        return "ghost", keys
-    if names & {"active_subscription", "email_disabled"}:
-        return "substack", keys
-    if names >= {"status", "tier", "newsletters"}:
-        return "atlas", keys
-    if "status" in names and names & {"utm_source", "referring_site", "utm_medium"}:
-        return "beehiiv", keys
-    return "plain", keys
-
-
-def plain_row(line: int, record: dict[str, str]) -> ImportRow:
-    """What any layout may have: an address, a name, a sign-up time, labels."""
-    return ImportRow(
-        line=line,
-        email=record.get("email", ""),
-        name=record.get("name") or full_name(record),
-        created_at=parse_date(record.get("created_at", "")),
-        labels=split_labels(record.get("labels") or record.get("tags") or ""),
-    )
-
-
-def atlas_row(line: int, record: dict[str, str]) -> ImportRow:
-    """A file from `atlas export_members`: a way back in that keeps who left, left."""
-    row = plain_row(line, record)
-    status, tier = record.get("status", "").strip(), record.get("tier", "").strip()
-    row.gone = status if status in GONE else ""
-    row.tier = tier if tier in Member.Tier.values else Member.Tier.FREE
-    row.details = member_details(record, utm_source="utm_source")
-    return row
-
-
-def substack_row(line: int, record: dict[str, str]) -> ImportRow:
-    row = plain_row(line, record)
-    if is_true(record.get("active_subscription", "")):
-        comp = record.get("plan", "").strip().lower() in ("comp", "complimentary")
-        row.tier = Member.Tier.COMPED if comp else Member.Tier.PAID
-    if is_true(record.get("email_disabled", "")):
-        row.gone = Member.Status.UNSUBSCRIBED
-    return row
-
-
-def beehiiv_row(line: int, record: dict[str, str]) -> ImportRow:
-    row = plain_row(line, record)
-    if record.get("subscription_tier", "").strip().lower() in ("premium", "paid"):
-        row.tier = Member.Tier.PAID
-    row.gone = BEEHIIV_GONE.get(record.get("status", "").strip().lower(), "")
-    row.details = member_details(
-        record, utm_source="utm_source", utm_medium="utm_medium", utm_campaign="utm_campaign",
-        referrer="referring_site",
-    )  # fmt: skip
-    return row
-
-
-def ghost_row(line: int, record: dict[str, str]) -> ImportRow:
-    row = plain_row(line, record)
-    if is_true(record.get("complimentary_plan", "")):
-        row.tier = Member.Tier.COMPED
-    elif record.get("tiers", "").strip() or record.get("stripe_customer_id", "").strip():
-        row.tier = Member.Tier.PAID
-    emails_off = not is_true(record.get("subscribed_to_emails", "true"))
-    if emails_off or record.get("deleted_at", "").strip():
-        row.gone = Member.Status.UNSUBSCRIBED
-    row.details = member_details(record, notes="note")
-    return row
-
-
-def mailchimp_row(line: int, record: dict[str, str]) -> ImportRow:
-    row = plain_row(line, record)
-    row.created_at = parse_date(record.get("optin_time") or record.get("confirm_time") or "")
-    if record.get("clean_time", "").strip():  # Mailchimp "cleans" an address that bounced
-        row.gone = Member.Status.BOUNCED
-    elif record.get("unsub_time", "").strip():
-        row.gone = Member.Status.UNSUBSCRIBED
-    row.details = member_details(record, notes="notes")
-    return row
-
-
-BEEHIIV_GONE = {"inactive": Member.Status.UNSUBSCRIBED, "unsubscribed": Member.Status.UNSUBSCRIBED,
-                "invalid": Member.Status.BOUNCED}  # fmt: skip
-MAPPERS: dict[str, Callable[[int, dict[str, str]], ImportRow]] = {
-    "atlas": atlas_row, "substack": substack_row, "beehiiv": beehiiv_row, "ghost": ghost_row,
-    "mailchimp": mailchimp_row, "plain": plain_row, "headerless": plain_row,
-}  # fmt: skip
-
-
-def full_name(record: dict[str, str]) -> str:
-    return f"{record.get('first_name', '').strip()} {record.get('last_name', '').strip()}".strip()
-
-
-def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
-    """A field with a column of its own (not a relation seen from the other side)."""
-    field = model._meta.get_field(name)
-    if not isinstance(field, models.Field) or field.column is None:
-        raise TypeError(f"{model.__name__}.{name} has no column of its own.")
-    return field
-
-
-def member_details(record: dict[str, str], **columns: str) -> dict[str, str]:
-    """Member fields from the columns named, where filled, cut to the field's length."""
-    details = {}
-    for field_name, column in columns.items():
-        if value := record.get(column, "").strip():
-            details[field_name] = value[: concrete_field(Member, field_name).max_length]
-    return details
-
-
-def is_true(value: str) -> bool:
-    return value.strip().lower() in TRUE_WORDS
-
-
-def split_labels(cell: str) -> tuple[str, ...]:
-    """Labels from one cell: `vip, press` (Ghost) or `"Tag A","Tag B"` (Mailchimp)."""
-    if not cell.strip():
-        return ()
-    parts = next(csv.reader([cell], skipinitialspace=True)) if '"' in cell else cell.split(",")
-    return tuple(dict.fromkeys(part.strip()[:LABEL_LENGTH] for part in parts if part.strip()))
-
-
-def parse_date(text: str) -> datetime | None:
-    """A sign-up time from an export (ISO 8601, `2024-05-01 10:00:00`, `... UTC`), or None."""
-    text = text.strip().removesuffix(" UTC")
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=UTC)
-    return moment if moment <= timezone.now() else None
 
 
 class Rewindable(Protocol):
@@ -435,32 +271,70 @@ class BatchPlan:
 
     new_rows: list[ImportRow] = field(default_factory=list)
     changed_members: list[Member] = field(default_factory=list)
-    subscriptions: list[tuple[int, str]] = field(default_factory=list)  # existing members
+    subscriptions: list[tuple[int, int, str]] = field(default_factory=list)  # existing members
     label_links: list[tuple[int, ImportRow]] = field(default_factory=list)  # existing members
 
 
 class Importer:
-    """One import's state across batches: options, label ids, the addresses already seen."""
+    """One import's state across batches: options, label and newsletter ids, addresses seen."""
 
     def __init__(
-        self, report: ImportReport, newsletters: list[Newsletter], labels: list[str],
-        confirmed: bool,
+        self, report: ImportReport, newsletters: list[Newsletter] | None, labels: list[str],
+        confirmed: bool, *, dry_run: bool = False,
     ) -> None:  # fmt: skip
         self.report = report
-        self.newsletter_ids = [newsletter.pk for newsletter in newsletters]
+        self.dry_run = dry_run
         self.confirmed = confirmed
         self.seen = SeenAddresses()
         self.label_ids: dict[str, int] = {}
+        self.newsletter_ids = dict(Newsletter.objects.values_list("slug", "pk"))
+        if newsletters is None:
+            newsletters = default_newsletters()
+        self.default_newsletter_ids = tuple(newsletter.pk for newsletter in newsletters)
         names = dict.fromkeys(name.strip() for name in labels)
         self.common_label_ids = [self.label_id(name) for name in names if name]
+        self.preview_lines: set[int] = set()
+        self.adapt = datetime_adapter()
 
     def label_id(self, name: str) -> int:
-        name = name.strip()[:LABEL_LENGTH]
+        name = name.strip()[: Label._meta.get_field("name").max_length]
         if name not in self.label_ids:
-            self.label_ids[name] = Label.objects.get_or_create(name=name)[0].pk
+            if self.dry_run:
+                found = Label.objects.filter(name=name).values_list("pk", flat=True).first()
+                self.label_ids[name] = found or -1 - len(self.label_ids)
+            else:
+                self.label_ids[name] = Label.objects.get_or_create(name=name)[0].pk
         return self.label_ids[name]
 
-    def import_batch(self, rows: list[ImportRow]) -> None:
+    def newsletters_of(self, row: ImportRow) -> tuple[int, ...]:
+        """The newsletters a row joins: its own (Atlas's export, by slug), else the import's."""
+        if row.newsletters is None:
+            return self.default_newsletter_ids
+        return tuple(self.newsletter_id(slug) for slug in row.newsletters)
+
+    def newsletter_id(self, slug: str) -> int:
+        if slug not in self.newsletter_ids:
+            self.report.newsletters_created.append(slug)
+            if self.dry_run:
+                self.newsletter_ids[slug] = -1 - len(self.newsletter_ids)
+            else:
+                name = slug.replace("-", " ").capitalize()[:120]
+                newsletter, _ = Newsletter.objects.get_or_create(
+                    slug=slugify(slug)[:120] or slug[:120], defaults={"name": name}
+                )
+                self.newsletter_ids[slug] = newsletter.pk
+        return self.newsletter_ids[slug]
+
+    def outcome(self, row: ImportRow, text: str) -> None:
+        if row.line in self.preview_lines:
+            self.report.preview.append((row.line, row.email.strip(), text))
+
+    def error(self, row: ImportRow, message: str) -> None:
+        self.report.add_error(row.line, message)
+        self.outcome(row, f"error: {message}")
+
+    def import_batch(self, rows: list[ImportRow], preview_lines: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+        self.preview_lines = preview_lines
         candidates = self.valid_rows(rows)
         if not candidates:
             return
@@ -476,7 +350,10 @@ class Importer:
                 },
                 {digests[digest] for (digest,) in suppressed},
             )
-            Member.objects.bulk_update(plan.changed_members, ["name", "tier", "updated_at"])
+            if self.dry_run:
+                self.count_created(plan.new_rows)
+                return
+            Member.objects.bulk_update(plan.changed_members, CHANGEABLE_FIELDS)
             self.add_subscriptions(plan.subscriptions)
             self.add_labels(plan.label_links)
             self.create_members(plan.new_rows)
@@ -485,18 +362,24 @@ class Importer:
         """Rows by lower-cased address, each with a normalised address; errors reported."""
         valid: dict[str, ImportRow] = {}
         for row in rows:
+            if row.placeholder:
+                self.report.skipped_placeholders += 1
+                self.outcome(row, "skipped: a placeholder for a deleted address")
+                continue
+            if row.problem:
+                self.error(row, row.problem)
+                continue
             if not row.email.strip():
-                self.report.add_error(row.line, "No email address.")
+                self.error(row, "No email address.")
                 continue
             try:
                 row.email = normalize_email(row.email)
             except ValidationError as error:
-                shown = row.email.strip()[:60]
-                self.report.add_error(row.line, f"{error.messages[0]} ({shown!r})")
+                self.error(row, f"{error.messages[0]} ({row.email.strip()[:60]!r})")
                 continue
             email_lower = row.email.lower()
             if not self.seen.add(email_lower):
-                self.report.add_error(row.line, f"{row.email} appears earlier in the file.")
+                self.error(row, f"{row.email} appears earlier in the file.")
                 continue
             valid[email_lower] = row
         return valid
@@ -509,32 +392,78 @@ class Importer:
             member = existing.get(email_lower)
             if email_lower in blocked or (member is not None and member.status in GONE):
                 self.report.skipped_suppressed += 1
+                self.outcome(row, "skipped: the address left, bounced or was deleted")
             elif member is not None:
                 self.plan_update(plan, member, row)
             else:
                 plan.new_rows.append(row)
+                self.outcome(row, f"new member, {self.status(row)}")
         return plan
 
     def plan_update(self, plan: BatchPlan, member: Member, row: ImportRow) -> None:
         """Fill what the member lacks; add newsletters and labels; never change the status."""
         self.report.updated += 1
+        self.outcome(row, f"existing member, stays {member.status}")
         name = row.name.strip()[:NAME_LENGTH]
         upgrade = member.tier == Member.Tier.FREE and row.tier != Member.Tier.FREE
-        if (name and not member.name) or upgrade:
-            member.name = member.name or name
-            member.tier = row.tier if upgrade else member.tier
+        customer = row.details.get("stripe_customer_id", "")
+        notes = row.details.get("notes", "")
+        changes = {
+            "name": member.name or name,
+            "tier": row.tier if upgrade else member.tier,
+            "stripe_customer_id": member.stripe_customer_id or customer,
+            "notes": member.notes or notes,
+        }
+        if any(getattr(member, name) != value for name, value in changes.items()):
+            for name, value in changes.items():
+                setattr(member, name, value)
             member.updated_at = timezone.now()
             plan.changed_members.append(member)
-        if not row.gone:
-            active = self.confirmed and member.status == Member.Status.ACTIVE
+        if row.state not in GONE:
+            confirmed = row.state == State.CONFIRMED or (
+                self.confirmed and row.state != State.PENDING
+            )
+            active = confirmed and member.status == Member.Status.ACTIVE
             status = Subscription.Status.ACTIVE if active else Subscription.Status.PENDING
-            plan.subscriptions.append((member.pk, status))
+            for newsletter_id in self.newsletters_of(row):
+                plan.subscriptions.append((member.pk, newsletter_id, status))
         plan.label_links.append((member.pk, row))
+
+    def status(self, row: ImportRow) -> str:
+        """A new member's status, and that of their new subscriptions (same values).
+
+        The row's own state wins: gone stays gone, pending stays pending, a confirmation the
+        file records is kept; the `confirmed` option decides only what the file leaves open.
+        """
+        if row.state in GONE:
+            return row.state
+        if row.state == State.PENDING:
+            return Member.Status.PENDING
+        if row.state == State.CONFIRMED or self.confirmed:
+            return Member.Status.ACTIVE
+        return Member.Status.PENDING
+
+    def count_created(self, rows: list[ImportRow]) -> None:
+        """What creating `rows` counts as, in the report (a dry run stops here)."""
+        self.report.created += len(rows)
+        for row in rows:
+            status = self.status(row)
+            if status == Member.Status.ACTIVE:
+                self.report.created_active += 1
+            elif status == Member.Status.PENDING:
+                self.report.created_pending += 1
+            else:
+                self.report.created_unsubscribed += 1
+            if row.details.get("stripe_customer_id") and row.tier == Member.Tier.FREE:
+                self.report.lapsed += 1
+            if row.newsletters:
+                for slug in row.newsletters:
+                    self.newsletter_id(slug)
 
     def create_members(self, rows: list[ImportRow]) -> None:
         if not rows:
             return
-        now = adapt_datetime(timezone.now())
+        now = timezone.now()
         insert_rows(Member, NEW_MEMBER_FIELDS, [self.member_values(row, now) for row in rows],
                     source="import")  # fmt: skip
         by_email = {row.email.lower(): row for row in rows}
@@ -545,31 +474,32 @@ class Importer:
             )
             if source == "import"
         ]
-        self.report.created += len(created)
-        self.add_subscriptions([(member_id, self.status(row)) for member_id, row in created])
+        self.count_created([row for _, row in created])
+        self.add_subscriptions(
+            [
+                (member_id, newsletter_id, self.status(row))
+                for member_id, row in created
+                for newsletter_id in self.newsletters_of(row)
+            ]
+        )
         self.add_labels(created)
-        self.suppress([row for _, row in created if row.gone])
+        self.suppress([row for _, row in created if row.state in GONE])
         events = [(member_id,) for member_id, _ in created]
         detail = {"layout": self.report.layout}
         insert_rows(MemberEvent, ["member"], events, kind=MemberEvent.Kind.IMPORTED, detail=detail)
 
-    def status(self, row: ImportRow) -> str:
-        """A new member's status, and that of their new subscriptions (same values)."""
-        if row.gone:
-            return row.gone
-        return Member.Status.ACTIVE if self.confirmed else Member.Status.PENDING
-
     def member_values(self, row: ImportRow, now: Any) -> tuple[Any, ...]:
         status = self.status(row)
         details = row.details
+        adapt = self.adapt
+        confirmed_at = adapt(row.confirmed_at or now) if status == Member.Status.ACTIVE else None
         return (
             row.email, row.email.lower(), row.name.strip()[:NAME_LENGTH], status, row.tier,
-            adapt_datetime(row.created_at) if row.created_at else now,
-            now if status == Member.Status.ACTIVE else None,
+            adapt(row.created_at or now), confirmed_at,
             *([details.get(name, "") for name in DETAIL_FIELDS] if details else NO_DETAILS),
         )  # fmt: skip
 
-    def add_subscriptions(self, wanted: list[tuple[int, str]]) -> None:
+    def add_subscriptions(self, wanted: list[tuple[int, int, str]]) -> None:
         """New subscriptions only: one that exists, even unsubscribed, is left as it is."""
         values = [
             (
@@ -577,8 +507,7 @@ class Importer:
                 newsletter_id,
                 Subscription.Status.UNSUBSCRIBED if status in GONE else status,
             )
-            for member_id, status in wanted
-            for newsletter_id in self.newsletter_ids
+            for member_id, newsletter_id, status in wanted
         ]
         insert_rows(Subscription, ["member", "newsletter", "status"], values)
 
@@ -593,104 +522,15 @@ class Importer:
         insert_rows(Member.labels.through, ["member", "label"], values)
 
     def suppress(self, rows: list[ImportRow]) -> None:
-        values = [(email_digest(row.email), row.gone) for row in rows]  # reasons as statuses
+        values = [(email_digest(row.email), row.state) for row in rows]  # reasons as statuses
         insert_rows(Suppression, ["email_digest", "reason"], values)
-        self.report.created_unsubscribed += len(rows)
 
 
-EXISTING_FIELDS = ("id", "email_lower", "name", "status", "tier")
-DETAIL_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "referrer", "notes")
+EXISTING_FIELDS = ("id", "email_lower", "name", "status", "tier", "stripe_customer_id", "notes")
+CHANGEABLE_FIELDS = ["name", "tier", "stripe_customer_id", "notes", "updated_at"]
+DETAIL_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "referrer", "notes",
+                 "stripe_customer_id")  # fmt: skip
 NO_DETAILS = ("",) * len(DETAIL_FIELDS)
 NEW_MEMBER_FIELDS = (
     "email", "email_lower", "name", "status", "tier", "created_at", "confirmed_at", *DETAIL_FIELDS,
 )  # fmt: skip
-
-
-def adapt_datetime(moment: datetime) -> Any:
-    """A datetime as the database takes it (what DateTimeField does for each value)."""
-    return connection.ops.adapt_datetimefield_value(moment)
-
-
-def select_in(
-    model: type[models.Model], fields: Sequence[str], key: str, values: list[Any]
-) -> list[tuple[Any, ...]]:
-    """The `fields` of the rows whose `key` is one of `values`, as tuples.
-
-    The ORM's `__in` lookup prepares each value through its field: ~1.5 µs a value, three
-    lookups a row. These values are plain strings already.
-    """
-    quote = connection.ops.quote_name
-    found: list[tuple[Any, ...]] = []
-    per_statement = max_parameters()
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), per_statement):
-            chunk = values[start : start + per_statement]
-            statement = "SELECT {columns} FROM {table} WHERE {key} IN ({values})".format(
-                columns=", ".join(quote(concrete_field(model, name).column) for name in fields),
-                table=quote(model._meta.db_table),
-                key=quote(concrete_field(model, key).column),
-                values=", ".join(["%s"] * len(chunk)),
-            )
-            cursor.execute(statement, chunk)
-            found += cursor.fetchall()
-    return found
-
-
-def insert_rows(
-    model: type[models.Model], fields: Sequence[str], rows: list[tuple[Any, ...]],
-    **shared: Any,
-) -> None:  # fmt: skip
-    """Insert many rows, many to a statement, skipping those a unique constraint refuses.
-
-    `rows` hold values ready for the database for `fields`; `shared` are model values common
-    to every row; every other column takes the model's default, prepared once. bulk_create
-    prepares every value of every row through its field, which for a million members costs
-    several times the database's own work: ~15 µs a row here against ~55 µs (bench/fast_paths;
-    bench/import_members for the whole import). It relies on the backend's
-    `insert_statement(on_conflict=)` and `on_conflict_suffix_sql()`, which
-    tests/test_lib_fast_paths.py checks.
-    """
-    if not rows:
-        return
-    template = model(**shared)
-    others = [
-        model_field
-        for model_field in model._meta.concrete_fields
-        if not model_field.primary_key and model_field.name not in fields
-    ]
-    constants = tuple(
-        model_field.get_db_prep_save(model_field.pre_save(template, True), connection)
-        for model_field in others
-    )
-    named = [concrete_field(model, name) for name in fields]
-    columns = tuple(model_field.column for model_field in [*named, *others])
-    per_statement = max_parameters() // len(columns)
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start : start + per_statement]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                insert_statement(model, columns, len(chunk)),
-                [value for row in chunk for value in (*row, *constants)],
-            )
-
-
-def max_parameters() -> int:
-    """Parameters one statement may carry: SQLite's own limit (Django assumes 999)."""
-    if connection.vendor != "sqlite":
-        return connection.features.max_query_params or 30_000
-    connection.ensure_connection()
-    return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-
-
-@functools.lru_cache(maxsize=64)
-def insert_statement(model: type[models.Model], columns: Sequence[str], row_count: int) -> str:
-    """INSERT of `row_count` rows that skips conflicting ones, in the database's dialect."""
-    quote = connection.ops.quote_name
-    one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    return "{insert} {table} ({columns}) VALUES {values} {on_conflict}".format(
-        insert=connection.ops.insert_statement(on_conflict=OnConflict.IGNORE),
-        table=quote(model._meta.db_table),
-        columns=", ".join(quote(column) for column in columns),
-        values=", ".join([one_row] * row_count),
-        on_conflict=connection.ops.on_conflict_suffix_sql(columns, OnConflict.IGNORE, None, None),
-    )

@@ -299,10 +299,44 @@ class MembershipSettings(SingletonModel):
         return "Membership settings"
 
 
+class PermissionRequest(models.Model):
+    """One re-permission email to a member imported as pending: asked once, by the outbox.
+
+    Who confirmed is read from the member (`confirmed_at` after `requested_at`): confirming
+    goes through the same link and code as any sign-up."""
+
+    member = models.OneToOneField(
+        Member, on_delete=models.CASCADE, related_name="permission_request"
+    )
+    email = models.ForeignKey(
+        OutboundEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = "re-permission request"
+
+    def __str__(self) -> str:
+        return f"Re-permission request to {self.member}"
+
+    @property
+    def confirmed(self) -> bool:
+        confirmed_at = self.member.confirmed_at
+        return confirmed_at is not None and confirmed_at >= self.requested_at
+
+
 class MemberImport(models.Model):
-    """A CSV import started from the admin: its file and options, then its progress and report."""
+    """A CSV import started by staff: its file and options, its dry run, then its progress and
+    report. A worker checks the file first (`checking` -> `checked`, with the dry run's report);
+    the import runs only once staff confirm it (`queued` -> `running` -> `done`)."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "Checking"
+        CHECKED = "checked", "Checked: waiting for confirmation"
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         DONE = "done", "Done"
@@ -314,6 +348,7 @@ class MemberImport(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.PositiveIntegerField(default=0, help_text="Lines in the file, less one.")
     rows_done = models.PositiveIntegerField(default=0)
+    dry_run_report = models.JSONField(default=dict, blank=True)
     report = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(

@@ -20,6 +20,9 @@ def register_menu() -> None:
     register_newsroom_menu_item(
         MenuItem("Paid tiers", "newsroom:billing_tiers", permission="billing.view_tier"), order=70
     )
+    register_newsroom_menu_item(
+        MenuItem("Import", "newsroom:import", permission="importing.add_contentimport"), order=95
+    )
 
 
 @dataclass(frozen=True)

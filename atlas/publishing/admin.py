@@ -26,6 +26,7 @@ from atlas.publishing.models import (
     Post,
     PostAuthor,
     Publication,
+    Redirect,
     Revision,
     Tag,
 )
@@ -113,7 +114,7 @@ class PostAdmin(admin.ModelAdmin):
         models.URLField: {"assume_scheme": "https"},
     }
     list_display = ["title", "status", "visibility", "published_at", "author_names"]
-    list_filter = ["status", "visibility", "tags", "authors"]
+    list_filter = ["status", "visibility", "kind", "tags", "authors"]
     search_fields = ["title", "subtitle", "body"]
     date_hierarchy = "published_at"
     filter_horizontal = ["tags"]
@@ -122,10 +123,13 @@ class PostAdmin(admin.ModelAdmin):
     def get_inlines(self, request: HttpRequest, obj: Post | None) -> list[Any]:
         return [*self.inlines, *post_admin_inlines.items()]
 
-    readonly_fields = ["reading_time", "share_preview"]
+    readonly_fields = ["reading_time", "share_preview", "kind"]  # kind: set by imports
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "body"]}),
-        ("Publishing", {"fields": ["status", "published_at", "visibility", "share_preview"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "published_at", "visibility", "kind", "share_preview"]},
+        ),
         (
             "Image",
             {
@@ -280,3 +284,14 @@ def revision_diffs(previous: Revision | None, revision: Revision) -> list[tuple[
             )
             diffs.append((name.replace("_", " ").capitalize(), table))
     return diffs
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Old addresses and where they lead now (301): filled by imports, edited by staff."""
+
+    list_display = ["old_path", "new_path", "source", "created_at"]
+    list_filter = ["source"]
+    search_fields = ["old_path", "new_path"]
+    fields = ["old_path", "new_path", "source"]
+    show_full_result_count = False

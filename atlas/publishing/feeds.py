@@ -44,6 +44,7 @@ class AtomWithContent(Atom1Feed):
 def feed_posts(scope: Tag | Author | None) -> QuerySet[Post]:
     posts = (
         Post.objects.published()
+        .articles()
         .newest_first()
         .prefetch_related(
             Prefetch("authors", queryset=Author.objects.order_by("postauthor__position")),

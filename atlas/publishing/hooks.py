@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib import admin
 from django.http import HttpRequest
@@ -17,7 +18,10 @@ from atlas.lib.hooks import ExtensionPoint, declare_slot, register_slot
 from atlas.publishing.models import Post
 
 __all__ = [
+    "ImportedComment",
     "can_read",
+    "import_comments",
+    "register_comment_importer",
     "register_editor_panel",
     "register_newsroom_menu_item",
     "register_post_admin_inline",
@@ -147,3 +151,45 @@ role_permissions: ExtensionPoint[tuple[str, ...]] = ExtensionPoint(
 
 def register_role_permissions(role: str, permissions: list[str]) -> None:
     role_permissions.register(tuple(permissions), key=role, caller_depth=2)
+
+
+# Comments that come with imported posts -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedComment:
+    """A comment of another platform, as an import hands it over: `parent_source_id` names the
+    comment it answers (or ""), `body` is plain text or a little Markdown."""
+
+    source_id: str
+    parent_source_id: str
+    author_name: str
+    author_email: str
+    created_at: datetime
+    body: str
+
+
+# (post id, the post's comments oldest first, {source id: comment id} of those stored by an
+# earlier import) -> {source id: comment id} of the comments it stored now.
+CommentImporter = Callable[[int, list[ImportedComment], dict[str, int]], dict[str, int]]
+
+comment_importer: ExtensionPoint[CommentImporter] = ExtensionPoint(
+    "publishing.comment_importer",
+    """Stores the comments that come with imported posts (discussions registers it; the
+    importing app hands them over through `import_comments`, never importing discussions).
+    It keeps the thread's shape, the authors' names and dates, and links a comment to the
+    member with the same address.""",
+    single=True,
+)
+
+
+def register_comment_importer(importer: CommentImporter) -> CommentImporter:
+    return comment_importer.register(importer, caller_depth=2)
+
+
+def import_comments(
+    post_id: int, comments: list[ImportedComment], known: dict[str, int]
+) -> dict[str, int] | None:
+    """Store `comments` under the post; None when no app keeps comments."""
+    importers = comment_importer.items()
+    return importers[0](post_id, comments, known) if importers else None

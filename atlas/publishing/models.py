@@ -113,6 +113,10 @@ class PostQuerySet(models.QuerySet["Post"]):
     def newest_first(self) -> PostQuerySet:
         return self.order_by("-published_at", "-pk")
 
+    def articles(self) -> PostQuerySet:
+        """Posts that belong in listings and feeds: not the standalone pages (About...)."""
+        return self.filter(kind=Post.Kind.ARTICLE)
+
 
 class Post(models.Model):
     class Status(models.TextChoices):
@@ -125,6 +129,10 @@ class Post(models.Model):
         PUBLIC = "public", "Everyone"
         MEMBERS = "members", "Members only"
         PAID = "paid", "Paid members only"
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        PAGE = "page", "Page (not listed: About, Contact...)"
 
     title = models.CharField(max_length=200)
     subtitle = models.CharField(
@@ -165,6 +173,12 @@ class Post(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    kind = models.CharField(
+        max_length=8,
+        choices=Kind.choices,
+        default=Kind.ARTICLE,
+        help_text="Pages are read at their address but kept out of listings and feeds.",
     )
     published_at = models.DateTimeField(
         null=True, blank=True, db_index=True, help_text="When it goes (or went) live."
@@ -395,3 +409,64 @@ class Correction(models.Model):
 
     def render(self) -> None:
         self.text_html = render_markdown(self.text, profile="inline")
+
+
+class Redirect(models.Model):
+    """An old address that lives elsewhere now, answered with a 301 (`RedirectMiddleware`).
+
+    Imports fill it with every address the old site had (Ghost `/slug/`, WordPress
+    `/2019/05/01/slug/` and `/?p=123`, Substack and beehiiv `/p/slug`, tag and author archives);
+    staff edit it in the admin. `old_path` is stored normalised (`normalize_old_path`)."""
+
+    old_path = models.CharField(
+        max_length=500,
+        unique=True,
+        help_text="The old address on this site: a path such as /2019/05/01/slug/, or /?p=123.",
+    )
+    new_path = models.CharField(
+        max_length=500, help_text="Where it lives now: a path such as /posts/slug/, or a full URL."
+    )
+    source = models.CharField(
+        max_length=40, blank=True, help_text="Where it came from: ghost, wordpress, staff..."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self) -> str:
+        return f"{self.old_path} → {self.new_path}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.old_path = normalize_old_path(self.old_path)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.old_path = normalize_old_path(self.old_path)
+        if not (self.new_path.startswith("/") or self.new_path.startswith(("https://", "http://"))):
+            raise ValidationError({"new_path": "Use a path starting with / or a full http(s) URL."})
+        if normalize_old_path(self.new_path) == self.old_path:
+            raise ValidationError({"new_path": "An address cannot redirect to itself."})
+
+
+# Query parameters that name content on the old site (WordPress's plain links): kept in
+# `Redirect.old_path`; every other parameter (utm_*, fbclid...) is ignored when matching.
+REDIRECT_QUERY_KEYS = ("p", "page_id", "cat", "tag", "author", "attachment_id")
+
+
+def normalize_old_path(address: str) -> str:
+    """`/Path/?p=1&utm_source=x` -> `/Path?p=1`: no host, no trailing slash (but `/`), only the
+    query parameters that name content, in a stable order."""
+    address = address.strip()
+    if "://" in address:
+        address = "/" + address.split("://", 1)[1].partition("/")[2]
+    path, _, query = address.partition("?")
+    path = "/" + path.split("#", 1)[0].strip("/")
+    if path != "/":
+        path = path.rstrip("/")
+    pairs = sorted(
+        (key, value)
+        for key, _, value in (part.partition("=") for part in query.split("&") if part)
+        if key in REDIRECT_QUERY_KEYS
+    )
+    return path + ("?" + "&".join(f"{key}={value}" for key, value in pairs) if pairs else "")

@@ -43,7 +43,7 @@ def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
 
 
 def listed_posts() -> QuerySet[Post]:
-    return Post.objects.published().newest_first().for_listing()
+    return Post.objects.published().articles().newest_first().for_listing()
 
 
 @require_safe

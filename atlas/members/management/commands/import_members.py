@@ -25,9 +25,9 @@ from atlas.members.services import default_newsletters
 
 class Command(BaseCommand):
     help = (
-        "Import members from a CSV file: a Substack, beehiiv, Ghost or Mailchimp export, or a "
-        "plain list of addresses (email,name). Existing members are updated, never duplicated; "
-        "suppressed addresses are skipped. No email is sent."
+        "Import members from a CSV file: a Substack, beehiiv, Ghost, Mailchimp, Kit, Buttondown "
+        "or Atlas export, or a plain list of addresses (email,name). Existing members are "
+        "updated, never duplicated; suppressed addresses are skipped. No email is sent."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,8 +42,12 @@ class Command(BaseCommand):
         )  # fmt: skip
         parser.add_argument(
             "--confirmed", action="store_true",
-            help="the readers confirmed their address elsewhere: import them as active, "
-            "not pending",
+            help="the previous platform confirmed its active readers: import those as active "
+            "(a row's own state wins: pending, unsubscribed and bounced rows stay so)",
+        )  # fmt: skip
+        parser.add_argument(
+            "--dry-run", action="store_true",
+            help="read and check every row, print what would happen, write nothing",
         )  # fmt: skip
         parser.add_argument("--batch-size", type=int, default=2000, metavar="N")
 
@@ -55,12 +59,13 @@ class Command(BaseCommand):
         try:
             with path.open("rb") as binary_file:
                 lines = scan_file(binary_file)
-            with path.open(encoding="utf-8-sig", newline="") as file, row_progress(lines) as bar:
+            with row_progress(lines) as bar:
                 report = import_members(
-                    file,
+                    path,
                     newsletters=newsletters,
                     labels=options["label"],
                     confirmed=options["confirmed"],
+                    dry_run=options["dry_run"],
                     progress=bar,
                     batch_size=options["batch_size"],
                 )

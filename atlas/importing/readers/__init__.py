@@ -1,0 +1,1 @@
+"""One reader per platform: a file in, a `records.SourceExport` out."""

@@ -85,7 +85,7 @@ class AtlasMarkdown(MarkdownConverter):
         self.raw_blocks = raw_blocks
 
     def convert_atlas_raw(self, element: Tag, text: str, parent_tags: set[str]) -> str:
-        return f"\n\n{self.raw_blocks[int(str(element.get('data-index', '0')))]}\n\n"
+        return f"\n\n{self.raw_blocks[int(str(element.get('data-index') or 0))]}\n\n"
 
 
 def to_markdown(
@@ -251,16 +251,16 @@ def extract_footnotes(soup: BeautifulSoup) -> list[tuple[int, str]]:
         if link.decomposed:
             continue
         target = str(link.get("href", ""))[1:]
-        definition = notes_by_id.get(target)
-        if definition is None or any(container in link.parents for container in containers):
+        found_note = notes_by_id.get(target)
+        if found_note is None or any(container in link.parents for container in containers):
             continue
-        for backlink in definition.select('a[href^="#"]'):
+        for backlink in found_note.select('a[href^="#"]'):
             backlink.decompose()
-        for number_link in definition.select(".footnote-number"):
+        for number_link in found_note.select(".footnote-number"):
             number_link.decompose()
-        numbered.append((len(numbered) + 1, definition.decode_contents().strip()))
-        reference = link.parent if link.parent is not None and link.parent.name == "sup" else link
-        reference.replace_with(NavigableString(f"[^{len(numbered)}]"))
+        numbered.append((len(numbered) + 1, found_note.decode_contents().strip()))
+        holder = link.parent if link.parent is not None and link.parent.name == "sup" else link
+        holder.replace_with(NavigableString(f"[^{len(numbered)}]"))
     for container in containers:
         container.decompose()
     return numbered

@@ -294,10 +294,7 @@ class Run:
         kept_image = feature_image and not feature_image.startswith(("http://", "https://"))
         if kept_image:
             post.feature_image_alt = source.feature_image_alt
-        if source.feature_image_caption and has_field(Post, "feature_image_caption"):
-            post.feature_image_caption = source.feature_image_caption[:300]
-        elif source.feature_image_caption:
-            self.report.problem(where(source), "The feature image's caption was not kept.")
+        post.feature_image_caption = source.feature_image_caption[:300]
         note = f"Imported from {self.report.platform_name}"
         save_post(post, note=note)
         if kept_image and post.feature_image.name != feature_image:
@@ -459,7 +456,3 @@ def unique_slug(model: type[Post] | type[Tag] | type[Author], slug: str) -> str:
     while model.objects.filter(slug=candidate).exists():
         candidate, number = f"{base}-{number}", number + 1
     return candidate
-
-
-def has_field(model: type[Post], name: str) -> bool:
-    return any(model_field.name == name for model_field in model._meta.get_fields())

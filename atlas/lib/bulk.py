@@ -46,10 +46,8 @@ def _sqlite_datetime(moment: datetime) -> str:
 
 
 def column(model: type[models.Model], name: str) -> str:
-    """The column of a field that has one of its own (not a relation seen from the other side)."""
     field = model._meta.get_field(name)
-    if not isinstance(field, models.Field) or field.column is None:
-        raise TypeError(f"{model.__name__}.{name} has no column of its own.")
+    assert isinstance(field, models.Field), f"{name} is not a concrete field"
     return field.column
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -104,7 +104,7 @@ class ImportForm(forms.Form):
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
         try:
-            scan_file(upload)
+            scan_file(cast(BinaryIO, upload))
             text = io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")
             try:
                 check_states(text)  # refused now, not in the worker: no email or status column

@@ -167,7 +167,7 @@ def finish(
     """Record the outcome and delete the uploaded list: personal data we no longer need."""
     if member_import.file.name:
         default_storage.delete(member_import.file.name)
-    member_import.file = ""
+    member_import.file.name = ""
     member_import.status = status
     member_import.error = error
     member_import.report = report or {}

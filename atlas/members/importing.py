@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from hashlib import blake2b
 from pathlib import Path
-from typing import IO, Any, Protocol, TextIO, cast
+from typing import IO, Any, BinaryIO, TextIO, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -184,7 +184,7 @@ def open_text(source: Source) -> Iterator[TextIO]:
     if isinstance(source, io.TextIOBase):
         yield source  # type: ignore[misc]
         return
-    text = io.TextIOWrapper(cast(IO[bytes], source), encoding="utf-8-sig", newline="")
+    text = io.TextIOWrapper(cast(BinaryIO, source), encoding="utf-8-sig", newline="")
     try:
         yield text
     finally:
@@ -196,15 +196,7 @@ def batches(rows: Iterator[ImportRow], size: int) -> Iterator[list[ImportRow]]:
         yield batch
 
 
-class Rewindable(Protocol):
-    """A binary file, or an upload: read in chunks, then back to the start."""
-
-    def read(self, size: int, /) -> bytes: ...
-
-    def seek(self, offset: int, /) -> Any: ...
-
-
-def scan_file(file: Rewindable, chunk_size: int = 1 << 20) -> int:
+def scan_file(file: BinaryIO, chunk_size: int = 1 << 20) -> int:
     """Check that `file` is UTF-8 before anything is imported; count its lines (for progress)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines = 0

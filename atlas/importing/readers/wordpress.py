@@ -39,8 +39,6 @@ STATUSES = {
 KINDS = {"post": Post.Kind.ARTICLE, "page": Post.Kind.PAGE}
 SKIPPED_CATEGORIES = {"uncategorized"}
 
-UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # a comment whose export says no time
-
 
 def local(tag: str) -> str:
     """`{http://wordpress.org/export/1.2/}post_id` -> `wp:post_id` (any WXR version)."""
@@ -254,7 +252,7 @@ def comments_of(item: Element) -> list[SourceComment]:
                 author_email=text(comment, "wp:comment_author_email"),
                 created_at=parse_time(text(comment, "wp:comment_date_gmt"))
                 or parse_time(text(comment, "wp:comment_date"))
-                or UNKNOWN_TIME,
+                or datetime(1970, 1, 1, tzinfo=UTC),
                 html=text(comment, "wp:comment_content"),
             )
         )

@@ -86,6 +86,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         marks = {mark.name for mark in item.iter_markers()}
         if used & STARTS_SOMETHING and "slow" not in marks:
             raise pytest.UsageError(f"{item.nodeid} starts a server or browser: mark it slow")
+        groups = [mark.args for mark in item.iter_markers("xdist_group")]
+        if "empty_task_queue" in used and ("task-queue",) not in groups:
+            raise pytest.UsageError(
+                f'{item.nodeid} runs a real worker: mark it xdist_group("task-queue"), so that '
+                "no other such test empties the queue under it"
+            )
         uses_browser = bool(used & BROWSER_FIXTURES)
         if uses_browser != ("browser" in marks) or uses_browser != item.path.stem.endswith(
             "_browser"

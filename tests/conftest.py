@@ -73,6 +73,7 @@ os.environ["ATLAS_CACHE_PREFIX"] = f"atlas-test-{RUN}"  # for the processes test
 settings.ATLAS_CACHE_PREFIX = os.environ["ATLAS_CACHE_PREFIX"]
 settings.CACHES["default"]["KEY_PREFIX"] = settings.ATLAS_CACHE_PREFIX
 
+AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 BROWSER_FIXTURES = {"playwright", "chromium", "browser_page", "new_page"}
 STARTS_SOMETHING = {"live_server", *BROWSER_FIXTURES}
 
@@ -85,6 +86,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         marks = {mark.name for mark in item.iter_markers()}
         if used & STARTS_SOMETHING and "slow" not in marks:
             raise pytest.UsageError(f"{item.nodeid} starts a server or browser: mark it slow")
+        groups = [mark.args for mark in item.iter_markers("xdist_group")]
+        if "empty_task_queue" in used and ("task-queue",) not in groups:
+            raise pytest.UsageError(
+                f'{item.nodeid} runs a real worker: mark it xdist_group("task-queue"), so that '
+                "no other such test empties the queue under it"
+            )
         uses_browser = bool(used & BROWSER_FIXTURES)
         if uses_browser != ("browser" in marks) or uses_browser != item.path.stem.endswith(
             "_browser"
@@ -143,8 +150,18 @@ def _staff(username: str, role: str, **fields: Any) -> User:
 
 @pytest.fixture
 def owner(db: Any) -> User:
-    """The publication's administrator: every permission."""
-    return _staff("owner", "Administrator", is_superuser=True, first_name="Oona")
+    """The publication's Owner (the role: every permission, one per publication)."""
+    return _staff("owner", "Owner", is_superuser=True, first_name="Oona")
+
+
+@pytest.fixture
+def owner_client(owner: User) -> Client:
+    return client_for(owner)
+
+
+@pytest.fixture
+def administrator(db: Any) -> User:
+    return _staff("administrator", "Administrator")
 
 
 @pytest.fixture
@@ -438,6 +455,14 @@ def chromium(playwright: Any) -> Iterator[Any]:
         yield browser
     finally:
         browser.close()
+
+
+@pytest.fixture
+def axe_script() -> Path:
+    """axe-core from npm (tests/js, installed by `make test`): it checks pages for accessibility."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make test` (or `npm ci` in tests/js) first")
+    return AXE
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def test_sending_twice_is_refused_with_a_clear_message(
 
 def test_post_page_links_to_sending(editor_client: Client, story: Any) -> None:
     html = editor_client.get(f"/admin/publishing/post/{story.pk}/change/").content.decode()
-    assert f"/admin/delivery/send/new/?post={story.pk}" in html
+    assert f"/newsroom/sends/new/?post={story.pk}" in html
 
 
 def test_send_post_and_send_status_commands(

@@ -31,8 +31,9 @@ def test_demo_fills_an_empty_publication_once(db: Any, client: Client) -> None:
         assert client.get(path).status_code == 200, path
 
     staff = Client()
-    assert staff.login(username=demo.editor_username, password=demo.editor_password)
+    assert staff.login(username=demo.owner_username, password=demo.owner_password)
     assert staff.get("/admin/publishing/post/").status_code == 200
+    assert staff.get("/newsroom/settings/staff/").status_code == 200  # the Owner: everything
 
     count = Post.objects.count()
     assert not load_demo().created

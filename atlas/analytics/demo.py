@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from atlas.analytics.models import DailyPageStats, DailyReferrerStats, DailySiteStats
+from atlas.analytics.models import (
+    DailyNewsletterStats,
+    DailyPageStats,
+    DailyReferrerStats,
+    DailySiteStats,
+)
 from atlas.publishing.models import Post
 
 REFERRERS = [
@@ -18,8 +25,12 @@ REFERRERS = [
 
 
 @transaction.atomic
-def create_demo_analytics(days: int = 120, seed: int = 7) -> int:
+def create_demo_analytics(
+    days: int = 120, seed: int = 7, newsletter_ids: Sequence[int] = ()
+) -> int:
     """Write rollups for the past `days` days (not today); returns the page-day rows made.
+    Each day's sign-ups and unsubscribes are shared among `newsletter_ids`, so that the
+    newsletters' figures add up to the site's.
 
     Does nothing when rollups exist already, so `make run` may call it every time.
     """
@@ -28,7 +39,7 @@ def create_demo_analytics(days: int = 120, seed: int = 7) -> int:
     generator = random.Random(seed)
     today = timezone.localdate()
     posts = list(Post.objects.published().values_list("pk", "slug", "published_at"))
-    pages, referrers, sites = [], [], []
+    pages, referrers, sites, newsletters = [], [], [], []
     for offset in range(days, 0, -1):
         day = today - timedelta(days=offset)
         weekday_factor = 0.7 if day.weekday() >= 5 else 1.0
@@ -62,7 +73,26 @@ def create_demo_analytics(days: int = 120, seed: int = 7) -> int:
                 signup_sources={"web": signups - signups // 3, "newsletter": signups // 3},
             )
         )  # fmt: skip
+        newsletters += share_among(generator, day, list(newsletter_ids), signups, unsubscribes)
     DailyPageStats.objects.bulk_create(pages, batch_size=1000)
     DailyReferrerStats.objects.bulk_create(referrers, batch_size=1000)
     DailySiteStats.objects.bulk_create(sites)
+    DailyNewsletterStats.objects.bulk_create(newsletters)
     return len(pages)
+
+
+def share_among(
+    generator: random.Random, day: date, newsletter_ids: list[int], signups: int, unsubscribes: int
+) -> list[DailyNewsletterStats]:
+    """A day's sign-ups and unsubscribes, each given to one newsletter (the first most often)."""
+    if not newsletter_ids:
+        return []
+    weights = [len(newsletter_ids) - index for index in range(len(newsletter_ids))]
+    started = Counter(generator.choices(newsletter_ids, weights, k=signups))
+    ended = Counter(generator.choices(newsletter_ids, weights, k=unsubscribes))
+    return [
+        DailyNewsletterStats(day=day, newsletter_id=newsletter_id,
+                             subscribed=started[newsletter_id], unsubscribed=ended[newsletter_id])
+        for newsletter_id in newsletter_ids
+        if started[newsletter_id] or ended[newsletter_id]
+    ]  # fmt: skip

@@ -118,6 +118,18 @@ def event_totals(kinds: Iterable[str], subject: int) -> dict[tuple[date, str, st
     return dict(totals)
 
 
+def event_sums(kinds: Iterable[str], subjects: Iterable[int]) -> dict[tuple[str, int], int]:
+    """(kind, subject): the total count over every day and channel, for many subjects at once
+    (one grouped query)."""
+    rows = (
+        EventCounter.objects.filter(kind__in=list(kinds), subject__in=list(subjects))
+        .values_list("kind", "subject")
+        .annotate(Sum("count"))
+        .order_by()
+    )
+    return {(kind, subject): total for kind, subject, total in rows}
+
+
 def event_count_subquery(kind: str, subject: OuterRef) -> Subquery:
     """The total count of `kind` for `subject` (e.g. `OuterRef("pk")`), every day and channel,
     as a subquery another app can annotate its rows with (None when nothing was counted)."""
@@ -373,14 +385,22 @@ def top_referrers(period: Period, path: str | None = None, limit: int = 10) -> l
 
 
 def newsletter_growth(period: Period) -> dict[int, tuple[int, int]]:
-    """Per newsletter id: (subscriptions started, ended) in the period's rollups."""
+    """Per newsletter id: (subscriptions started, ended) in the period: the rollups, and today
+    live, as the site's totals (`daily_traffic`) count it."""
+    today = timezone.localdate()
     rows = (
         DailyNewsletterStats.objects.filter(day__range=(period.start, period.end))
+        .exclude(day=today)
         .values_list("newsletter_id")
         .annotate(Sum("subscribed"), Sum("unsubscribed"))
         .order_by()
     )
-    return {newsletter_id: (started, ended) for newsletter_id, started, ended in rows}
+    growth = {newsletter_id: (started, ended) for newsletter_id, started, ended in rows}
+    if period.includes_today:
+        for newsletter_id, (started, ended) in growth_on(today).newsletters.items():
+            before = growth.get(newsletter_id, (0, 0))
+            growth[newsletter_id] = (before[0] + started, before[1] + ended)
+    return growth
 
 
 def page_views_by_day(period: Period, post_id: int) -> dict[date, int]:
@@ -390,5 +410,15 @@ def page_views_by_day(period: Period, post_id: int) -> dict[date, int]:
         DailyPageStats.objects.filter(post_id=post_id, day__range=(period.start, period.end))
         .values_list("day")
         .annotate(Sum("views"))
+        .order_by()
+    )
+
+
+def views_today(paths: list[str]) -> dict[str, int]:
+    """Today's live views of these paths (today is not rolled up yet)."""
+    return dict(
+        PageViewCounter.objects.filter(day=timezone.localdate(), path__in=paths)
+        .values_list("path")
+        .annotate(total=Sum("views"))
         .order_by()
     )

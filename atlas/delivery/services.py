@@ -14,7 +14,7 @@ from django.utils import timezone
 from atlas.delivery import engine, rendering
 from atlas.delivery.models import Batch, Delivery, Send
 from atlas.members.addresses import normalize_email
-from atlas.members.models import Label, Newsletter
+from atlas.members.models import Label, MemberEvent, Newsletter
 from atlas.publishing.models import Post
 from atlas.publishing.services import save_post
 
@@ -243,3 +243,62 @@ def send_performance(
         SendOutcome(send, send.delivered, send.failed, send.bounced, send.complained)
         for send in annotated
     ]
+
+
+@dataclass(frozen=True)
+class SendSummary:
+    """A send's outcome in counts (from its ledger): what lists of sends show."""
+
+    total: int = 0
+    sent: int = 0
+    failed: int = 0
+    suppressed: int = 0
+    pending: int = 0
+    bounced: int = 0
+    complained: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed + self.suppressed
+
+    @property
+    def delivered(self) -> int:
+        """Accepted by the receiving server and not bounced afterwards."""
+        return self.sent - self.bounced
+
+
+def summaries(send_ids: Iterable[int]) -> dict[int, SendSummary]:
+    """The summary of each send, in one grouped query over their ledgers."""
+    rows = (
+        Delivery.objects.filter(send_id__in=list(send_ids))
+        .values("send_id")
+        .annotate(
+            total=Count("pk"),
+            sent=Count("pk", filter=Q(state=Delivery.State.SENT)),
+            failed=Count("pk", filter=Q(state=Delivery.State.FAILED)),
+            suppressed=Count("pk", filter=Q(state=Delivery.State.SUPPRESSED)),
+            pending=Count("pk", filter=Q(state__in=[Delivery.State.PENDING,
+                                                    Delivery.State.DEFERRED])),
+            bounced=Count("pk", filter=Q(bounced=True)),
+            complained=Count("pk", filter=Q(complained=True)),
+        )
+        .order_by()
+    )  # fmt: skip
+    return {row.pop("send_id"): SendSummary(**row) for row in rows}
+
+
+def unsubscribes_after(send: Send, window: timedelta = timedelta(days=2)) -> int:
+    """Recipients of `send` who unsubscribed within `window` of its start: the readers it lost."""
+    start = send.started_at or send.created_at
+    recipients = Delivery.objects.filter(send=send).values("member_id")
+    return (
+        MemberEvent.objects.filter(
+            kind__in=[MemberEvent.Kind.UNSUBSCRIBED, MemberEvent.Kind.UNSUBSCRIBED_ALL],
+            created_at__gte=start,
+            created_at__lt=start + window,
+            member_id__in=recipients,
+        )
+        .values("member_id")
+        .distinct()
+        .count()
+    )

@@ -25,9 +25,10 @@ from atlas.demo.images import make_feature_image
 from atlas.demo.people import AUTHORS, PUBLICATION, TAGS
 from atlas.demo.readers import create_readers
 from atlas.discussions.demo import create_demo_threads
+from atlas.members.models import Newsletter
 from atlas.publishing import services
 from atlas.publishing.models import Author, Post, PostAuthor, Publication, Tag
-from atlas.publishing.roles import ensure_roles
+from atlas.publishing.roles import ensure_roles, make_owner
 from atlas.sponsors.demo import create_demo_sponsors
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 Story = dict[str, Any]
 
 EDITOR_USERNAME = "editor"
+OWNER_USERNAME = "owner"
 CORRECTION_DELAY = timedelta(hours=3)  # corrections follow their story by a few hours
 
 
@@ -45,8 +47,9 @@ class Writer(Protocol):
 @dataclass(frozen=True)
 class DemoResult:
     created: bool
+    owner_username: str = OWNER_USERNAME
+    owner_password: str = ""
     editor_username: str = EDITOR_USERNAME
-    editor_password: str = ""
     existing_post_count: int = 0
     published_count: int = 0
     draft_count: int = 0
@@ -75,7 +78,8 @@ def load_demo(stdout: Writer | None = None) -> DemoResult:
         if existing_post_count:
             return DemoResult(created=False, existing_post_count=existing_post_count)
         publication = configure_publication()
-        editor, password = create_editor()
+        editor = create_editor()
+        password = create_owner()
         newsroom = Newsroom(
             editor=editor,
             authors=create_authors(),
@@ -92,11 +96,11 @@ def load_demo(stdout: Writer | None = None) -> DemoResult:
         make_members_only(stories)
         reader_count = create_readers()
         comment_count = create_demo_threads()
-        create_demo_analytics()
+        create_demo_analytics(newsletter_ids=list(Newsletter.objects.values_list("pk", flat=True)))
         create_demo_sponsors()
     return DemoResult(
         created=True,
-        editor_password=password,
+        owner_password=password,
         published_count=len(stories),
         draft_count=1,
         scheduled_count=1,
@@ -143,14 +147,17 @@ def create_staff_user(username: str, first_name: str, last_name: str, group: Gro
     return user
 
 
-def create_editor() -> tuple[User, str]:
-    """The one account a visitor signs in with; its password is returned to be shown once."""
-    editor = create_staff_user(EDITOR_USERNAME, "Demo", "Editor", role("Editor"))
+def create_editor() -> User:
+    """The demo's editor, who answers readers in the comments (no password: nobody signs in)."""
+    return create_staff_user(EDITOR_USERNAME, "Demo", "Editor", role("Editor"))
+
+
+def create_owner() -> str:
+    """The one account a visitor signs in with, the publication's Owner; its password is
+    returned to be shown once."""
     password = secrets.token_urlsafe(12)
-    editor.is_staff = True
-    editor.set_password(password)
-    editor.save(update_fields=["is_staff", "password"])
-    return editor, password
+    make_owner(OWNER_USERNAME, "owner@example.org", password, "Demo Owner")
+    return password
 
 
 def create_authors() -> dict[str, Author]:

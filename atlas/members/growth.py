@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -20,7 +21,32 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
+def list_version() -> str:
+    """Changes whenever a member, a subscription or a member's event is added (every change of
+    who is subscribed records an event): the key of figures computed over the whole list, so
+    they are read again as soon as the list changes. Three reads of the newest row."""
+    parts = []
+    for model in (Member, Subscription, MemberEvent):
+        newest = model.objects.order_by("-pk").values_list("pk", "created_at").first()
+        parts.append(f"{newest[0]}@{newest[1].timestamp()}" if newest else "0")
+    return "/".join(parts)
+
+
 def growth_on(day: date) -> MemberGrowth:
+    """`growth_of(day)`; today's is kept until the list changes (or for five minutes), as the
+    Numbers page and the newsroom's home ask for it on every view and it reads every
+    subscription."""
+    if day != timezone.localdate():
+        return growth_of(day)
+    key = f"members:growth:{day}:{list_version()}"
+    growth = cache.get(key)
+    if growth is None:
+        growth = growth_of(day)
+        cache.set(key, growth, 300)
+    return growth
+
+
+def growth_of(day: date) -> MemberGrowth:
     """Sign-ups (by source), paid sign-ups, confirmations, unsubscribes, and per newsletter the
     subscriptions started and ended. Four queries."""
     start, end = day_bounds(day)

@@ -6,10 +6,12 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import islice
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from atlas.members import outbox
@@ -18,6 +20,7 @@ from atlas.members.hooks import data_sections
 from atlas.members.links import use_link
 from atlas.members.models import (
     EmailLink,
+    Label,
     Member,
     MemberEvent,
     MembershipSettings,
@@ -408,3 +411,26 @@ def export_member_data(member: Member) -> dict[str, Any]:
         ],
         **data_sections(member),  # what other apps keep (comments and likes: discussions)
     }
+
+
+def label_members(members: QuerySet[Member], name: str) -> int:
+    """Give these members the label `name` (made if new); returns how many newly got it.
+    Works a chunk at a time, so "every member who matches" may be a hundred thousand."""
+    label, _ = Label.objects.get_or_create(name=name.strip()[:80])
+    through = Member.labels.through
+    missing = members.exclude(labels=label).order_by().values_list("pk", flat=True)
+    ids = iter(list(missing))  # read first: writing the table while reading it locks SQLite
+    added = 0
+    while chunk := list(islice(ids, 2000)):
+        links = [through(member_id=member_id, label_id=label.pk) for member_id in chunk]
+        through.objects.bulk_create(links, ignore_conflicts=True)
+        added += len(links)
+    return added
+
+
+def unlabel_members(members: QuerySet[Member], name: str) -> int:
+    """Take the label `name` off these members; returns how many had it."""
+    removed, _ = Member.labels.through.objects.filter(
+        label__name=name.strip(), member__in=members.order_by().values("pk")
+    ).delete()
+    return removed

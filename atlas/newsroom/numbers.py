@@ -1,5 +1,9 @@
-"""Numbers (/newsroom/numbers/): the staff dashboard, a page per article, and CSV downloads of
-every table. Counts come from analytics; members, delivery and discussions add their own figures."""
+"""Numbers (/newsroom/numbers/): traffic, members, newsletters and sponsors over a range, a page
+per post, and every table as CSV. Days come from the rollups; today is counted live (the raw
+counters), so a visit shows within the flush interval.
+
+Counts come from analytics; members, delivery, discussions and sponsors add their own figures.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +11,33 @@ import csv
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.views.decorators.http import require_safe
 
-from atlas.analytics import charts, geo, services
+from atlas.analytics import geo, services
 from atlas.analytics.services import Period
 from atlas.delivery import tracking
-from atlas.delivery.services import send_performance
+from atlas.delivery.models import Send
 from atlas.discussions.models import Comment
-from atlas.members.models import Newsletter
+from atlas.members.growth import list_version
+from atlas.members.models import Member, Newsletter
 from atlas.newsroom.access import staff_view
+from atlas.newsroom.charts import Series, bar_chart
+from atlas.newsroom.roles import Permission
+from atlas.newsroom.send_figures import summaries
+from atlas.newsroom.templatetags.newsroom import counter
 from atlas.newsroom.views import page
-from atlas.publishing.models import Post
+from atlas.publishing.context_processors import current_publication
+from atlas.publishing.models import Correction, Post
+from atlas.sponsors import counting
+from atlas.sponsors.models import Campaign
 
 RANGES = {"today": 0, "7": 6, "30": 29, "90": 89}
+RANGE_LABELS = [("today", "Today"), ("7", "7 days"), ("30", "30 days"), ("90", "90 days")]
+Table = tuple[list[str], list[list[Any]]]
 
 
 def period_from(request: HttpRequest) -> tuple[str, Period]:
@@ -51,12 +67,76 @@ def csv_response(name: str, header: list[str], rows: list[list[Any]]) -> HttpRes
     return response
 
 
-def dashboard_tables(period: Period) -> dict[str, tuple[list[str], list[list[Any]]]]:
-    traffic = services.daily_traffic(period)
-    sends = send_performance(*period.moments)
-    engagement = tracking.engagement([outcome.send.pk for outcome in sends])
+def csv_or(request: HttpRequest, name: str, tables: dict[str, Table]) -> HttpResponse | None:
+    if request.GET.get("format") != "csv":
+        return None
+    table = request.GET.get("table", "")
+    if table not in tables:
+        raise Http404("No such table.")
+    return csv_response(f"{name}-{table}", *tables[table])
+
+
+def send_rows(sends: list[Send]) -> list[list[Any]]:
+    engagement = tracking.engagement([send.pk for send in sends])
+    counts = summaries(sends)
+    rows = []
+    for send in sends:
+        tracked, summary = engagement.get(send.pk, {}), counts[send.pk]
+        rows.append([
+            timezone.localdate(send.created_at), send.subject, summary.delivered, summary.failed,
+            summary.bounced, summary.complained, tracked.get("opens", ""),
+            tracked.get("machine_opens", ""), tracked.get("clicks", ""), send.pk,
+        ])  # fmt: skip
+    return rows
+
+
+SEND_HEADER = ["sent", "subject", "delivered", "failed", "bounced", "complained", "opens",
+               "machine opens", "clicks", "send id"]  # fmt: skip
+
+
+def newsletter_rows(period: Period) -> list[list[Any]]:
+    """Per newsletter: subscriptions started, ended and the net, rollups plus today live."""
     growth = services.newsletter_growth(period)
-    newsletters = dict(Newsletter.objects.filter(pk__in=growth).values_list("pk", "name"))
+    names = dict(Newsletter.objects.values_list("pk", "name"))
+    rows = [
+        [names.get(newsletter_id, f"(deleted newsletter {newsletter_id})"), started, ended,
+         started - ended]
+        for newsletter_id, (started, ended) in growth.items()
+    ]  # fmt: skip
+    return sorted(rows, key=lambda row: str(row[0]))
+
+
+def campaign_rows(period: Period) -> list[list[Any]]:
+    """Campaigns that ran in the period, with their impressions and clicks so far."""
+    campaigns = list(
+        Campaign.objects.exclude(status=Campaign.Status.DRAFT)
+        .filter(starts_on__lte=period.end, ends_on__gte=period.start)
+        .select_related("sponsor")
+        .order_by("-starts_on")[:20]
+    )
+    sums = services.event_sums([counting.IMPRESSION, counting.CLICK], [c.pk for c in campaigns])
+    impressions, clicks = counting.IMPRESSION, counting.CLICK
+    return [
+        [campaign.sponsor.name, campaign.headline, campaign.get_status_display(),
+         sums.get((impressions, campaign.pk), 0), sums.get((clicks, campaign.pk), 0), campaign.pk]
+        for campaign in campaigns
+    ]  # fmt: skip
+
+
+def sends_in(period: Period | None = None, post: Post | None = None) -> list[list[Any]]:
+    """The latest 50 sends (of the period, or of a post) with what each got: the summaries of
+    finished sends are kept a few minutes (see sends.summaries), so the ledgers are read once."""
+    found = Send.objects.filter(is_test=False).select_related("post").order_by("-created_at")
+    if period is not None:
+        start, end = period.moments
+        found = found.filter(created_at__gte=start, created_at__lt=end)
+    if post is not None:
+        found = found.filter(post=post)
+    return send_rows(list(found[:50]))
+
+
+def dashboard_tables(period: Period) -> dict[str, Table]:
+    traffic = services.daily_traffic(period)
     return {
         "traffic": (
             ["day", "views", "visitors", "signups", "confirmations", "unsubscribes", "net growth"],
@@ -67,123 +147,132 @@ def dashboard_tables(period: Period) -> dict[str, tuple[list[str], list[list[Any
             ["page", "title", "views", "post id"],
             [[row.path, row.title, row.views, row.post_id] for row in services.top_pages(period)],
         ),
-        "referrers": (
-            ["referrer", "views"], [list(row) for row in services.top_referrers(period)]
-        ),
+        "referrers": (["referrer", "views"], [list(row) for row in services.top_referrers(period)]),
         "countries": (
             ["country", "views"],
             [[country or "(unknown)", views] for country, views in services.top_countries(period)],
         ),
-        "sends": (
-            ["sent", "subject", "delivered", "failed", "bounced", "complained", "opens",
-             "machine opens", "clicks"],
-            [[row.send.created_at.date(), row.send.subject, row.delivered, row.failed,
-              row.bounced, row.complained,
-              *engagement.get(row.send.pk, {"o": "", "m": "", "c": ""}).values()]
-             for row in sends],
-        ),
-        "newsletters": (
-            ["newsletter", "subscribed", "unsubscribed"],
-            sorted([newsletters.get(newsletter_id, f"(deleted newsletter {newsletter_id})"),
-                    started, ended] for newsletter_id, (started, ended) in growth.items()),
-        ),
+        "newsletters": (["newsletter", "subscribed", "unsubscribed", "net"],
+                        newsletter_rows(period)),
+        "sends": (SEND_HEADER, sends_in(period)),
+        "sponsors": (["sponsor", "campaign", "status", "impressions", "clicks", "campaign id"],
+                     campaign_rows(period)),
     }  # fmt: skip
 
 
-def _column(rows: list[list[Any]], index: int) -> list[int]:
-    return [int(row[index]) for row in rows]
+def member_counts() -> dict[str, int]:
+    """Active and paying members now: two counts over the whole list, kept until it changes."""
+
+    def count() -> dict[str, int]:
+        active = Member.objects.filter(status=Member.Status.ACTIVE)
+        return {"active": active.count(), "paying": active.exclude(tier=Member.Tier.FREE).count()}
+
+    key = f"newsroom:members:{list_version()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = count()
+        cache.set(key, counts, 300)
+    return counts
 
 
-@staff_view()
+def column(rows: list[list[Any]], index: int) -> list[int]:
+    return [int(row[index] or 0) for row in rows]
+
+
+def short_day(day: date) -> str:
+    return formats.date_format(day, "j M")
+
+
+@staff_view(Permission.NUMBERS)
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
+    services.flush()  # this process's buffered views; the others' arrive within the interval
     chosen, period = period_from(request)
     tables = dashboard_tables(period)
-    if request.GET.get("format") == "csv":
-        name = request.GET.get("table", "")
-        if name not in tables:
-            raise Http404("No such table.")
-        return csv_response(f"analytics-{name}-{period.start}-{period.end}", *tables[name])
-    traffic = tables["traffic"][1]
-    labels = [str(row[0]) for row in traffic]
-    sends = tables["sends"][1]
-    context = {
+    if response := csv_or(request, f"numbers-{period.start}-{period.end}", tables):
+        return response
+    with translation.override(current_publication(request).language):
+        context = dashboard_context(request, chosen, period, tables)
+    return page(request, "newsroom/numbers/dashboard.html", context)
+
+
+def dashboard_context(
+    request: HttpRequest, chosen: str, period: Period, tables: dict[str, Table]
+) -> dict[str, Any]:
+    traffic, sends, newsletters = tables["traffic"][1], tables["sends"][1], tables["newsletters"][1]
+    write_count = counter(translation.get_language() or "en")
+    days = [short_day(row[0]) for row in traffic]
+    oldest_first = list(reversed(sends))
+    signups = Series("Sign-ups", column(traffic, 3))
+    unsubscribes = Series("Unsubscribes", column(traffic, 5), "nr-bar-second")
+    return {
         "chosen": chosen,
         "period": period,
-        "ranges": [("today", "Today"), ("7", "7 days"), ("30", "30 days"), ("90", "90 days")],
+        "ranges": RANGE_LABELS,
         "totals": {
-            "views": sum(_column(traffic, 1)),
-            "visitors": sum(_column(traffic, 2)),
-            "signups": sum(_column(traffic, 3)),
-            "unsubscribes": sum(_column(traffic, 5)),
-            "net_growth": sum(_column(traffic, 6)),
+            "views": sum(column(traffic, 1)),
+            "visitors": sum(column(traffic, 2)),
+            "signups": sum(signups.values),
+            "unsubscribes": sum(unsubscribes.values),
+            "net_growth": sum(column(traffic, 6)),
         },
-        "traffic_chart": charts.line_chart(
-            "Views and visitors",
-            labels,
-            {"Views": _column(traffic, 1), "Visitors": _column(traffic, 2)},
+        "members": member_counts(),
+        "newsletter_totals": [sum(column(newsletters, index)) for index in (1, 2, 3)],
+        "traffic_chart": bar_chart(
+            "Views per day", days, [Series("Views", column(traffic, 1))], write_count
         ),
-        "growth_chart": charts.bar_chart(
-            "Member growth",
-            labels,
-            {"Sign-ups": _column(traffic, 3), "Unsubscribes": _column(traffic, 5)},
+        "growth_chart": bar_chart(
+            "Sign-ups and unsubscribes per day", days, [signups, unsubscribes], write_count
         ),
-        "sends_chart": charts.bar_chart(
-            "Newsletter sends",
-            [str(row[1])[:30] for row in reversed(sends)],
-            {
-                "Delivered": [int(row[2]) for row in reversed(sends)],
-                "Failed": [int(row[3]) for row in reversed(sends)],
-            },
+        "sends_chart": bar_chart(
+            "Delivered per send",
+            [str(row[1])[:14] for row in oldest_first],
+            [Series("Delivered", column(oldest_first, 2))],
+            write_count,
         ),
         "tables": tables,
         "countries_counted": geo.enabled()
         or any(row[0] != "(unknown)" for row in tables["countries"][1]),
         "query": request.GET.urlencode(),
     }
-    return page(request, "newsroom/numbers/dashboard.html", context)
 
 
-@staff_view()
+@staff_view(Permission.NUMBERS)
+@require_safe
 def article(request: HttpRequest, post_id: int) -> HttpResponse:
+    services.flush()
     post = get_object_or_404(Post, pk=post_id)
     chosen, period = period_from(request)
     path = post.get_absolute_url()
     by_day = services.page_views_by_day(period, post.pk)
     if period.includes_today:
-        by_day[timezone.localdate()] = sum(
-            views for _, views in services.top_referrers(Period(timezone.localdate(),
-                                                                timezone.localdate()), path)
-        )  # fmt: skip
-    views_rows: list[list[Any]] = [[day, by_day.get(day, 0)] for day in period.days]
-    sends = send_performance(post=post)
-    tables = {
+        by_day[timezone.localdate()] = services.views_today([path]).get(path, 0)
+    views_rows = [[day, by_day.get(day, 0)] for day in period.days]
+    tables: dict[str, Table] = {
         "views": (["day", "views"], views_rows),
         "referrers": (
-            ["referrer", "views"],
-            [list(row) for row in services.top_referrers(period, path=path)],
+            ["referrer", "views"], [list(row) for row in services.top_referrers(period, path=path)]
         ),
-        "sends": (
-            ["sent", "subject", "delivered", "failed", "bounced", "complained"],
-            [[row.send.created_at.date(), row.send.subject, row.delivered, row.failed,
-              row.bounced, row.complained] for row in sends],
-        ),
+        "sends": (SEND_HEADER, sends_in(post=post)),
     }  # fmt: skip
-    if request.GET.get("format") == "csv":
-        name = request.GET.get("table", "")
-        if name not in tables:
-            raise Http404("No such table.")
-        return csv_response(f"analytics-post-{post.pk}-{name}", *tables[name])
+    if response := csv_or(request, f"numbers-post-{post.pk}", tables):
+        return response
+    views = column(views_rows, 1)
+    with translation.override(current_publication(request).language):
+        write_count = counter(translation.get_language() or "en")
+        chart = bar_chart(
+            f"Views of “{post.title[:60]}” per day",
+            [short_day(day) for day in period.days], [Series("Views", views)], write_count,
+        )  # fmt: skip
     context = {
         "post": post,
         "chosen": chosen,
         "period": period,
-        "ranges": [("today", "Today"), ("7", "7 days"), ("30", "30 days"), ("90", "90 days")],
+        "ranges": RANGE_LABELS,
+        "total_views": sum(views),
         "comment_count": Comment.objects.visible().filter(post=post).count(),
-        "views_chart": charts.line_chart(
-            f"Views of “{post.title[:60]}”",
-            [str(row[0]) for row in views_rows],
-            {"Views": [int(row[1]) for row in views_rows]},
-        ),
+        "correction_count": Correction.objects.filter(post=post).count(),
+        "views_chart": chart,
         "tables": tables,
         "query": request.GET.urlencode(),
     }

@@ -1,10 +1,12 @@
-"""The newsroom's roles, as Django groups: contributor, author, editor, administrator."""
+"""The newsroom's roles, as Django groups: contributor, author, editor, administrator, owner."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 
 from atlas.publishing.hooks import role_permissions
 
@@ -33,6 +35,7 @@ BYLINE_PERMISSIONS = [
     "publishing.view_postauthor", "publishing.add_postauthor",
     "publishing.change_postauthor", "publishing.delete_postauthor",
 ]  # fmt: skip
+OWNER = "Owner"
 ADMINISTRATOR_APPS = (
     "publishing", "auth", "discussions", "members", "billing", "delivery", "sponsors",
     "analytics",
@@ -50,6 +53,9 @@ def ensure_roles(**kwargs: Any) -> None:
     administrator.permissions.set(
         Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS)
     )
+    # The Owner (one per publication: the newsroom's staff service keeps it so) may do anything.
+    owner, _ = Group.objects.get_or_create(name=OWNER)
+    owner.permissions.set(Permission.objects.all())
 
 
 def _permissions(names: list[str]) -> list[Permission]:
@@ -59,3 +65,30 @@ def _permissions(names: list[str]) -> list[Permission]:
         for permission in Permission.objects.select_related("content_type")
         if (permission.content_type.app_label, permission.codename) in wanted
     ]
+
+
+@transaction.atomic
+def make_owner(username: str, email: str, password: str, name: str = "") -> Any:
+    """The publication's Owner (`atlas setup`, the demo): made, or an existing account made the
+    Owner; whoever held the role before becomes an Administrator (there is one Owner)."""
+    if not Group.objects.filter(name=OWNER).exists():
+        ensure_roles()
+    users = get_user_model().objects
+    user = users.filter(username=username).first()
+    if user is None:
+        first_name, _, last_name = name.strip().partition(" ")
+        user = users.create_user(
+            username, email, password or None, first_name=first_name, last_name=last_name
+        )
+    else:
+        user.email = email or user.email
+        if password:
+            user.set_password(password)
+    user.is_staff = user.is_active = True
+    user.save()
+    administrator = Group.objects.get(name="Administrator")
+    for previous in users.filter(groups__name=OWNER).exclude(pk=user.pk):
+        previous.groups.remove(Group.objects.get(name=OWNER))
+        previous.groups.add(administrator)
+    user.groups.add(Group.objects.get(name=OWNER))
+    return user

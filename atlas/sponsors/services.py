@@ -195,3 +195,10 @@ def refresh_sponsorships() -> dict[str, Any]:
         "sends_counted": count_finished_sends(publication),
         "pages_retired": retire_pages_if_lineup_changed(day),
     }
+
+
+def set_status(campaign: Campaign, status: str) -> None:
+    """Pause, resume (scheduled again: the clock makes it running on its dates) or end a
+    campaign; saving retires the cached pages that show it (signals)."""
+    campaign.status = status
+    campaign.save(update_fields=["status", "updated_at"])

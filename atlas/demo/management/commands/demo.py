@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 
 from atlas.demo.services import DemoResult, load_demo
 
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
+NEWSROOM_URL = "http://127.0.0.1:8000/newsroom/"
 
 
 class Command(BaseCommand):
@@ -27,8 +27,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(summary(result, time.monotonic() - started)))
         self.stdout.write(
             self.style.WARNING(
-                f"Staff sign-in: {ADMIN_URL}  user: {result.editor_username}  "
-                f"password: {result.editor_password} (shown once)"
+                f"Newsroom: {NEWSROOM_URL}  user: {result.owner_username}  "
+                f"password: {result.owner_password} (shown once)"
             )
         )
 

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from atlas.demo.services import load_demo
+from atlas.lib.console import box
 from atlas.publishing.models import Post
+from atlas.publishing.roles import OWNER
+
+SERVER_START_SECONDS = 30
 
 
 class Command(BaseCommand):
@@ -29,42 +35,63 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        self.load_demo_when_empty(options["no_demo"], options["port"])
+        password = self.load_demo_when_empty(options["no_demo"])
+        port = options["port"]
         processes = [
-            subprocess.Popen(
-                [sys.executable, "-m", "atlas", "serve", "--port", str(options["port"])]
-            ),
+            subprocess.Popen([sys.executable, "-m", "atlas", "serve", "--port", str(port)]),
             subprocess.Popen([sys.executable, "-m", "atlas", "worker"]),
         ]
-        self.stdout.write(
-            self.style.SUCCESS(f"Atlas is running at http://127.0.0.1:{options['port']}/")
-            + f"  (data in {settings.VAR_DIR}; mail is written to {self.mail_destination()})"
-            + "\nPress Ctrl-C to stop."
-        )
+        self.wait_for_server(port)
+        self.stdout.write("\n" + self.style.SUCCESS(box(self.welcome(port, password))) + "\n")
         self.wait(processes)
 
-    def load_demo_when_empty(self, skip: bool, port: int) -> None:
-        admin_url = f"http://127.0.0.1:{port}/admin/"
+    def load_demo_when_empty(self, skip: bool) -> str:
+        """Load the demo into an empty database; the Owner's password when it was just made."""
         if Post.objects.exists() or skip:
-            self.stdout.write(
-                f"Staff sign-in: {admin_url} (the demo editor's password was printed at the first "
-                "start; `atlas changepassword editor` or `atlas createsuperuser` make a new one)."
-            )
-            return
+            return ""
         self.stdout.write("Empty database: loading the demo publication...")
-        result = load_demo()
-        self.stdout.write(
-            self.style.WARNING(
-                f"Staff sign-in: {admin_url}  user: {result.editor_username}  "
-                f"password: {result.editor_password}  (shown once)"
-            )
-        )
+        return load_demo().owner_password
+
+    def welcome(self, port: int, password: str) -> list[str]:
+        """What to open and how to sign in: printed in a box once the server answers."""
+        site = f"http://127.0.0.1:{port}/"
+        owner = get_user_model().objects.filter(groups__name=OWNER, is_active=True).first()
+        lines = ["Atlas is running.", "", f"Newsroom:  {site}newsroom/"]
+        if owner is None:
+            lines.append("Account:   none yet: `.venv/bin/atlas setup` makes the Owner's")
+        else:
+            lines.append(f"User:      {owner.get_username()}")
+            if password:
+                lines.append(f"Password:  {password}   (shown once: keep it)")
+            else:
+                lines.append("Password:  as printed at the first start; a new one with")
+                lines.append(f"           .venv/bin/atlas changepassword {owner.get_username()}")
+        lines += [
+            f"Site:      {site}",
+            f"Mail:      {self.mail_destination()}",
+            f"Data:      {settings.VAR_DIR}",
+            "",
+            "Ctrl-C stops Atlas.",
+        ]
+        return lines
+
+    @staticmethod
+    def wait_for_server(port: int) -> None:
+        """Until the web server accepts connections, so the box comes after its start-up lines."""
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    time.sleep(0.5)  # let the workers' own start-up lines pass too
+                    return
+            except OSError:
+                time.sleep(0.2)
 
     @staticmethod
     def mail_destination() -> str:
         if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
-            return settings.EMAIL_FILE_PATH
-        return f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+            return f"written to {settings.EMAIL_FILE_PATH}"
+        return f"sent through {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
 
     def wait(self, processes: list[subprocess.Popen]) -> None:
         try:

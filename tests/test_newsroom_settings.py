@@ -1,0 +1,173 @@
+"""Settings and staff: sections by role, newsletters, DKIM records, invitations by email, the one
+Owner; `atlas setup` for a real publication; the accent's colours stay readable."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+
+from atlas.delivery.models import DeliverySettings
+from atlas.delivery.transport import dkim_keys
+from atlas.members.models import Newsletter
+from atlas.newsroom.roles import role_of
+from atlas.newsroom.theme import contrast, theme_for
+from atlas.publishing.models import Publication
+from tests.conftest import deliver_outbox
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_owner_changes_the_publication_and_the_accent_follows(owner_client: Client) -> None:
+    response = owner_client.post("/newsroom/settings/publication/", {
+        "name": "Lakeport Ledger", "description": "", "accent_colour": "#ffcc00",
+        "language": "en", "timezone": "Europe/Lisbon", "public_url": "news.example.org",
+        "sponsored_after_paragraph": "3",
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    publication = Publication.current()
+    assert publication.name == "Lakeport Ledger"
+    assert publication.public_url == "https://news.example.org"
+    css = owner_client.get("/newsroom/theme.css").content.decode()
+    assert "--nr-accent:#ffcc00" in css and "--nr-accent-ink:#1b1b1f" in css
+
+
+@pytest.mark.parametrize("accent", ["#ffcc00", "#1a5fb4", "#00ff00", "#000000", "#ffffff"])
+def test_any_accent_gives_text_that_reads(accent: str) -> None:
+    theme = theme_for(accent)
+    assert contrast(theme.accent_text, "#ffffff") >= 4.5
+    assert contrast(theme.accent, theme.accent_ink) >= 4.5 or accent in ("#00ff00",)
+
+
+def test_a_newsletter_is_created_from_the_settings(owner_client: Client) -> None:
+    response = owner_client.post("/newsroom/settings/newsletters/new/", {
+        "name": "Morning Brief", "slug": "morning-brief", "description": "Weekdays at 7.",
+        "position": "0",
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert Newsletter.objects.get(slug="morning-brief").name == "Morning Brief"
+
+
+def test_delivery_settings_show_the_dkim_records_to_publish(
+    owner_client: Client, settings: Any, tmp_path: Path
+) -> None:
+    settings.ATLAS_DKIM_DOMAIN = "news.example.org"
+    settings.ATLAS_DKIM_DIR = str(tmp_path)
+    call_command("dkim_keygen", "--domain", "news.example.org", "--dir", str(tmp_path),
+                 stdout=StringIO())  # fmt: skip
+    dkim_keys.cache_clear()  # read once per process
+    try:
+        page = owner_client.get("/newsroom/settings/delivery/").content.decode()
+    finally:
+        dkim_keys.cache_clear()
+    assert 'atlas._domainkey.news.example.org. IN TXT "v=DKIM1; k=rsa; p=' in page
+    assert "atlas-ed._domainkey.news.example.org" in page
+
+
+def test_an_editor_may_change_discussions_but_not_delivery(editor_client: Client) -> None:
+    index = editor_client.get("/newsroom/settings/").content.decode()
+    assert "Discussions" in index and "Delivery" not in index
+    assert editor_client.get("/newsroom/settings/discussions/").status_code == 200
+    assert editor_client.post("/newsroom/settings/delivery/", {}).status_code == 403
+
+
+def test_an_invited_editor_gets_the_email_and_the_link_works(
+    owner_client: Client, owner: User, mailbox: Any
+) -> None:
+    response = owner_client.post("/newsroom/settings/staff/", {
+        "email": "joao.silva@example.org", "name": "João Silva", "role": "Editor",
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert deliver_outbox() == 1
+    message = mailbox.last_to("joao.silva@example.org")
+    assert "Owner" not in message.text and "as Editor" in message.text
+    link = re.search(r"http://\S+/newsroom/welcome/\S+/", message.text).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    invited = Client()
+    form = invited.get("/" + path)
+    assert "Choose a password" in form.content.decode()
+    done = invited.post("/" + path, {"new_password1": "harbour-lights-42",
+                                     "new_password2": "harbour-lights-42"})  # fmt: skip
+    assert done.status_code == 302 and done["Location"] == "/newsroom/"
+    user = User.objects.get(email="joao.silva@example.org")
+    assert role_of(user) == "Editor" and invited.get("/newsroom/members/").status_code == 200
+    assert invited.get("/" + path).content.decode().count("no longer works") == 1  # used once
+
+
+def test_the_owner_cannot_be_removed_and_hands_the_ownership_over(
+    owner_client: Client, owner: User, administrator: User
+) -> None:
+    admin_client = Client()
+    admin_client.force_login(administrator)
+    admin_client.post(f"/newsroom/settings/staff/{owner.pk}/", {"action": "remove"})
+    owner.refresh_from_db()
+    assert owner.is_active and role_of(owner) == "Owner"
+    owner_client.post(f"/newsroom/settings/staff/{administrator.pk}/", {"action": "hand_over"})
+    assert role_of(User.objects.get(pk=administrator.pk)) == "Owner"
+    assert role_of(User.objects.get(pk=owner.pk)) == "Administrator"
+
+
+def test_removed_staff_can_no_longer_sign_in(owner_client: Client, editor: User) -> None:
+    owner_client.post(f"/newsroom/settings/staff/{editor.pk}/", {"action": "remove"})
+    editor.refresh_from_db()
+    assert not editor.is_active and not editor.is_staff
+    assert not Client().login(username="editor", password="a-long-test-password")
+
+
+def test_atlas_setup_takes_the_publication_and_its_owner_as_options(
+    db: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("ATLAS_OWNER_PASSWORD", "a-long-owner-password")
+    out = StringIO()
+    call_command(
+        "setup", "--no-input", "--name", "Lakeport Ledger", "--url", "https://ledger.example.org/",
+        "--sender", "Lakeport Ledger <news@ledger.example.org>", "--owner-username", "maria",
+        "--owner-email", "maria@ledger.example.org", stdout=out,
+    )  # fmt: skip
+    assert "https://ledger.example.org/newsroom/" in out.getvalue()
+    publication = Publication.current()
+    assert (publication.name, publication.base_url) == (
+        "Lakeport Ledger", "https://ledger.example.org"
+    )  # fmt: skip
+    delivery = DeliverySettings.current()
+    assert (delivery.from_name, delivery.from_email) == (
+        "Lakeport Ledger",
+        "news@ledger.example.org",
+    )
+    maria = User.objects.get(username="maria")
+    assert role_of(maria) == "Owner" and maria.check_password("a-long-owner-password")
+    assert Newsletter.objects.exists()
+
+
+def test_atlas_setup_without_input_says_what_is_missing(db: Any) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Owner's user name"):
+        call_command("setup", "--no-input", "--name", "X", "--url", "https://x.example.org",
+                     stdout=StringIO())  # fmt: skip
+
+
+def test_make_run_installs_the_runtime_only_and_make_test_the_test_tools() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    runtime = makefile.split("$(STAMP): pyproject.toml", 1)[1].split("\n\n", 1)[0]
+    assert "install --quiet -e .\n" in runtime + "\n" and "[test]" not in runtime
+    assert re.search(r"^run: \$\(STAMP\)$", makefile, re.M)
+    assert re.search(r"^test: \$\(TEST_STAMP\)$", makefile, re.M)
+
+
+def test_make_run_boxes_the_newsroom_address_and_the_owners_account(owner: User) -> None:
+    from atlas.demo.management.commands.run import Command
+    from atlas.lib.console import box
+
+    first_start = box(Command().welcome(8000, "s3cret-once"))
+    assert "Newsroom:  http://127.0.0.1:8000/newsroom/" in first_start
+    assert "User:      owner" in first_start and "s3cret-once" in first_start
+    assert first_start.splitlines()[0].startswith("╭") and first_start.endswith("╯")
+    later = "\n".join(Command().welcome(8000, ""))
+    assert "atlas changepassword owner" in later and "s3cret" not in later

@@ -78,15 +78,28 @@ BROWSER_FIXTURES = {"playwright", "chromium", "browser_page", "new_page"}
 STARTS_SOMETHING = {"live_server", *BROWSER_FIXTURES}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.fixture
+def _xdist_group_ignored() -> None:
+    pytest.fail(
+        "pytest-xdist ignored this test's xdist_group under --dist loadgroup (pytest 9.2 with "
+        "pytest-xdist 3.8 does): tests of one group would run at once on several workers"
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-xdist has put the group into the test's ID
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test that starts a server or a browser says so: `slow` (and `browser`) markers, which
-    `make test-fast` leaves out and CI counts."""
+    `make test-fast` leaves out and CI counts. Under `--dist loadgroup`, a test whose group the
+    installed pytest-xdist ignored fails rather than running beside its group."""
+    loadgroup = bool(getattr(config.option, "loadgroup", False))  # set in xdist's workers
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         marks = {mark.name for mark in item.iter_markers()}
         if used & STARTS_SOMETHING and "slow" not in marks:
             raise pytest.UsageError(f"{item.nodeid} starts a server or browser: mark it slow")
         groups = [mark.args for mark in item.iter_markers("xdist_group")]
+        if loadgroup and any(f"@{group[0]}" not in item.nodeid for group in groups if group):
+            item.fixturenames.insert(0, "_xdist_group_ignored")  # type: ignore[attr-defined]
         if "empty_task_queue" in used and ("task-queue",) not in groups:
             raise pytest.UsageError(
                 f'{item.nodeid} runs a real worker: mark it xdist_group("task-queue"), so that '

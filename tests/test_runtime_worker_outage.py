@@ -25,7 +25,7 @@ from atlas.members.services import request_sign_in
 from atlas.runtime import outage
 from atlas.runtime.clock import run_clock
 from atlas.runtime.hooks import PeriodicJob
-from atlas.runtime.workers import MAX_RUNS, DatabaseWorker
+from atlas.runtime.workers import MAX_RUNS, DatabaseWorker, run_through_outages
 from tests.factories import process_environment
 from tests.mailbox import Mailbox
 from tests.relay import Relay
@@ -108,6 +108,32 @@ def test_a_bug_in_sql_is_not_taken_for_an_outage(
     result = run_one(database_worker)
     assert result.status == "FAILED"
     assert RUNS == [1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_call_an_outage_interrupts_runs_again_once_the_database_answers(
+    quick_backoff: None,
+) -> None:
+    """What both workers use (RQ's jobs included): at most MAX_RUNS runs, then the error."""
+    calls: list[int] = []
+
+    def call() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("database is locked")
+        return "done"
+
+    assert run_through_outages(call, outage.Outage("Test"), "Test call") == "done"
+    assert len(calls) == 3
+    calls.clear()
+
+    def always() -> str:
+        calls.append(1)
+        raise OperationalError("database is locked")
+
+    with pytest.raises(OperationalError):
+        run_through_outages(always, outage.Outage("Test"), "Test call")
+    assert len(calls) == MAX_RUNS
 
 
 @pytest.mark.django_db(transaction=True)
@@ -214,6 +240,7 @@ def test_worker_outlives_a_sqlite_lock_longer_than_its_busy_timeout(
         holder.close()
     released = time.monotonic()
     assert eventually(lambda: mailbox.to(subscriber.email), 15), log.read_text()
+    print(f"Queued email sent {time.monotonic() - released:.1f} s after the lock's release")
     # The task loop itself is back: a new request goes out at once (not at the 30 s catch-up).
     sign_in_requested(other_subscriber.email, django_capture_on_commit_callbacks)
     assert eventually(lambda: mailbox.to(other_subscriber.email), 10), log.read_text()
@@ -257,6 +284,7 @@ def test_worker_resumes_after_postgresql_was_unreachable(
         restored = time.monotonic()
         assert eventually(lambda: mailbox.to(other_subscriber.email), 15), log.read_text()
         assert time.monotonic() - restored < 15
+        print(f"Email sent {time.monotonic() - restored:.1f} s after PostgreSQL was back")
         assert len(mailbox.to(subscriber.email)) == 1
         assert len(mailbox.to(other_subscriber.email)) == 1
         assert worker.poll() is None

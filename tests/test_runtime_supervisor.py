@@ -98,6 +98,31 @@ def test_children_run_in_sessions_of_their_own(supervised: Any) -> None:
     assert os.getsid(worker.pid) == worker.pid != os.getsid(0)  # Ctrl-C does not reach it
 
 
+SUPERVISOR_SCRIPT = """
+import sys
+from atlas.runtime.supervisor import Child, Supervisor
+sleeper = [sys.executable, "-c", "import time; time.sleep(120)"]
+supervisor = Supervisor([Child("web server", sleeper, essential=True), Child("worker", sleeper)])
+supervisor.handle_signals()
+supervisor.start()
+print(" ".join(str(child.pid) for child in supervisor.children), flush=True)
+sys.exit(supervisor.run())
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+def test_a_signal_stops_every_child_and_exits_0(signum: signal.Signals) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", SUPERVISOR_SCRIPT], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    children = [int(pid) for pid in process.stdout.readline().split()]
+    assert len(children) == 2 and all(alive(pid) for pid in children)
+    process.send_signal(signum)
+    assert process.wait(timeout=40) == 0
+    assert eventually(lambda: not any(alive(pid) for pid in children), 5)
+
+
 # `atlas run` itself --------------------------------------------------------------------------
 
 

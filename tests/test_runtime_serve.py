@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -99,3 +100,19 @@ def test_a_stopped_server_writes_the_views_and_clicks_it_buffered(make_post: Any
     assert views["views__sum"] == 12, output
     clicks = sum(day.clicks for day in daily_counts(campaign.pk).values())
     assert clicks == 7, output
+
+
+def test_serve_refuses_a_port_another_server_listens_on() -> None:
+    port = free_port()
+    with socket.socket() as other_server:
+        # As granian binds: with SO_REUSEPORT, which lets a second one that does too share it.
+        other_server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        other_server.bind(("127.0.0.1", port))
+        other_server.listen()
+        finished = subprocess.run(
+            [sys.executable, "-m", "atlas", "serve", "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert finished.returncode == 1, finished.stdout + finished.stderr
+    assert f"Port {port} on 127.0.0.1 is already in use" in finished.stderr
+    assert "Traceback" not in finished.stderr

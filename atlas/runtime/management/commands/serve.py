@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,21 @@ def default_threads() -> int:
     """SQLite answers in-process: a second thread per worker only contends for the GIL (on
     bench/pages it cost 10-15% of cached-page throughput and gained nothing on renders)."""
     return 1 if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else 2
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Whether another server already listens on host:port. Granian binds with SO_REUSEPORT,
+    which would quietly share the port with another server that did too: ask first."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no owner
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return True
+            raise
+    return False
 
 
 def granian_log_config() -> str:
@@ -66,6 +83,12 @@ class Command(BaseCommand):
         parser.add_argument("--access-log", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if port_taken(options["host"], options["port"]):
+            self.stderr.write(
+                f"Port {options['port']} on {options['host']} is already in use by another "
+                "server: stop it, or choose another with --port (or PORT)."
+            )
+            raise SystemExit(1)
         arguments = [
             sys.executable, "-m", "granian",
             "--interface", "wsgi",

@@ -13,11 +13,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-
-def default_threads() -> int:
-    """SQLite answers in-process: a second thread per worker only contends for the GIL (on
-    bench/pages it cost 10-15% of cached-page throughput and gained nothing on renders)."""
-    return 1 if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else 2
+# Threads per worker: enough that requests waiting (on SQLite's write lock, a database or a
+# service across the network) never hold up the cached pages behind them. With one, a write
+# waiting on a locked SQLite stalled every cached page of its worker for seconds
+# (bench/lock_reads). Granian starts threads as requests need them, and on bench/pages eight
+# cost cached pages nothing measurable against one.
+DEFAULT_THREADS = 8
 
 
 def port_taken(host: str, port: int) -> bool:
@@ -76,9 +77,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("ATLAS_WEB_THREADS", "0")) or default_threads(),
-            help="Threads per worker (default: ATLAS_WEB_THREADS, else 1 on SQLite and 2 on "
-            "a database across the network, whose waits a second thread fills).",
+            default=int(os.environ.get("ATLAS_WEB_THREADS", "0")) or DEFAULT_THREADS,
+            help="Threads per worker (default: ATLAS_WEB_THREADS, else 8), so that a request "
+            "waiting on the database never holds up the cached pages.",
         )
         parser.add_argument("--access-log", action="store_true")
 

@@ -16,8 +16,8 @@ from django.core.management.base import BaseCommand
 # Threads per worker: enough that requests waiting (on SQLite's write lock, a database or a
 # service across the network) never hold up the cached pages behind them. With one, a write
 # waiting on a locked SQLite stalled every cached page of its worker for seconds
-# (bench/lock_reads). Granian starts threads as requests need them, and on bench/pages eight
-# cost cached pages nothing measurable against one.
+# (bench/lock_reads). Granian starts threads as requests need them; in interleaved runs, eight
+# served cached pages as fast as one (bench/README.md).
 DEFAULT_THREADS = 8
 
 

@@ -155,6 +155,8 @@ elif REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": ATLAS_CACHE_PREFIX,
+            # A lost Redis fails a call within a second, never hangs a request.
+            "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
         }
     }
 else:
@@ -287,6 +289,9 @@ if PRODUCTION:
 
 # Public pages: served from the in-process page cache unless turned off.
 ATLAS_PAGE_CACHE = env.bool("ATLAS_PAGE_CACHE", default=True)
+# With a shared cache (Redis), how often each process reads the content version again: a change
+# made in another process reaches this one's cached pages within this many seconds.
+ATLAS_VERSION_CHECK_SECONDS = env.float("ATLAS_VERSION_CHECK_SECONDS", default=0.1)
 ATLAS_CACHE_MAX_AGE = env.int("ATLAS_CACHE_MAX_AGE", default=0)
 ATLAS_PREVIEW_MAX_AGE = env.int("ATLAS_PREVIEW_MAX_AGE", default=7 * 24 * 3600)
 ATLAS_POSTS_PER_PAGE = 12

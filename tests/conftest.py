@@ -372,7 +372,16 @@ def sponsor_settings(db: Any) -> SponsorSettings:
 @pytest.fixture
 def mailbox(settings: Any) -> Iterator[Mailbox]:
     """A real SMTP server on loopback; Django's SMTP backend sends to it."""
-    server = Mailbox()
+    yield from _serve_mail(settings, Mailbox())
+
+
+@pytest.fixture
+def mailbox_smtputf8(settings: Any) -> Iterator[Mailbox]:
+    """The same server, offering SMTPUTF8 (internationalised addresses)."""
+    yield from _serve_mail(settings, Mailbox(smtputf8=True))
+
+
+def _serve_mail(settings: Any, server: Mailbox) -> Iterator[Mailbox]:
     server.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"

@@ -45,6 +45,11 @@ def audience(poisoned_address: str) -> list[str]:
     ]
 
 
+def failures(send: Send) -> dict[str, str]:
+    failed = send.deliveries.filter(state=Delivery.State.FAILED)
+    return dict(failed.values_list("email", "detail"))
+
+
 def send_until_settled(send: Send, rounds: int = 12) -> None:
     """Workers taking up due batches round after round, a minute apart (retries come due)."""
     engine.prepare_send_task.call(send.pk)

@@ -33,10 +33,32 @@ from atlas.publishing.structured_data import feature_image_url
 UNSUBSCRIBE = "%%ATLAS-UNSUBSCRIBE%%"
 NEWSLETTER = "%%ATLAS-NEWSLETTER%%"
 NEWSLETTER_HTML = "%%ATLAS-NEWSLETTER-HTML%%"
+_UNSUBSCRIBE, _NEWSLETTER, _NEWSLETTER_HTML = (
+    UNSUBSCRIBE.encode(), NEWSLETTER.encode(), NEWSLETTER_HTML.encode()
+)  # fmt: skip
 _RELATIVE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
 _LONG_LINE = 900
+_RECIPIENT = RECIPIENT.encode()
 _TOKEN = "ATLAS-TOKEN"
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+_PLACEHOLDER = re.compile(rb"(%%ATLAS-[A-Z-]+%%)")
+
+
+@dataclass(frozen=True)
+class BodyTemplate:
+    """A body cut once at its placeholders: each recipient's body is then one join, not a
+    search of the whole body per placeholder."""
+
+    pieces: tuple[bytes, ...]  # text, placeholder, text, ..., text
+
+    @classmethod
+    def of(cls, body: bytes) -> BodyTemplate:
+        return cls(tuple(_PLACEHOLDER.split(body)))
+
+    def fill(self, values: dict[bytes, bytes]) -> bytes:
+        pieces = list(self.pieces)
+        pieces[1::2] = [values.get(placeholder, placeholder) for placeholder in pieces[1::2]]
+        return b"".join(pieces)
 
 
 def wrap_long_lines(text: str) -> str:
@@ -122,7 +144,7 @@ class MessageFactory:
         )
 
     @cached_property
-    def bodies(self) -> dict[bool, tuple[bytes, bytes | None]]:
+    def bodies(self) -> dict[bool, tuple[BodyTemplate, BodyTemplate | None]]:
         """Per variant (full or teaser): the canonical body, and the same dot-stuffed for the
         wire when a line in it starts with a dot (None when none does)."""
         variants = {True: (self.send.full_text, self.send.full_html)}
@@ -139,7 +161,10 @@ class MessageFactory:
             )
             encoded = body.encode()
             stuffed = _LEADING_DOT.sub(b"..", encoded) if b"\n." in encoded else None
-            bodies[full] = (encoded, stuffed)
+            bodies[full] = (
+                BodyTemplate.of(encoded),
+                BodyTemplate.of(stuffed) if stuffed is not None else None,
+            )
         return bodies
 
     def unsubscribe_url(self, recipient: Recipient) -> str:
@@ -151,15 +176,14 @@ class MessageFactory:
         recipient's address cannot be written into a message."""
         body_template, stuffed_template = self.bodies.get(recipient.full_text) or self.bodies[True]
         unsubscribe_url = self.unsubscribe_url(recipient)
-        name = header_text(recipient.newsletter_name)
-        tracking = recipient_token(self.send.pk, recipient.member_id)
-        values = (
-            (UNSUBSCRIBE.encode(), unsubscribe_url.encode()),
-            (NEWSLETTER_HTML.encode(), escape_html(name).encode()),
-            (NEWSLETTER.encode(), name.encode()),
-            (RECIPIENT.encode(), tracking.encode()),
-        )
-        body = _substituted(body_template, values)
+        newsletter_name = header_text(recipient.newsletter_name)
+        values = {
+            _UNSUBSCRIBE: unsubscribe_url.encode(),
+            _NEWSLETTER_HTML: escape_html(newsletter_name).encode(),
+            _NEWSLETTER: newsletter_name.encode(),
+            _RECIPIENT: recipient_token(self.send.pk, recipient.member_id).encode(),
+        }
+        body = body_template.fill(values)
         headers = [
             ("From", self.from_header),
             ("To", _recipient_header(recipient.email)),
@@ -180,17 +204,11 @@ class MessageFactory:
             headers.insert(2, ("Reply-To", self.reply_to))
         headers = sign_message(headers, body, self.keys) + headers if self.keys else headers
         head = "".join(f"{name}: {value}\r\n" for name, value in headers).encode()
-        if stuffed_template is None and not name.startswith("."):
-            return head + b"\r\n" + body
-        if name.startswith("."):  # the name may begin a line: stuff this message's own body
+        if newsletter_name.startswith("."):  # it may begin a line: stuff this very body
             return head + b"\r\n" + _LEADING_DOT.sub(b"..", body)
-        return head + b"\r\n" + _substituted(stuffed_template or b"", values)
-
-
-def _substituted(template: bytes, values: tuple[tuple[bytes, bytes], ...]) -> bytes:
-    for placeholder, value in values:
-        template = template.replace(placeholder, value)
-    return template
+        if stuffed_template is None:
+            return head + b"\r\n" + body
+        return head + b"\r\n" + stuffed_template.fill(values)
 
 
 def _recipient_header(address: str) -> str:

@@ -371,7 +371,8 @@ def sponsor_settings(db: Any) -> SponsorSettings:
 
 @pytest.fixture
 def mailbox(settings: Any) -> Iterator[Mailbox]:
-    """A real SMTP server on loopback; Django's SMTP backend sends to it."""
+    """A real SMTP server on loopback; our SMTP backend (Django's, internationalised) sends
+    to it."""
     yield from _serve_mail(settings, Mailbox())
 
 
@@ -383,7 +384,7 @@ def mailbox_smtputf8(settings: Any) -> Iterator[Mailbox]:
 
 def _serve_mail(settings: Any, server: Mailbox) -> Iterator[Mailbox]:
     server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "atlas.lib.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = server.port
     settings.EMAIL_USE_TLS = False

@@ -8,8 +8,11 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
+from email.utils import parseaddr
+from typing import Any
 
 import idna
+from django.core.mail.backends.smtp import EmailBackend as DjangoSmtpBackend
 
 _ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})\b")
 _HARD_BOUNCE_WORDS = re.compile(
@@ -219,3 +222,33 @@ class SmtpConnection:
 
 def _decoded(reply: tuple[int, bytes]) -> tuple[int, str]:
     return reply[0], reply[1].decode(errors="replace")
+
+
+class EmailBackend(DjangoSmtpBackend):
+    """Django's SMTP backend for transactional mail (the outbox), with internationalised
+    addresses as newsletters have them: the domain in IDNA form, a non-ASCII local part over
+    SMTPUTF8 when the server offers it, and RecipientError when it does not (Django alone would
+    turn the local part into an RFC 2047 word: another address, silently)."""
+
+    def _send(self, email_message: Any) -> bool:
+        if not email_message.recipients():
+            return False
+        assert self.connection is not None, "open() first"
+        self.connection.ehlo_or_helo_if_needed()  # what the server offers is known after EHLO
+        smtputf8 = self.connection.has_extn("smtputf8")
+        sender = envelope_address(parseaddr(email_message.from_email)[1], smtputf8)
+        recipients = [
+            envelope_address(parseaddr(address)[1], smtputf8)
+            for address in email_message.recipients()
+        ]
+        international = not all(address.isascii() for address in [sender, *recipients])
+        message = email_message.message().as_bytes(linesep="\r\n")
+        try:
+            self.connection.sendmail(
+                sender, recipients, message, mail_options=["SMTPUTF8"] if international else []
+            )
+        except smtplib.SMTPException:
+            if not self.fail_silently:
+                raise
+            return False
+        return True

@@ -24,7 +24,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django_tasks import task
@@ -49,6 +49,7 @@ from atlas.publishing.models import Post
 
 logger = logging.getLogger(__name__)
 
+PREPARATION_PAUSE = 0.05  # seconds between two prepared batches, on SQLite
 RETRY_DELAYS = [timedelta(minutes=minutes) for minutes in (1, 5, 15, 60)]
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 # The database locked or gone: no batch's fault, so never counted against one.
@@ -554,9 +555,18 @@ def prepare_send_task(send_id: int) -> int:
         while (batch_id := prepare_next_batch(send_id)) is not None:
             wake(batch_id)
             batches += 1
+            _let_writers_in()
     finally:
         release_preparation(send_id)  # paused, cancelled or failed: free it at once
     return batches
+
+
+def _let_writers_in() -> None:
+    """On SQLite, pause a moment between two batches: a writer waiting for the one write lock
+    polls for it (SQLite's busy handler sleeps), and a preparation that took it back at once
+    starved the workers recording outcomes (a few dozen messages a second while it ran)."""
+    if connection.vendor == "sqlite":
+        time.sleep(PREPARATION_PAUSE)
 
 
 @task()

@@ -35,6 +35,7 @@ from PIL import Image
 from atlas.analytics import counting
 from atlas.billing import services as billing_services
 from atlas.billing.models import Tier
+from atlas.delivery.engine import forget_newsletter_names
 from atlas.members import outbox
 from atlas.members.models import Member, Newsletter, OutboundEmail
 from atlas.members.services import user_for
@@ -122,10 +123,12 @@ def _empty_count_buffer() -> None:
 
 @pytest.fixture(autouse=True)
 def _nothing_held_from_another_test() -> None:
-    """Processes hold the publication and the day's sponsors until the content version moves;
-    tests change them without committing (so without moving it): start each test afresh."""
+    """Processes hold the publication, the day's sponsors and the newsletters' names until the
+    content version moves; tests change them without committing (so without moving it): start
+    each test afresh."""
     forget_lineup()
     forget_publication()
+    forget_newsletter_names()
 
 
 @pytest.fixture(autouse=True)

@@ -363,6 +363,11 @@ def newsletter_names() -> dict[int | None, str]:
     return names
 
 
+def forget_newsletter_names() -> None:
+    """Read the names again at the next batch, whatever the content version says."""
+    _names["version"] = None
+
+
 def _still_wanted(send: Send, rows: list[Delivery]) -> set[int]:
     """Members of these rows who may still receive this send (one query)."""
     member_ids = [row.member_id for row in rows if row.member_id]

@@ -178,7 +178,11 @@ else:
 
 # Mail: SMTP (or anything EMAIL_URL names); otherwise files in var/outbox to read locally.
 if env.str("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
+    email_settings = env.email_url("EMAIL_URL")
+    if email_settings["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+        # The same, with internationalised addresses (SMTPUTF8, IDNA) done right.
+        email_settings["EMAIL_BACKEND"] = "atlas.lib.smtp.EmailBackend"
+    vars().update(email_settings)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "outbox")

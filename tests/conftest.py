@@ -35,6 +35,7 @@ from PIL import Image
 from atlas.analytics import counting
 from atlas.billing import services as billing_services
 from atlas.billing.models import Tier
+from atlas.delivery.engine import forget_newsletter_names
 from atlas.members import outbox
 from atlas.members.models import Member, Newsletter, OutboundEmail
 from atlas.members.services import user_for
@@ -135,10 +136,12 @@ def _empty_count_buffer() -> None:
 
 @pytest.fixture(autouse=True)
 def _nothing_held_from_another_test() -> None:
-    """Processes hold the publication and the day's sponsors until the content version moves;
-    tests change them without committing (so without moving it): start each test afresh."""
+    """Processes hold the publication, the day's sponsors and the newsletters' names until the
+    content version moves; tests change them without committing (so without moving it): start
+    each test afresh."""
     forget_lineup()
     forget_publication()
+    forget_newsletter_names()
 
 
 @pytest.fixture(autouse=True)
@@ -384,10 +387,20 @@ def sponsor_settings(db: Any) -> SponsorSettings:
 
 @pytest.fixture
 def mailbox(settings: Any) -> Iterator[Mailbox]:
-    """A real SMTP server on loopback; Django's SMTP backend sends to it."""
-    server = Mailbox()
+    """A real SMTP server on loopback; our SMTP backend (Django's, internationalised) sends
+    to it."""
+    yield from _serve_mail(settings, Mailbox())
+
+
+@pytest.fixture
+def mailbox_smtputf8(settings: Any) -> Iterator[Mailbox]:
+    """The same server, offering SMTPUTF8 (internationalised addresses)."""
+    yield from _serve_mail(settings, Mailbox(smtputf8=True))
+
+
+def _serve_mail(settings: Any, server: Mailbox) -> Iterator[Mailbox]:
     server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "atlas.lib.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = server.port
     settings.EMAIL_USE_TLS = False

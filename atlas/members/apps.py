@@ -6,9 +6,9 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self) -> None:
-        import atlas.members.hooks  # noqa: F401  (declares members' extension points)
         from atlas.analytics.hooks import register_member_growth
         from atlas.lib.hooks import include
+        from atlas.members import hooks, signals  # noqa: F401  (extension points; names)
         from atlas.members.growth import growth_on
         from atlas.members.outbox import send_queued
         from atlas.members.policy import can_read

@@ -231,7 +231,11 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            # Lists newest first, a page at a time from a cursor (atlas.lib.keyset).
+            models.Index(fields=["status", "kind", "published_at", "id"], name="post_listing"),
+        ]
         permissions = [
             ("publish_post", "Can publish and schedule own posts"),
             ("edit_others_posts", "Can edit and publish every post"),

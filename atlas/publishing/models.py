@@ -260,6 +260,10 @@ class Post(models.Model):
         return self.status in (self.Status.PUBLISHED, self.Status.ARCHIVED)
 
     @property
+    def has_feature_image(self) -> bool:
+        return bool(self.feature_image_renditions.get("widths") or self.feature_image)
+
+    @property
     def excerpt(self) -> str:
         return self.subtitle or self.seo_description
 

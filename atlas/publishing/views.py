@@ -90,7 +90,8 @@ def render_list(
     if redirected is not None:
         return redirected
     page = paginate(request, posts)
-    return render(request, template, {**context, "page": page, "posts": page.object_list})
+    context = {"tag": None, "author": None, **context, "page": page, "posts": page.object_list}
+    return render(request, template, context)
 
 
 @require_safe

@@ -99,12 +99,19 @@ def keyset_page(
 
 
 def _before(queryset: QuerySet[Any], date_field: str, cursor: Cursor) -> QuerySet[Any]:
-    # `date <= d` first, so that the database starts its index range there; the OR only
-    # settles rows of the very same date by id.
-    return queryset.filter(
+    # `date <= d` starts the index range; the OR only settles rows of the same date by id.
+    older = queryset.filter(
         Q(**{f"{date_field}__lte": cursor.moment})
         & (Q(**{f"{date_field}__lt": cursor.moment}) | Q(pk__lt=cursor.pk))
     )
+    # ...and it goes first among the conditions (they are all ANDed): given two upper bounds
+    # on the date (`published()` has `<= now`), SQLite ranges over the first it reads, and
+    # from `now` down to the cursor is every newer row: the last page cost ~8x the first.
+    conditions = older.query.where.children
+    added = len(conditions) - len(queryset.query.where.children)
+    if older.query.where.connector == "AND" and 0 < added < len(conditions):
+        older.query.where.children = conditions[-added:] + conditions[:-added]
+    return older
 
 
 def _after(queryset: QuerySet[Any], date_field: str, cursor: Cursor) -> QuerySet[Any]:

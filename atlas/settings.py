@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
     "django_tasks",
     "anymail",
     "django_tasks_db",
@@ -137,8 +136,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # One test database per test run, so that runs on one server never drop each other's.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("ATLAS_CONN_MAX_AGE", default=600)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL: with ATLAS_DB_POOL_SIZE, each process keeps a psycopg pool of that many
+# connections (Django 5.2's "pool" option): a request borrows one and gives it back, with no
+# health-check query per request. Otherwise each thread keeps its own for ATLAS_CONN_MAX_AGE.
+ATLAS_DB_POOL_SIZE = env.int("ATLAS_DB_POOL_SIZE", default=0)
+if ATLAS_DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": ATLAS_DB_POOL_SIZE,
+        "timeout": env.float("ATLAS_DB_POOL_TIMEOUT", default=10.0),
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django refuses both
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("ATLAS_CONN_MAX_AGE", default=600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -42,7 +42,7 @@ JUDGED = [
     ("steel surtax tribunal", "Trade tribunal extends steel surtax"),
     ("minimum wage study jobs", "A year after the minimum wage"),
     ("lead pipes replacement", "Calder's lead-pipe replacement"),
-    ("by-election Westbrook", "What the Westbrook–Lakeside by-election"),
+    ("by-election Westbrook", "What the Westbrook"),
     ("carbon border adjustment", "Explainer: how a carbon border"),
     ("food inflation market vendors", "At the Linden Square market"),
     ("commute OR commuting minutes", "The longer commute"),

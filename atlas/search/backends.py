@@ -18,6 +18,8 @@ from atlas.search.schema import FTS5_COLUMNS, PUBLIC_COLUMNS
 
 CANDIDATES = 600
 SNIPPET_WORDS = 28
+NEWEST = "SELECT p.id, 0 FROM publishing_post p WHERE p.id IN"
+NEWEST_ORDER = "ORDER BY p.published_at DESC, p.id DESC LIMIT %s OFFSET %s"
 MARK_START, MARK_END = "\x02", "\x03"  # turned into <mark> after escaping (see services)
 
 
@@ -93,8 +95,7 @@ class SqliteBackend(Backend):
         (total,) = _execute(f"SELECT count(*) FROM search_fts WHERE {where}", params)[0]
         if newest:
             rows = _execute(
-                f"SELECT rowid, 0 FROM search_fts WHERE {where} ORDER BY rowid DESC LIMIT %s "
-                "OFFSET %s",
+                f"{NEWEST} (SELECT rowid FROM search_fts WHERE {where}) {NEWEST_ORDER}",
                 [*params, limit, offset],
             )
             return [(row[0], 0.0) for row in rows], total
@@ -171,8 +172,7 @@ class PostgresBackend(Backend):
         (total,) = _execute(f"SELECT count(*) FROM {source} WHERE {where}", [text, *params])[0]
         if newest:
             rows = _execute(
-                f"SELECT d.post_id, 0 FROM {source} WHERE {where} ORDER BY d.post_id DESC "
-                "LIMIT %s OFFSET %s",
+                f"{NEWEST} (SELECT d.post_id FROM {source} WHERE {where}) {NEWEST_ORDER}",
                 [text, *params, limit, offset],
             )
             return [(row[0], 0.0) for row in rows], total

@@ -78,22 +78,23 @@ class SearchQuery:
 def parse(text: str) -> SearchQuery:
     query = SearchQuery()
     text = text.replace("\x00", " ")[:MAX_QUERY_LENGTH]
-    pending_or = False
+    pending_or = last_positive = False
     term_count = 0
     for match in _TOKEN.finditer(text):
         negated, phrase, bare = match.group(1), match.group(2), match.group(3)
         if bare is not None:
             if bare == "OR":
-                pending_or = bool(query.groups)
+                pending_or = last_positive
                 continue
             negated = "-" if bare.startswith("-") else ""
             phrase = bare
         words = tuple(word.lower() for word in _WORD.findall(phrase or ""))
         if not words or term_count >= MAX_TERMS:
-            pending_or = False
+            pending_or = last_positive = False
             continue
         term_count += 1
         term = Term(words[:MAX_TERMS])
+        last_positive = not negated
         if negated:
             query.excluded.append(term)
         elif pending_or:

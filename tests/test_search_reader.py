@@ -10,6 +10,8 @@ from django.test import Client
 
 from atlas.publishing import services
 from atlas.publishing.models import Post, Tag
+from atlas.runtime.ratelimit import Limit
+from atlas.search import views
 from atlas.search.query import parse
 from tests.factories import client_for, visitor
 
@@ -146,13 +148,16 @@ def test_the_query_language_is_written_safely_for_fts5() -> None:
     assert parse("\"'").to_fts5() == ""
 
 
-def test_search_pages_are_not_cached_and_are_rate_limited(make_post: Any, settings: Any) -> None:
+def test_search_pages_are_not_cached_and_are_rate_limited(
+    make_post: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(views, "SEARCH_LIMIT", Limit(hits=3, seconds=3600))
     make_post("Limits", body="Some words.")
     anonymous = visitor()
     response = anonymous.get("/search/", {"q": "words"})
     assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
-    for _ in range(60):
-        anonymous.get("/search/", {"q": "words"})
+    for _ in range(2):
+        assert anonymous.get("/search/", {"q": "words"}).status_code == 200
     assert anonymous.get("/search/", {"q": "words"}).status_code == 429
 
 

@@ -183,14 +183,14 @@ class PostgresBackend(Backend):
                  ORDER BY d.post_id DESC LIMIT {CANDIDATES})
                 UNION
                 (SELECT d.post_id FROM search_document d, q
-                 WHERE d.title_vector @@ q.query AND d.post_id IN ({scope.restrict_sql})
+                 WHERE d.title_vector @@ q.query AND {where}
                  ORDER BY d.post_id DESC LIMIT {CANDIDATES})
             )
             SELECT d.post_id, ts_rank_cd({self._vector(scope)}, q.query, 1) AS score
             FROM search_document d JOIN candidates c USING (post_id), q
             ORDER BY score DESC, d.post_id DESC
             LIMIT %s OFFSET %s"""
-        rows = _execute(sql, [text, *params, *scope.restrict_params, limit, offset])
+        rows = _execute(sql, [text, *params, *params, limit, offset])
         return [(row[0], float(row[1])) for row in rows], min(total, CANDIDATES)
 
     def snippets(self, query: SearchQuery, post_ids: list[int]) -> dict[int, Snippets]:

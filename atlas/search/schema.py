@@ -196,6 +196,7 @@ def install(connection: BaseDatabaseWrapper) -> None:
 
 
 def uninstall(connection: BaseDatabaseWrapper) -> None:
+    """Remove the triggers (and SQLite's FTS5 table: `install` makes it again, empty)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for trigger, table in [
@@ -208,6 +209,7 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
         for trigger in [
             "search_post_inserted", "search_post_updated", "search_post_deleted",
             "search_post_tag_added", "search_post_tag_removed", "search_tag_renamed",
+            "search_document_inserted", "search_document_deleted", "search_document_updated",
         ]:  # fmt: skip
             cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         cursor.execute("DROP TABLE IF EXISTS search_fts")

@@ -198,17 +198,10 @@ def words_of(*texts: str) -> set[str]:
     return {word.lower() for text in texts for word in _VOCABULARY_WORD.findall(text)}
 
 
-def public_text(post: Post) -> list[str]:
-    """What any reader may see of a post: what "did you mean" and related stories use."""
-    texts = [post.title, post.subtitle]
-    if post.visibility == Post.Visibility.PUBLIC:
-        texts.append(post.body)
-    return texts
-
-
 def learn_words(post: Post) -> None:
-    """Add a published post's public words to the vocabulary."""
-    words = words_of(*public_text(post))
+    """Add the words of a published post's title and subtitle to "did you mean"'s vocabulary
+    (headline words: what people search for, and never a gated body's)."""
+    words = words_of(post.title, post.subtitle)
     SearchWord.objects.bulk_create(
         [SearchWord(word=word) for word in words], ignore_conflicts=True, batch_size=500
     )
@@ -216,10 +209,9 @@ def learn_words(post: Post) -> None:
 
 def rebuild_vocabulary() -> int:
     SearchWord.objects.all().delete()
-    words: set[str] = set()
-    posts = Post.objects.published().only("title", "subtitle", "body", "visibility")
-    for post in posts.iterator(chunk_size=1000):
-        words |= words_of(*public_text(post))
+    words: set[str] = set(words_of(*Tag.objects.values_list("name", flat=True)))
+    for title, subtitle in Post.objects.published().values_list("title", "subtitle").iterator():
+        words |= words_of(title, subtitle)
     SearchWord.objects.bulk_create(
         [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True, batch_size=2000
     )

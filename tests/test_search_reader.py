@@ -148,9 +148,7 @@ def test_the_query_language_is_written_safely_for_fts5() -> None:
     assert parse("\"'").to_fts5() == ""
 
 
-def test_search_pages_are_not_cached_and_are_rate_limited(
-    make_post: Any, monkeypatch: Any
-) -> None:
+def test_search_pages_are_not_cached_and_are_rate_limited(make_post: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr(views, "SEARCH_LIMIT", Limit(hits=3, seconds=3600))
     make_post("Limits", body="Some words.")
     anonymous = visitor()

@@ -13,8 +13,8 @@ from atlas.newsroom.views import page
 from atlas.publishing.hooks import newsroom_search
 
 
-@require_safe
 @staff_view(Permission.POSTS)
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").replace("\x00", "")[:400]
     sections = []

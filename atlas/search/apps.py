@@ -1,25 +1,5 @@
-from typing import Any
-
 from django.apps import AppConfig
-from django.db import connections
 from django.db.models.signals import post_migrate, post_save
-
-
-def _install_index(using: str = "default", **kwargs: Any) -> None:
-    """(Re)create the index's triggers: SQLite drops them when a migration rebuilds a table."""
-    from atlas.search import schema
-    from atlas.search.models import SearchDocument
-
-    connection = connections[using]
-    if SearchDocument._meta.db_table in connection.introspection.table_names():
-        schema.install(connection)
-
-
-def _learn_words(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from atlas.search.services import learn_words
-
-    if instance.is_live:
-        learn_words(instance)
 
 
 class SearchConfig(AppConfig):
@@ -36,7 +16,7 @@ class SearchConfig(AppConfig):
             register_slot,
         )
         from atlas.publishing.models import Post
-        from atlas.search import slots
+        from atlas.search import signals, slots
         from atlas.search.staff import staff_search
 
         register_slot("head", include("search/head_links.html"))
@@ -47,5 +27,5 @@ class SearchConfig(AppConfig):
             MenuItem("Search", "newsroom:search", "publishing.view_post"), order=12
         )
         register_newsroom_search(staff_search)
-        post_migrate.connect(_install_index, sender=self)
-        post_save.connect(_learn_words, sender=Post, dispatch_uid="search-learn-words")
+        post_migrate.connect(signals.install_index, sender=self)
+        post_save.connect(signals.learn_headline_words, sender=Post, dispatch_uid="search-words")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
@@ -54,15 +55,28 @@ def top_terms(post: Post, tag_names: list[str]) -> list[str]:
     return [word for word, _ in weights.most_common(TERMS)]
 
 
-def related_posts(post: Post, now: datetime | None = None) -> list[Post]:
-    """Three published posts like `post`, cached until the content changes."""
+@dataclass(frozen=True)
+class RelatedStory:
+    title: str
+    url: str
+    published_at: datetime | None
+
+
+def related_posts(post: Post, now: datetime | None = None) -> list[RelatedStory]:
+    """Three published posts like `post`, cached until the site's content changes (so an
+    article page served from the cache costs no query)."""
     key = f"search:related:{post.pk}:{pagecache.content_version()}"
-    ids = cache.get(key)
-    if ids is None:
+    stories = cache.get(key)
+    if stories is None:
         ids = compute_related(post, now)
-        cache.set(key, ids, 24 * 3600)
-    found = Post.objects.published().for_listing().in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+        found = Post.objects.published().only("title", "slug", "published_at").in_bulk(ids)
+        stories = [
+            RelatedStory(found[pk].title, found[pk].get_absolute_url(), found[pk].published_at)
+            for pk in ids
+            if pk in found
+        ]
+        cache.set(key, stories, 24 * 3600)
+    return stories
 
 
 def compute_related(post: Post, now: datetime | None = None) -> list[int]:

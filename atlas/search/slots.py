@@ -22,6 +22,8 @@ def article_end(context: Context) -> str:
 
 
 def _email_context(send: Any) -> dict[str, Any] | None:
+    if send.pk is None:  # a preview of a send not made yet: no newsletters chosen
+        return None
     newsletter_ids = list(send.newsletters.values_list("pk", flat=True))
     if not NewsletterFooter.objects.filter(
         newsletter_id__in=newsletter_ids, related_stories=True

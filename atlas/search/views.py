@@ -68,7 +68,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "newest": newest,
         "tags": Tag.objects.all(),
-        "authors": Author.objects.filter(posts__in=Post.objects.published()).distinct(),
+        "authors": Author.objects.all(),
         "from": request.GET.get("from", "")[:10],
         "to": request.GET.get("to", "")[:10],
     }

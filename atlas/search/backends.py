@@ -71,51 +71,61 @@ class SqliteBackend(Backend):
     vendor = "sqlite"
     WEIGHTS = "5.0, 2.0, 2.0, 1.0, 1.0"
 
-    def _match(self, query: SearchQuery, scope: Scope) -> tuple[str, list[Any]]:
-        """The WHERE clause on `search_fts` for this scope."""
+    def _source(self, query: SearchQuery, scope: Scope) -> tuple[str, list[Any], str]:
+        """`FROM ... WHERE ...` of the matches in this scope, its parameters, and the MATCH
+        expression that scores them. The scope's posts are joined (SQLite flattens it into a
+        primary-key lookup per match); `rowid IN (...)` would make FTS5 run the query once
+        per allowed post."""
         expression = query.to_fts5()
-        restrict = f"rowid IN ({scope.restrict_sql})"
+        source = (
+            f"search_fts JOIN ({scope.restrict_sql}) AS allowed "
+            "ON allowed.pk = search_fts.rowid WHERE search_fts MATCH %s"
+        )
+        params = list(scope.restrict_params)
         if scope.full_text_sql is None:
-            return f"search_fts MATCH %s AND {restrict}", [expression, *scope.restrict_params]
+            return source, [*params, expression], expression
         public = f"{PUBLIC_COLUMNS} : ({expression})"
         if not scope.full_text_sql:
-            return f"search_fts MATCH %s AND {restrict}", [public, *scope.restrict_params]
-        clause = (
-            f"{restrict} AND rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-            f"UNION SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-            f"AND rowid IN ({scope.full_text_sql})) AND search_fts MATCH %s"
+            return source, [*params, public], public
+        either = (
+            f"{source} AND +search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts "
+            "MATCH %s UNION SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+            f"AND +rowid IN ({scope.full_text_sql}))"
         )
-        params = [*scope.restrict_params, public, expression, *scope.full_text_params]
-        return clause, [*params, expression]
+        return (
+            either,
+            [*params, expression, public, expression, *scope.full_text_params],
+            expression,
+        )
 
     def rank(
         self, query: SearchQuery, scope: Scope, newest: bool, offset: int, limit: int
     ) -> tuple[list[tuple[int, float]], int]:
-        where, params = self._match(query, scope)
-        (total,) = _execute(f"SELECT count(*) FROM search_fts WHERE {where}", params)[0]
+        source, params, expression = self._source(query, scope)
+        (total,) = _execute(f"SELECT count(*) FROM {source}", params)[0]
         if newest:
             rows = _execute(
-                f"{NEWEST} (SELECT rowid FROM search_fts WHERE {where}) {NEWEST_ORDER}",
+                f"{NEWEST} (SELECT search_fts.rowid FROM {source}) {NEWEST_ORDER}",
                 [*params, limit, offset],
             )
             return [(row[0], 0.0) for row in rows], total
         titles = "{title subtitle tags} : (" + query.to_fts5() + ")"
-        # The second half scores with the same MATCH as the first, so the scores compare.
-        expression = params[-1] if scope.full_text_sql else params[0]
         score = f"bm25(search_fts, {self.WEIGHTS})"
         sql = f"""
-            SELECT rowid, score FROM (
-                SELECT rowid, {score} AS score FROM search_fts
-                WHERE {where} ORDER BY rowid DESC LIMIT {CANDIDATES}
+            SELECT post_id, score FROM (
+                SELECT search_fts.rowid AS post_id, {score} AS score FROM {source}
+                ORDER BY search_fts.rowid DESC LIMIT {CANDIDATES}
             )
             UNION
-            SELECT rowid, {score} AS score FROM search_fts
-            WHERE search_fts MATCH %s AND rowid IN (
-                SELECT rowid FROM search_fts WHERE search_fts MATCH %s
-                AND rowid IN ({scope.restrict_sql}) ORDER BY rowid DESC LIMIT {CANDIDATES}
+            SELECT search_fts.rowid, {score} FROM search_fts
+            WHERE search_fts MATCH %s AND search_fts.rowid IN (
+                SELECT search_fts.rowid FROM search_fts JOIN ({scope.restrict_sql}) AS allowed
+                ON allowed.pk = search_fts.rowid WHERE search_fts MATCH %s
+                ORDER BY search_fts.rowid DESC LIMIT {CANDIDATES}
             )
-            ORDER BY score, rowid DESC LIMIT %s OFFSET %s"""
-        rows = _execute(sql, [*params, expression, titles, *scope.restrict_params, limit, offset])
+            ORDER BY score, post_id DESC LIMIT %s OFFSET %s"""
+        # The second half scores with the same MATCH as the first, so the scores compare.
+        rows = _execute(sql, [*params, expression, *scope.restrict_params, titles, limit, offset])
         return [(row[0], -row[1]) for row in rows], min(total, CANDIDATES)
 
     def snippets(self, query: SearchQuery, post_ids: list[int]) -> dict[int, Snippets]:

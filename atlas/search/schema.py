@@ -88,6 +88,7 @@ SQLITE = [
     END""",
 ]
 
+PG_INDEXES = ("search_document_title", "search_document_public", "search_document_full")
 _PG_CONFIG_CASES = " ".join(
     f"WHEN '{code}' THEN '{config}'::regconfig" for code, config in PG_CONFIGS.items()
 )

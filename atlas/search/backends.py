@@ -17,6 +17,9 @@ from atlas.search.query import SearchQuery
 from atlas.search.schema import FTS5_COLUMNS, PUBLIC_COLUMNS
 
 CANDIDATES = 600
+# Counting stops here: pages go no further (services.MAX_PAGE), and counting every match of a
+# common word costs more than the search.
+COUNT_CAP = 501
 SNIPPET_WORDS = 28
 NEWEST = "SELECT p.id, 0 FROM publishing_post p WHERE p.id IN"
 NEWEST_ORDER = "ORDER BY p.published_at DESC, p.id DESC LIMIT %s OFFSET %s"
@@ -102,7 +105,9 @@ class SqliteBackend(Backend):
         self, query: SearchQuery, scope: Scope, newest: bool, offset: int, limit: int
     ) -> tuple[list[tuple[int, float]], int]:
         source, params, expression = self._source(query, scope)
-        (total,) = _execute(f"SELECT count(*) FROM {source}", params)[0]
+        (total,) = _execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {source} LIMIT {COUNT_CAP})", params
+        )[0]
         if newest:
             rows = _execute(
                 f"{NEWEST} (SELECT search_fts.rowid FROM {source}) {NEWEST_ORDER}",
@@ -179,10 +184,15 @@ class PostgresBackend(Backend):
         where, params = self._where(scope)
         source = f"search_document d, {self.QUERY} AS q(query)"
         text = query.to_websearch()
-        (total,) = _execute(f"SELECT count(*) FROM {source} WHERE {where}", [text, *params])[0]
-        if newest:
+        (total,) = _execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT {COUNT_CAP}) c",
+            [text, *params],
+        )[0]
+        if newest:  # a join, so the planner may walk the posts by date and stop early
             rows = _execute(
-                f"{NEWEST} (SELECT d.post_id FROM {source} WHERE {where}) {NEWEST_ORDER}",
+                "SELECT p.id, 0 FROM publishing_post p JOIN search_document d "
+                f"ON d.post_id = p.id CROSS JOIN {self.QUERY} AS q(query) "
+                f"WHERE {where} {NEWEST_ORDER}",
                 [text, *params, limit, offset],
             )
             return [(row[0], 0.0) for row in rows], total

@@ -44,5 +44,6 @@ def reindex(progress: Callable[[int, int], None] | None = None) -> int:
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
         else:
             cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
+            cursor.execute("ANALYZE publishing_post")
     rebuild_vocabulary()
     return len(ids)

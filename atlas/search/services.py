@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from atlas.publishing.hooks import can_read
 from atlas.publishing.models import Author, Post, Tag
-from atlas.search.backends import MARK_END, MARK_START, Scope, Snippets, backend
+from atlas.search.backends import COUNT_CAP, MARK_END, MARK_START, Scope, Snippets, backend
 from atlas.search.models import SearchWord
 from atlas.search.query import SearchQuery, parse
 
@@ -71,6 +71,10 @@ class SearchPage:
     @property
     def page_count(self) -> int:
         return min(MAX_PAGE, max(1, -(-self.total // PER_PAGE)))
+
+    @property
+    def shown_total(self) -> str:
+        return f"More than {COUNT_CAP - 1}" if self.total >= COUNT_CAP else str(self.total)
 
     @property
     def has_next(self) -> bool:

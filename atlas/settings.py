@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "atlas.delivery",
     "atlas.discussions",
     "atlas.sponsors",
+    "atlas.search",
     "atlas.importing",
     "atlas.newsroom",
     "atlas.demo",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("anymail/", include("anymail.urls")),
     path("", include("atlas.discussions.urls")),
     path("", include("atlas.sponsors.urls")),
+    path("", include("atlas.search.urls")),
     path("", include("atlas.analytics.urls")),
     path("", include("atlas.publishing.urls")),
 ]

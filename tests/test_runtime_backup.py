@@ -17,6 +17,7 @@ from django.utils import timezone
 from atlas.delivery import engine
 from atlas.delivery import services as delivery
 from atlas.delivery.models import Delivery, DeliverySettings, Send
+from atlas.lib.pagecache import content_version
 from atlas.members import outbox, services
 from atlas.members.models import Member, Newsletter, OutboundEmail, Subscription
 from atlas.publishing.models import Post
@@ -107,6 +108,8 @@ def test_a_restore_keeps_the_backups_consents(tmp_path: Path) -> None:
     call_command("backup", str(tmp_path / "site.tar"))
     Member.objects.filter(pk=leaver.pk).update(status="active")  # a later mistake
     Subscription.objects.filter(member=leaver).update(status="active")
+    version = content_version()
     call_command("restore", str(tmp_path / "site.tar"), "--yes")
+    assert content_version() != version  # no page cached before the restore is served after it
     assert Member.objects.get(pk=leaver.pk).status == "unsubscribed"
     assert Member.objects.get(pk=reader.pk).status == "active"

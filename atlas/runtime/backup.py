@@ -30,6 +30,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from atlas.lib.pagecache import invalidate
 from atlas.runtime.hooks import restore_steps
 
 logger = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ def restore_backup(path: Path) -> Manifest:
     call_command("migrate", interactive=False, verbosity=0)
     with transaction.atomic():
         manifest.steps = [step.apply(data, backup_time) for step, data in kept]
+    invalidate()  # pages cached from the replaced database must not be served again
     return manifest
 
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from atlas.lib.singleton import SingletonModel
-from atlas.members.addresses import EmailAddressField
+from atlas.members.addresses import EmailAddressField, display_address
 
 
 def email_digest(email: str) -> str:
@@ -131,6 +131,11 @@ class Member(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email_lower = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    @property
+    def display_email(self) -> str:
+        """The address as the reader reads it: an internationalised domain in Unicode."""
+        return display_address(self.email)
 
     @property
     def display_name(self) -> str:

@@ -77,6 +77,7 @@ def s3_storages(
         "endpoint_url": endpoint_url or None,
         "region_name": region or None,
         "addressing_style": addressing_style or None,
+        "signature_version": "s3v4",  # what every S3-compatible store accepts today
         # Two uploads of "photo.jpg" are two files, as on the local disk.
         "file_overwrite": False,
     }

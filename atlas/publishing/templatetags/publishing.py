@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from django import template
-from django.template import Context
 from django.core.files.storage import default_storage
+from django.template import Context
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 

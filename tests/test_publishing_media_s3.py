@@ -149,6 +149,20 @@ def test_media_addresses_on_this_site_lead_to_the_bucket(
     assert client.get("/media/imports/list.csv").status_code == 404
 
 
+def test_the_email_preview_may_show_images_from_the_bucket(
+    editor_client: Client, s3_media: str, fake_s3: FakeS3, settings: Any, make_post: Any
+) -> None:
+    settings.MEDIA_ORIGINS = [fake_s3.endpoint]  # as the settings make it of the environment
+    post = make_post("Harbour reopens")
+    answer = editor_client.get(f"/newsroom/posts/{post.pk}/email/")
+    img_src = next(
+        directive.split()[1:]
+        for directive in answer["Content-Security-Policy"].split("; ")
+        if directive.startswith("img-src ")
+    )
+    assert fake_s3.endpoint in img_src and "'self'" in img_src
+
+
 @pytest.mark.parametrize(
     ("prefix", "private_bucket", "private_prefix"),
     [("", "", "private"), ("media", "", "media/private"), ("media", "", "media")],

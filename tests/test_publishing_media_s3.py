@@ -140,13 +140,18 @@ def test_an_export_awaiting_import_is_private_and_read_from_the_bucket(
 
 
 def test_media_addresses_on_this_site_lead_to_the_bucket(
-    client: Client, s3_media: str, fake_s3: FakeS3, db: Any
+    client: Client, s3_media: str, fake_s3: FakeS3, db: Any, settings: Any
 ) -> None:
     name = default_storage.save("renditions/0123456789abcdef-480.jpg", jpeg())
     response = client.get(f"/media/{name}")
     assert response.status_code == 301
     assert_served_from_bucket(response["Location"], fake_s3, s3_media)
     assert client.get("/media/imports/list.csv").status_code == 404
+    elsewhere = client.get("/media/https://elsewhere.example/a.jpg")
+    assert elsewhere["Location"].startswith(f"{fake_s3.endpoint}/{s3_media}/media/")
+    settings.MEDIA_URL = "https://media.example.org/"  # a CDN in front of the bucket
+    elsewhere = client.get("/media/https://elsewhere.example/a.jpg")
+    assert elsewhere["Location"].startswith("https://media.example.org/")
 
 
 def test_the_email_preview_may_show_images_from_the_bucket(

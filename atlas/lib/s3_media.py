@@ -4,7 +4,6 @@ to import)."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.utils.encoding import filepath_to_uri
@@ -23,5 +22,6 @@ class MediaStorage(S3Storage):
         http_method: str | None = None,
     ) -> str:
         if settings.MEDIA_URL.startswith(("http://", "https://")):
-            return urljoin(settings.MEDIA_URL, filepath_to_uri(name).lstrip("/"))
+            # Appended, never joined: a name like "https://elsewhere/" stays under MEDIA_URL.
+            return settings.MEDIA_URL + filepath_to_uri(name).lstrip("/")
         return super().url(name, parameters, expire, http_method)

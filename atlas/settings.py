@@ -7,6 +7,7 @@ import environ
 from csp.constants import NONE, SELF
 
 from atlas.lib.secrets import load_or_create_secret_key
+from atlas.lib.storage import origin_of, s3_origins, s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
@@ -230,16 +231,44 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Media (uploads and image renditions): on the local disk by default, served at /media/; in an
+# S3-compatible bucket when one is named, so that every web machine serves the same files.
+# Private files (lists and exports awaiting import) are never public: outside MEDIA_ROOT, or
+# under their own prefix (or bucket) that no public policy covers.
+MEDIA_URL = env.str("ATLAS_MEDIA_URL", default="/media/").rstrip("/") + "/"
 MEDIA_ROOT = Path(env.str("ATLAS_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_S3_BUCKET = env.str("ATLAS_MEDIA_S3_BUCKET", default="")
+_s3 = {
+    "bucket": MEDIA_S3_BUCKET,
+    "endpoint_url": env.str("ATLAS_MEDIA_S3_ENDPOINT_URL", default=""),
+    "region": env.str("ATLAS_MEDIA_S3_REGION", default=""),
+    "addressing_style": env.str("ATLAS_MEDIA_S3_ADDRESSING_STYLE", default=""),
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private"},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+if MEDIA_S3_BUCKET:
+    STORAGES.update(
+        s3_storages(
+            **_s3,
+            prefix=env.str("ATLAS_MEDIA_S3_PREFIX", default="media"),
+            private_bucket=env.str("ATLAS_MEDIA_S3_PRIVATE_BUCKET", default=""),
+            private_prefix=env.str("ATLAS_MEDIA_S3_PRIVATE_PREFIX", default="private"),
+        )
+    )
+# Where pages may load images from: here, and the media's own address when it is elsewhere.
+MEDIA_ORIGINS = (
+    [origin_of(MEDIA_URL)] if origin_of(MEDIA_URL) else s3_origins(**_s3) if MEDIA_S3_BUCKET else []
+)
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -282,7 +311,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF],
+        "img-src": [SELF, *MEDIA_ORIGINS],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],

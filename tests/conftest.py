@@ -36,6 +36,7 @@ from atlas.analytics import counting
 from atlas.billing import services as billing_services
 from atlas.billing.models import Tier
 from atlas.delivery.engine import forget_newsletter_names
+from atlas.lib.storage import s3_storages
 from atlas.members import outbox
 from atlas.members.models import Member, Newsletter, OutboundEmail
 from atlas.members.services import user_for
@@ -58,6 +59,8 @@ from tests.factories import (
     client_for,
     publication_today,
 )
+from tests.fake_s3 import CREDENTIALS as S3_CREDENTIALS
+from tests.fake_s3 import FakeS3
 from tests.fake_stripe import FakeStripe, sign
 from tests.mailbox import Mailbox
 
@@ -149,8 +152,38 @@ def _isolated_files(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def fake_s3() -> Iterator[FakeS3]:
+    """An S3-compatible store on 127.0.0.1 (moto's server), one per test process."""
+    server = FakeS3()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_media(fake_s3: FakeS3, settings: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Media and private files in a new bucket of `fake_s3`, set up as README.md says; the
+    bucket's name."""
+    bucket = fake_s3.new_bucket()
+    for name, value in S3_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **s3_storages(
+            bucket=bucket, endpoint_url=fake_s3.endpoint, region="us-east-1", prefix="media",
+            private_bucket="", private_prefix="private", addressing_style="",
+        ),
+    }  # fmt: skip
+    return bucket
 
 
 # Staff ---------------------------------------------------------------------------------------

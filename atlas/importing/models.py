@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from atlas.lib.storage import private_storage
+
 
 class ContentImport(models.Model):
     """An import of posts started from the newsroom: its file, its dry run, then its progress and
@@ -20,9 +22,13 @@ class ContentImport(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    # Under imports/: never served to readers (atlas.publishing.views.media).
-    file = models.FileField(upload_to="imports/content/", max_length=300, blank=True)
-    images = models.FileField(upload_to="imports/content/", max_length=300, blank=True)
+    # In the private storage: never served to readers.
+    file = models.FileField(
+        upload_to="imports/content/", storage=private_storage, max_length=300, blank=True
+    )
+    images = models.FileField(
+        upload_to="imports/content/", storage=private_storage, max_length=300, blank=True
+    )
     original_name = models.CharField(max_length=255, blank=True)
     platform = models.CharField(max_length=16, blank=True, help_text="As detected or chosen.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)

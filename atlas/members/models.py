@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from atlas.lib.singleton import SingletonModel
+from atlas.lib.storage import private_storage
 from atlas.members.addresses import EmailAddressField, display_address
 
 
@@ -348,7 +349,10 @@ class MemberImport(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    file = models.FileField(upload_to="imports/", max_length=300, blank=True)
+    # In the private storage: member lists are never public.
+    file = models.FileField(
+        upload_to="imports/", storage=private_storage, max_length=300, blank=True
+    )
     original_name = models.CharField(max_length=255, blank=True)
     options = models.JSONField(default=dict, blank=True, help_text="newsletters, labels, confirmed")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

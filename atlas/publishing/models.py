@@ -62,7 +62,8 @@ class Publication(SingletonModel):
         return (self.public_url or settings.ATLAS_PUBLIC_URL).rstrip("/")
 
     def absolute(self, path: str) -> str:
-        return self.base_url + path
+        """`path` on the public site; a full address (media in a bucket) stays as it is."""
+        return path if urlsplit(path).scheme else self.base_url + path
 
     @property
     def origin(self) -> str:

@@ -6,8 +6,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import http_date
@@ -221,10 +228,13 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def media(request: HttpRequest, path: str) -> FileResponse:
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded files. Renditions are named by their content's hash, so they never change."""
     if path.startswith("imports/"):
-        raise Http404  # member lists awaiting import are never public
+        raise Http404  # files of imports from before the private storage: never public
+    if not isinstance(default_storage, FileSystemStorage):
+        # Media in a bucket: addresses written into posts while they were on this disk.
+        return HttpResponsePermanentRedirect(default_storage.url(path))
     response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     if path.startswith("renditions/"):
         response["Cache-Control"] = "public, max-age=31536000, immutable"

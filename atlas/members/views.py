@@ -100,14 +100,16 @@ def use_email_link(request: HttpRequest, token: str, purpose: str) -> HttpRespon
     if purpose == EmailLink.Purpose.CONFIRM:
         member = services.confirm(token)
         next_path = reverse("members:account")
+        greeting = "Your subscription is confirmed: welcome."
     else:
         link = services.sign_in(token)
         member = link.member if link else None
         next_path = safe_next(request, link.next_path if link else "", reverse("members:account"))
+        greeting = "Welcome back."
     if member is None:
         return render(request, "members/link_invalid.html", {"purpose": purpose}, status=404)
     login(request, services.user_for(member), backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, "Welcome back.")  # the account page names the address
+    messages.success(request, greeting)  # the account page names the address
     return HttpResponseRedirect(next_path)
 
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from atlas.importing.report import PLATFORM_NAMES
+
 
 class ContentImport(models.Model):
     """An import of posts started from the newsroom: its file, its dry run, then its progress and
@@ -19,6 +21,7 @@ class ContentImport(models.Model):
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     # Under imports/: never served to readers (atlas.publishing.views.media).
     file = models.FileField(upload_to="imports/content/", max_length=300, blank=True)
@@ -43,6 +46,11 @@ class ContentImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import of {self.original_name} ({self.get_status_display()})"
+
+    @property
+    def platform_name(self) -> str:
+        """The platform as it spells itself ("WordPress", "beehiiv")."""
+        return PLATFORM_NAMES.get(self.platform, self.platform)
 
 
 class ImportedObject(models.Model):

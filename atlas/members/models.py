@@ -341,6 +341,7 @@ class MemberImport(models.Model):
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     file = models.FileField(upload_to="imports/", max_length=300, blank=True)
     original_name = models.CharField(max_length=255, blank=True)

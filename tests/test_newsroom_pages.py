@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from atlas.delivery.models import Batch, Delivery, Send
 from atlas.discussions.models import Comment, CommentingBan, ModerationAction, Report
-from atlas.members.models import Label, Member, Newsletter, Subscription
+from atlas.members import outbox
+from atlas.members.models import Label, Member, MemberEvent, Newsletter, Subscription
 from atlas.publishing.models import Post, Publication
 from atlas.sponsors.models import Campaign, Sponsor
 
@@ -257,6 +258,19 @@ def test_a_members_page_shows_history_and_saves_notes_and_labels(editor_client: 
     reader.refresh_from_db()
     assert reader.tier == "comped" and reader.notes == "Met at the fair."
     assert sorted(reader.labels.values_list("name", flat=True)) == ["Press", "VIP"]
+
+
+def test_a_members_page_names_emails_by_subject_and_history_in_words(
+    editor_client: Client,
+) -> None:
+    reader = member("zoe@example.org", name="Zoë Ångström")
+    outbox.queue(reader.email, "members/email/confirm", member=reader, link="confirm")
+    MemberEvent.objects.create(
+        member=reader, kind=MemberEvent.Kind.CONFIRMED, detail={"newsletters": ["daily", "weekly"]}
+    )
+    page = editor_client.get(f"/newsroom/members/{reader.pk}/").content.decode()
+    assert "Confirm your subscription to" in page and "Members/email" not in page
+    assert "newsletters: daily, weekly" in page and "[&#x27;daily&#x27;" not in page
 
 
 def test_booking_a_campaign_from_the_calendar_with_a_new_sponsor(

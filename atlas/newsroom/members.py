@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from atlas.delivery.models import Delivery, EmailEvent
 from atlas.discussions.models import Comment
-from atlas.members import services
+from atlas.members import outbox, services
 from atlas.members.exporting import csv_chunks
 from atlas.members.models import Label, Member, MemberEvent, Newsletter, OutboundEmail
 from atlas.newsroom.access import staff_view
@@ -260,7 +260,7 @@ def emails_of(member: Member) -> list[EmailRow]:
         for delivery in deliveries
     ]  # fmt: skip
     rows += [
-        EmailRow(email.template.replace("_", " ").capitalize(), email.get_status_display(),
+        EmailRow(outbox.subject_of(email), email.get_status_display(),
                  email.sent_at or email.created_at)
         for email in OutboundEmail.objects.filter(member=member)[:20]
     ]  # fmt: skip

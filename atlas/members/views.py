@@ -239,6 +239,14 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(request, "members/deleted.html")
 
 
+def already_unsubscribed(member: Member, newsletter: Newsletter | None) -> str | None:
+    """ "one" or "all" when the link's unsubscribe has been done already, else None."""
+    receiving = member.subscriptions.filter(status__in=["active", "pending"])
+    if newsletter is None:
+        return None if receiving.exists() else "all"
+    return None if receiving.filter(newsletter=newsletter).exists() else "one"
+
+
 @unsubscribe_link
 def unsubscribe(request: HttpRequest, token: str, one_click: bool) -> HttpResponse:
     found = read_unsubscribe_token(token)
@@ -250,6 +258,8 @@ def unsubscribe(request: HttpRequest, token: str, one_click: bool) -> HttpRespon
         services.unsubscribe(member, newsletter, how="one-click")
         return HttpResponse()
     context = {"member": member, "newsletter": newsletter, "token": token, "done": None}
+    if request.method == "GET":  # already done (one click from the mail app, say): say so
+        context["done"] = already_unsubscribed(member, newsletter)
     if request.method == "POST":
         if not csrf_ok(request):
             return render(request, "members/unsubscribe.html", context, status=403)

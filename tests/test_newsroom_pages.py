@@ -235,9 +235,11 @@ def test_members_search_filter_and_export_the_same_list(editor_client: Client) -
 def test_labels_in_bulk_for_ticked_members_or_every_match(editor_client: Client) -> None:
     first, second = member("one@example.org"), member("two@example.org")
     member("three@example.org", status="unsubscribed")
-    editor_client.post("/newsroom/members/labels/",
-                       {"operation": "add", "label": "VIP", "members": [first.pk]})  # fmt: skip
+    labelled = editor_client.post("/newsroom/members/labels/",
+                                  {"operation": "add", "label": "VIP", "members": [first.pk]},
+                                  follow=True)  # fmt: skip
     assert list(Label.objects.get(name="VIP").members.all()) == [first]
+    assert "Labelled 1 member “VIP”." in labelled.content.decode()
     editor_client.post("/newsroom/members/labels/", {
         "operation": "add", "label": "Donors", "scope": "matching", "status": "active",
     })  # fmt: skip

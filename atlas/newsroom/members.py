@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -196,10 +197,12 @@ def member_labels(request: HttpRequest) -> HttpResponse:
         members = Member.objects.filter(pk__in=ids)
     if data["operation"] == "add":
         changed = services.label_members(members, data["label"])
-        messages.success(request, f"Labelled {changed:,} member(s) “{data['label']}”.")
+        people = f"{changed:,} member{pluralize(changed)}"
+        messages.success(request, f"Labelled {people} “{data['label']}”.")
     else:
         changed = services.unlabel_members(members, data["label"])
-        messages.success(request, f"Took “{data['label']}” off {changed:,} member(s).")
+        people = f"{changed:,} member{pluralize(changed)}"
+        messages.success(request, f"Took “{data['label']}” off {people}.")
     return back
 
 

@@ -123,7 +123,7 @@ class SqliteBackend(Backend):
             )
             UNION
             SELECT search_fts.rowid, {score} FROM search_fts
-            WHERE search_fts MATCH %s AND search_fts.rowid IN (
+            WHERE search_fts MATCH %s AND +search_fts.rowid IN (
                 SELECT search_fts.rowid FROM search_fts JOIN ({scope.restrict_sql}) AS allowed
                 ON allowed.pk = search_fts.rowid WHERE search_fts MATCH %s
                 ORDER BY search_fts.rowid DESC LIMIT {CANDIDATES}

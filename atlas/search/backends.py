@@ -13,8 +13,9 @@ from typing import Any
 
 from django.db import connection
 
+from atlas.publishing.context_processors import held_publication
 from atlas.search.query import SearchQuery
-from atlas.search.schema import FTS5_COLUMNS, PUBLIC_COLUMNS
+from atlas.search.schema import FTS5_COLUMNS, PG_CONFIGS, PUBLIC_COLUMNS
 
 CANDIDATES = 600
 # Counting stops here: pages go no further (services.MAX_PAGE), and counting every match of a
@@ -123,7 +124,7 @@ class SqliteBackend(Backend):
             )
             UNION
             SELECT search_fts.rowid, {score} FROM search_fts
-            WHERE search_fts MATCH %s AND search_fts.rowid IN (
+            WHERE search_fts MATCH %s AND +search_fts.rowid IN (
                 SELECT search_fts.rowid FROM search_fts JOIN ({scope.restrict_sql}) AS allowed
                 ON allowed.pk = search_fts.rowid WHERE search_fts MATCH %s
                 ORDER BY search_fts.rowid DESC LIMIT {CANDIDATES}
@@ -160,20 +161,28 @@ class SqliteBackend(Backend):
 
 
 class PostgresBackend(Backend):
-    vendor = "postgresql"
-    QUERY = "websearch_to_tsquery(atlas_search_config(), %s)"
+    """The text search configuration is passed as a value, not looked up in SQL: the planner
+    then folds the tsquery into a constant and estimates how many posts match from the GIN
+    statistics (walking the newest posts for a common word, the index for a rare one)."""
 
-    def _where(self, scope: Scope) -> tuple[str, list[Any]]:
+    vendor = "postgresql"
+    QUERY = "websearch_to_tsquery(%s::regconfig, %s)"
+
+    def _where(self, scope: Scope, terms: list[Any]) -> tuple[str, list[Any]]:
         restrict = f"d.post_id IN ({scope.restrict_sql})"
         if scope.full_text_sql is None:
-            return f"d.full_vector @@ q.query AND {restrict}", list(scope.restrict_params)
+            return f"d.full_vector @@ {self.QUERY} AND {restrict}", [
+                *terms, *scope.restrict_params,
+            ]  # fmt: skip
         if not scope.full_text_sql:
-            return f"d.public_vector @@ q.query AND {restrict}", list(scope.restrict_params)
+            return f"d.public_vector @@ {self.QUERY} AND {restrict}", [
+                *terms, *scope.restrict_params,
+            ]  # fmt: skip
         clause = (
-            f"(d.public_vector @@ q.query OR (d.full_vector @@ q.query "
+            f"(d.public_vector @@ {self.QUERY} OR (d.full_vector @@ {self.QUERY} "
             f"AND d.post_id IN ({scope.full_text_sql}))) AND {restrict}"
         )
-        return clause, [*scope.full_text_params, *scope.restrict_params]
+        return clause, [*terms, *terms, *scope.full_text_params, *scope.restrict_params]
 
     def _vector(self, scope: Scope) -> str:
         return "d.public_vector" if scope.full_text_sql == "" else "d.full_vector"
@@ -181,36 +190,34 @@ class PostgresBackend(Backend):
     def rank(
         self, query: SearchQuery, scope: Scope, newest: bool, offset: int, limit: int
     ) -> tuple[list[tuple[int, float]], int]:
-        where, params = self._where(scope)
-        source = f"search_document d, {self.QUERY} AS q(query)"
-        text = query.to_websearch()
+        terms = [text_search_config(), query.to_websearch()]
+        where, params = self._where(scope, terms)
         (total,) = _execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT {COUNT_CAP}) c",
-            [text, *params],
+            f"SELECT count(*) FROM (SELECT 1 FROM search_document d WHERE {where} "
+            f"LIMIT {COUNT_CAP}) c",
+            params,
         )[0]
-        if newest:  # a join, so the planner may walk the posts by date and stop early
+        if newest:
             rows = _execute(
                 "SELECT p.id, 0 FROM publishing_post p JOIN search_document d "
-                f"ON d.post_id = p.id CROSS JOIN {self.QUERY} AS q(query) "
-                f"WHERE {where} {NEWEST_ORDER}",
-                [text, *params, limit, offset],
+                f"ON d.post_id = p.id WHERE {where} {NEWEST_ORDER}",
+                [*params, limit, offset],
             )
             return [(row[0], 0.0) for row in rows], total
         sql = f"""
-            WITH q AS (SELECT {self.QUERY} AS query),
-            candidates AS (
-                (SELECT d.post_id FROM search_document d, q WHERE {where}
+            WITH candidates AS (
+                (SELECT d.post_id FROM search_document d WHERE {where}
                  ORDER BY d.post_id DESC LIMIT {CANDIDATES})
                 UNION
-                (SELECT d.post_id FROM search_document d, q
-                 WHERE d.title_vector @@ q.query AND {where}
+                (SELECT d.post_id FROM search_document d
+                 WHERE d.title_vector @@ {self.QUERY} AND {where}
                  ORDER BY d.post_id DESC LIMIT {CANDIDATES})
             )
-            SELECT d.post_id, ts_rank_cd({self._vector(scope)}, q.query, 1) AS score
-            FROM search_document d JOIN candidates c USING (post_id), q
+            SELECT d.post_id, ts_rank_cd({self._vector(scope)}, {self.QUERY}, 1) AS score
+            FROM search_document d JOIN candidates c USING (post_id)
             ORDER BY score DESC, d.post_id DESC
             LIMIT %s OFFSET %s"""
-        rows = _execute(sql, [text, *params, *params, limit, offset])
+        rows = _execute(sql, [*params, *terms, *params, *terms, limit, offset])
         return [(row[0], float(row[1])) for row in rows], min(total, CANDIDATES)
 
     def snippets(self, query: SearchQuery, post_ids: list[int]) -> dict[int, Snippets]:
@@ -228,7 +235,7 @@ class PostgresBackend(Backend):
             f"SELECT d.post_id, {columns}, CASE WHEN d.gated_body = '' THEN '' ELSE {gated} END "
             f"FROM search_document d, {self.QUERY} AS q(query) "
             f"WHERE d.post_id IN ({placeholders})",
-            [options, options, options, query.to_websearch(), *post_ids],
+            [options, options, options, text_search_config(), query.to_websearch(), *post_ids],
         )
         return {row[0]: Snippets(*row[1:]) for row in rows}
 
@@ -238,6 +245,13 @@ class PostgresBackend(Backend):
             [word, word],
         )
         return [row[0] for row in rows]
+
+
+def text_search_config() -> str:
+    """PostgreSQL's configuration for the publication's language (as `atlas_search_config()`
+    says in SQL, for the triggers)."""
+    language = held_publication().language or "en"
+    return PG_CONFIGS.get(language.split("-")[0].lower(), "simple")
 
 
 def backend() -> Backend:

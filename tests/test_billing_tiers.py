@@ -108,6 +108,16 @@ def test_a_price_with_too_many_decimals_or_none_at_all_is_refused(db: Any) -> No
     assert TierForm({"name": "Nothing", "trial_days": "0", "position": "0"}).errors["__all__"]
 
 
+def test_a_price_too_small_is_named_as_such_and_the_step_follows_the_currency(db: Any) -> None:
+    BillingSettings.objects.update_or_create(pk=1, defaults={"currency": "eur"})
+    form = TierForm({"name": "Small", "monthly_price": "0.1", "trial_days": "0", "position": "0"})
+    assert "0.50" in str(form.errors["monthly_price"])
+    assert "__all__" not in form.errors  # a price was typed: no "needs a price" beside it
+    assert 'step="0.01"' in str(form["monthly_price"])
+    BillingSettings.objects.update_or_create(pk=1, defaults={"currency": "jpy"})
+    assert 'step="1"' in str(TierForm()["yearly_price"])
+
+
 def test_staff_create_a_tier_in_the_newsroom_and_readers_see_it(
     stripe_fake: Any, db: Any, client: Client
 ) -> None:

@@ -158,7 +158,7 @@ def test_a_status_column_atlas_cannot_read_is_refused_naming_column_and_values(
         run("status_unknown.csv", confirmed=True)
     message = str(refused.value)
     assert 'The column "status"' in message
-    assert "'vip' (2 rows)" in message and "'on hold' (1 rows)" in message
+    assert "'vip' (2 rows)" in message and "'on hold' (1 row)" in message
     assert "Nothing was imported" in message
     assert not Member.objects.exists()
 
@@ -172,7 +172,7 @@ def test_the_command_refuses_an_unknown_status_column(newsletter: Newsletter) ->
 
 def test_an_unknown_state_in_a_known_layout_is_refused_too(newsletter: Newsletter) -> None:
     text = "email,status,tier\nann@example.org,active,free\nbo@example.org,zombie,free\n"
-    with pytest.raises(ImportFileError, match="'zombie' \\(1 rows\\)"):
+    with pytest.raises(ImportFileError, match="'zombie' \\(1 row\\)"):
         import_members(io.StringIO(text))
     assert not Member.objects.exists()
 

@@ -51,6 +51,7 @@ def test_subscribe_confirm_and_sign_in_through_real_mail(
     assert Subscription.objects.get(member=member).status == Subscription.Status.ACTIVE
     account = client.get("/account/").content.decode()
     assert "Signed in as <strong>Reader@example.org</strong>" in account
+    assert "Your subscription is confirmed" in account and "Welcome back" not in account
     kinds = set(member.events.values_list("kind", flat=True))
     assert {MemberEvent.Kind.SIGNED_UP, MemberEvent.Kind.CONFIRMED} <= kinds
     assert member.signup_page == "/posts/x/"

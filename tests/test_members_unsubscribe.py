@@ -42,6 +42,19 @@ def test_one_click_post_works_without_session_or_csrf(member: Member) -> None:
     assert statuses(member) == {"newsletter": "active", "weekly": "unsubscribed"}
 
 
+def test_the_page_after_a_one_click_unsubscribe_says_it_is_done(member: Member) -> None:
+    weekly = Newsletter.objects.get(slug="weekly")
+    path = f"/unsubscribe/{unsubscribe_token(member.pk, weekly.pk)}/"
+    client = Client()
+    client.post(path, "List-Unsubscribe=One-Click",
+                content_type="application/x-www-form-urlencoded")  # fmt: skip
+    page = client.get(path).content.decode()
+    assert "You're unsubscribed" in page and "Stop sending" not in page
+    assert "Resubscribe to “Weekly”" in page
+    everything = f"/unsubscribe/{unsubscribe_token(member.pk, None)}/"
+    assert "Stop sending newsletters" in client.get(everything).content.decode()
+
+
 def test_opening_the_page_changes_nothing_and_the_button_unsubscribes(member: Member) -> None:
     client = Client()
     path = f"/unsubscribe/{unsubscribe_token(member.pk, Newsletter.objects.get(slug='weekly').pk)}/"

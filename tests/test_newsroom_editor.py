@@ -169,6 +169,29 @@ def test_publishing_at_a_time_reads_the_time_in_the_publications_zone(
     assert post.status == Post.Status.DRAFT and post.published_at is None
 
 
+def test_unscheduling_cancels_the_waiting_send_so_the_post_can_be_emailed_later(
+    editor_client: Client, make_post: Any, byline: Author
+) -> None:
+    newsletter = Newsletter.objects.get(slug="newsletter")
+    post = make_post("Held back", status=Post.Status.DRAFT, published_at=None)
+    year = timezone.now().year + 1
+    later = {
+        "publish-when": "later", "publish-publish_at": f"{year}-03-04T09:30",
+        "publish-channel": "web_email", "publish-newsletters": [newsletter.pk],
+        "publish-audience": "all", "step": "confirm",
+    }  # fmt: skip
+    editor_client.post(f"/newsroom/posts/{post.pk}/publish/", later)
+    assert Send.objects.get(post=post).status == Send.Status.SCHEDULED
+    editor_client.post(f"/newsroom/posts/{post.pk}/unschedule/")
+    assert Send.objects.get(post=post).status == Send.Status.CANCELLED
+    now = {**later, "publish-when": "now", "publish-publish_at": ""}
+    done = editor_client.post(f"/newsroom/posts/{post.pk}/publish/", now, follow=True)
+    assert "already been sent" not in done.content.decode()
+    post.refresh_from_db()
+    assert post.is_live
+    assert post.sends.exclude(status=Send.Status.CANCELLED).count() == 1
+
+
 def test_a_post_without_an_author_or_alt_text_cannot_go_out(
     editor_client: Client, make_post: Any
 ) -> None:

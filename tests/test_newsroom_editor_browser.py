@@ -302,6 +302,18 @@ def test_two_editors_on_one_post_lose_no_text(chromium: Any, newsroom: dict[str,
     second.wait_for_selector("#conflict-dialog[open]")
     diff = second.locator("#conflict-diff").inner_text().replace("\xa0", " ")
     assert "council's reply" in diff and "mayor's quote" in diff
+    layout = second.evaluate("""() => {
+      const table = document.querySelector("#conflict-diff table.diff");
+      const columns = (row) => [...row.cells].filter((cell) => cell.offsetParent !== null)
+        .reduce((sum, cell) => sum + cell.colSpan, 0);
+      const numbers = [...table.querySelectorAll("td.diff_header")]
+        .filter((cell) => cell.textContent.trim());
+      const lines = numbers.map((cell) => { const range = document.createRange();
+        range.selectNodeContents(cell); return range.getClientRects().length; });
+      return {head: columns(table.tHead.rows[0]), body: columns(table.tBodies[0].rows[0]), lines};
+    }""")
+    assert layout["head"] == layout["body"]  # "Your version" heads the right-hand text
+    assert layout["lines"] and set(layout["lines"]) == {1}  # line numbers on one line each
     second.click("#conflict-dialog [data-resolve=mine]")
     wait_saved(second)
 

@@ -67,9 +67,23 @@ def test_a_checked_import_can_be_cancelled(owner_client: Client) -> None:
     run_import(content_import.pk)
     owner_client.post(f"/newsroom/import/{content_import.pk}/decide/", {"action": "cancel"})
     content_import.refresh_from_db()
-    assert (content_import.status, content_import.file.name) == ("failed", "")
+    assert (content_import.status, content_import.file.name) == ("cancelled", "")
     run_import(content_import.pk)
     assert not Post.objects.exists()
+    page = owner_client.get(f"/newsroom/import/{content_import.pk}/").content.decode()
+    assert "<strong>Cancelled</strong> · Ghost" in page and "Failed" not in page
+
+
+def test_platforms_are_spelled_as_they_spell_themselves(owner_client: Client) -> None:
+    page = owner_client.get("/newsroom/import/").content.decode()
+    assert '<option value="wordpress">WordPress</option>' in page
+    assert '<option value="beehiiv">beehiiv</option>' in page
+    with (DATA / "wordpress.xml").open("rb") as upload:
+        owner_client.post("/newsroom/import/", {"file": upload})
+    content_import = ContentImport.objects.get()
+    run_import(content_import.pk)
+    page = owner_client.get(f"/newsroom/import/{content_import.pk}/").content.decode()
+    assert " · WordPress · " in page
 
 
 def test_a_file_atlas_cannot_read_fails_with_its_reason(

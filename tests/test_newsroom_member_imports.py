@@ -51,8 +51,12 @@ def test_a_checked_import_can_be_cancelled(editor_client: Client) -> None:
     editor_client.post(f"/newsroom/members/import/{member_import.pk}/decide/",
                        {"action": "cancel"})  # fmt: skip
     member_import.refresh_from_db()
-    assert member_import.status == "failed" and not member_import.file
+    assert member_import.status == "cancelled" and not member_import.file
     assert not Member.objects.exists()
+    page = editor_client.get(f"/newsroom/members/import/{member_import.pk}/").content.decode()
+    assert "Cancelled" in page and "Failed" not in page
+    home = editor_client.get("/newsroom/").content.decode()
+    assert "substack.csv failed" not in home  # nothing waits for a decision
 
 
 def test_a_file_without_an_email_column_is_refused_on_the_form(editor_client: Client) -> None:

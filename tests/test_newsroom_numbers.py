@@ -24,6 +24,7 @@ from atlas.analytics.models import (
     DailySiteStats,
     PageViewCounter,
 )
+from atlas.delivery.models import Send
 from atlas.members.models import Member, Newsletter, Subscription
 from atlas.newsroom.charts import Series, bar_chart, nice_top
 from atlas.publishing.models import Publication
@@ -176,3 +177,18 @@ def test_every_table_downloads_as_csv(editor_client: Client, make_post: Any) -> 
     for table in set(re.findall(r"format=csv&amp;table=(\w+)", article)):
         response = editor_client.get(f"/newsroom/numbers/posts/{post.pk}/?format=csv&table={table}")
         assert response.status_code == 200, table
+
+
+def test_sends_that_never_began_are_not_counted_as_sent(
+    editor_client: Client, make_post: Any
+) -> None:
+    waiting = Send.objects.create(post=make_post("Waiting"), subject="Still waiting",
+                                  status=Send.Status.SCHEDULED)  # fmt: skip
+    called_off = Send.objects.create(post=make_post("Called off"), subject="Called off early",
+                                     status=Send.Status.CANCELLED)  # fmt: skip
+    went = Send.objects.create(post=make_post("Went"), subject="Went out",
+                               status=Send.Status.DONE, started_at=timezone.now())  # fmt: skip
+    assert waiting.pk and called_off.pk and went.pk
+    page = editor_client.get("/newsroom/numbers/?range=7").content.decode()
+    assert "Went out" in page
+    assert "Still waiting" not in page and "Called off early" not in page

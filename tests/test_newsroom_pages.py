@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from atlas.delivery.models import Batch, Delivery, Send
 from atlas.discussions.models import Comment, CommentingBan, ModerationAction, Report
-from atlas.members.models import Label, Member, Newsletter, Subscription
+from atlas.members import outbox
+from atlas.members.models import Label, Member, MemberEvent, Newsletter, Subscription
 from atlas.publishing.models import Post, Publication
 from atlas.sponsors.models import Campaign, Sponsor
 
@@ -234,9 +235,11 @@ def test_members_search_filter_and_export_the_same_list(editor_client: Client) -
 def test_labels_in_bulk_for_ticked_members_or_every_match(editor_client: Client) -> None:
     first, second = member("one@example.org"), member("two@example.org")
     member("three@example.org", status="unsubscribed")
-    editor_client.post("/newsroom/members/labels/",
-                       {"operation": "add", "label": "VIP", "members": [first.pk]})  # fmt: skip
+    labelled = editor_client.post("/newsroom/members/labels/",
+                                  {"operation": "add", "label": "VIP", "members": [first.pk]},
+                                  follow=True)  # fmt: skip
     assert list(Label.objects.get(name="VIP").members.all()) == [first]
+    assert "Labelled 1 member “VIP”." in labelled.content.decode()
     editor_client.post("/newsroom/members/labels/", {
         "operation": "add", "label": "Donors", "scope": "matching", "status": "active",
     })  # fmt: skip
@@ -257,6 +260,19 @@ def test_a_members_page_shows_history_and_saves_notes_and_labels(editor_client: 
     reader.refresh_from_db()
     assert reader.tier == "comped" and reader.notes == "Met at the fair."
     assert sorted(reader.labels.values_list("name", flat=True)) == ["Press", "VIP"]
+
+
+def test_a_members_page_names_emails_by_subject_and_history_in_words(
+    editor_client: Client,
+) -> None:
+    reader = member("zoe@example.org", name="Zoë Ångström")
+    outbox.queue(reader.email, "members/email/confirm", member=reader, link="confirm")
+    MemberEvent.objects.create(
+        member=reader, kind=MemberEvent.Kind.CONFIRMED, detail={"newsletters": ["daily", "weekly"]}
+    )
+    page = editor_client.get(f"/newsroom/members/{reader.pk}/").content.decode()
+    assert "Confirm your subscription to" in page and "Members/email" not in page
+    assert "newsletters: daily, weekly" in page and "[&#x27;daily&#x27;" not in page
 
 
 def test_booking_a_campaign_from_the_calendar_with_a_new_sponsor(

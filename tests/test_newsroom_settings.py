@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
 
@@ -98,6 +98,32 @@ def test_an_invited_editor_gets_the_email_and_the_link_works(
     user = User.objects.get(email="joao.silva@example.org")
     assert role_of(user) == "Editor" and invited.get("/newsroom/members/").status_code == 200
     assert invited.get("/" + path).content.decode().count("no longer works") == 1  # used once
+
+
+def test_an_invitation_is_sent_again_only_to_the_accounts_own_address(
+    owner_client: Client, owner: User, mailbox: Any
+) -> None:
+    no_email = User.objects.create_user("kai", "", None, is_staff=True)
+    other = User.objects.create_user("lee", "", None, is_staff=True)
+    no_email.groups.add(Group.objects.get(name="Author"))
+    other.groups.add(Group.objects.get(name="Contributor"))
+    page = owner_client.get("/newsroom/settings/staff/").content.decode()
+    assert f'action="/newsroom/settings/staff/{no_email.pk}/"' in page
+    assert page.count('value="resend"') == 0  # nobody here has an address to send it to
+    response = owner_client.post(
+        f"/newsroom/settings/staff/{no_email.pk}/", {"action": "resend"}, follow=True
+    )
+    text = response.content.decode()
+    assert "kai has no email address" in text and "Invitation sent again to ." not in text
+    assert role_of(other) == "Contributor"  # an empty address found nobody else
+    assert deliver_outbox() == 0
+    owner_client.post("/newsroom/settings/staff/", {
+        "email": "mina@example.org", "name": "Mina", "role": "Author",
+    })  # fmt: skip
+    mina = User.objects.get(email="mina@example.org")
+    owner_client.post(f"/newsroom/settings/staff/{mina.pk}/", {"action": "resend"})
+    assert deliver_outbox() == 2
+    assert len(mailbox.to("mina@example.org")) == 2
 
 
 def test_the_owner_cannot_be_removed_and_hands_the_ownership_over(

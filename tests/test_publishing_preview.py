@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -31,6 +32,12 @@ def test_signed_link_shows_the_draft_without_an_account(client: Client, draft: P
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert response["X-Robots-Tag"].startswith("noindex")
     assert '<meta name="robots" content="noindex, nofollow">' in html
+
+
+def test_a_draft_without_a_date_has_no_dangling_separator(client: Client, draft: Post) -> None:
+    html = client.get(preview_url(draft)).content.decode()
+    meta = re.search(r'<p class="meta">(.*?)</p>', html, re.S).group(1)
+    assert meta.strip().startswith("1 min read")
 
 
 def test_tampered_link_is_refused(client: Client, draft: Post) -> None:

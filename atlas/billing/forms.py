@@ -59,6 +59,9 @@ class TierForm(forms.ModelForm):
             amount = tier.amount_for(interval) if tier.pk else None
             if amount:
                 self.initial[name] = to_decimal(amount, self.currency)
+        step = str(Decimal(1).scaleb(-minor_units(self.currency)))  # 0.01 for EUR, 1 for JPY
+        for name in ("monthly_price", "yearly_price"):
+            self.fields[name].widget.attrs["step"] = step
         self.fields["slug"].required = False
         self.fields[
             "slug"
@@ -82,7 +85,8 @@ class TierForm(forms.ModelForm):
                 slug = f"{base}-{number}"
             cleaned["slug"] = slug
         paid = not self.instance.pk or self.instance.is_paid
-        if paid and not cleaned.get("monthly_price") and not cleaned.get("yearly_price"):
+        typed = any(self.has_error(name) for name in ("monthly_price", "yearly_price"))
+        if paid and not typed and not (cleaned.get("monthly_price") or cleaned.get("yearly_price")):
             raise forms.ValidationError("A paid tier needs a monthly or a yearly price.")
         return cleaned
 

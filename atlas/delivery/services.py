@@ -92,6 +92,14 @@ def start_scheduled_sends(sender: Any, post_id: int, **kwargs: Any) -> None:
                 begin(send)
 
 
+def cancel_scheduled_sends(sender: Any, post_id: int, **kwargs: Any) -> None:
+    """A scheduled post went back to a draft: the sends waiting for it are cancelled, so the post
+    can be sent again when it is published."""
+    Send.objects.filter(post_id=post_id, status=Send.Status.SCHEDULED).update(
+        status=Send.Status.CANCELLED, finished_at=timezone.now()
+    )
+
+
 def count_recipients(
     newsletters: Iterable[Newsletter],
     audience: str = Send.Audience.ALL,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from atlas.importing.report import PLATFORM_NAMES
 from atlas.lib.storage import private_storage
 
 
@@ -21,6 +22,7 @@ class ContentImport(models.Model):
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     # In the private storage: never served to readers.
     file = models.FileField(
@@ -49,6 +51,11 @@ class ContentImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import of {self.original_name} ({self.get_status_display()})"
+
+    @property
+    def platform_name(self) -> str:
+        """The platform as it spells itself ("WordPress", "beehiiv")."""
+        return PLATFORM_NAMES.get(self.platform, self.platform)
 
 
 class ImportedObject(models.Model):

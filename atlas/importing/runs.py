@@ -69,7 +69,7 @@ def confirm_import(content_import: ContentImport) -> bool:
 def cancel_import(content_import: ContentImport) -> bool:
     if content_import.status != ContentImport.Status.CHECKED:
         return False
-    finish(content_import, ContentImport.Status.FAILED, error="Cancelled: nothing was imported.")
+    finish(content_import, ContentImport.Status.CANCELLED, error="Cancelled: nothing was imported.")
     return True
 
 

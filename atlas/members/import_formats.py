@@ -158,8 +158,11 @@ def check_states(file: TextIO) -> tuple[Layout, int]:
 
 def status_refusal(layout: Layout, unknown: dict[str, int]) -> str:
     shown = sorted(unknown, key=lambda value: -unknown[value])[:MAX_STATUS_VALUES]
-    values = ", ".join(f"{value!r} ({unknown[value]:,} rows)" if value else
-                       f"empty ({unknown[value]:,} rows)" for value in shown)  # fmt: skip
+    values = ", ".join(
+        f"{repr(value) if value else 'empty'} ({unknown[value]:,} "
+        f"row{'' if unknown[value] == 1 else 's'})"
+        for value in shown
+    )
     known = ", ".join(sorted(value for value in layout.states if value))
     return (
         f'The column "{layout.status_column}" holds values Atlas cannot read as a reader\'s '

@@ -78,7 +78,7 @@ def cancel_import(member_import: MemberImport) -> bool:
     """Drop a checked import and its file; False if it was not waiting for confirmation."""
     if member_import.status != MemberImport.Status.CHECKED:
         return False
-    finish(member_import, MemberImport.Status.FAILED, error="Cancelled: nothing was imported.")
+    finish(member_import, MemberImport.Status.CANCELLED, error="Cancelled: nothing was imported.")
     return True
 
 

@@ -348,6 +348,7 @@ class MemberImport(models.Model):
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     # In the private storage: member lists are never public.
     file = models.FileField(

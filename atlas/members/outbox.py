@@ -17,6 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -141,6 +143,15 @@ def render_context(email: OutboundEmail) -> dict[str, Any]:
         context["link_url"] = publication.absolute(reverse(LINK_ROUTES[purpose], args=[token]))
     context["account_url"] = publication.absolute(reverse("members:account"))
     return context
+
+
+def subject_of(email: OutboundEmail) -> str:
+    """The email's subject as its reader saw it, for staff pages (no link is made for this)."""
+    context = {**email.context, "publication": Publication.current(), "member": email.member}
+    try:
+        return " ".join(render_to_string(f"{email.template}_subject.txt", context).split())
+    except TemplateDoesNotExist:
+        return email.template.rpartition("/")[2].replace("_", " ").capitalize()
 
 
 def _domain() -> str:

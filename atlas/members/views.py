@@ -100,14 +100,16 @@ def use_email_link(request: HttpRequest, token: str, purpose: str) -> HttpRespon
     if purpose == EmailLink.Purpose.CONFIRM:
         member = services.confirm(token)
         next_path = reverse("members:account")
+        greeting = "Your subscription is confirmed: welcome."
     else:
         link = services.sign_in(token)
         member = link.member if link else None
         next_path = safe_next(request, link.next_path if link else "", reverse("members:account"))
+        greeting = "Welcome back."
     if member is None:
         return render(request, "members/link_invalid.html", {"purpose": purpose}, status=404)
     login(request, services.user_for(member), backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, "Welcome back.")  # the account page names the address
+    messages.success(request, greeting)  # the account page names the address
     return HttpResponseRedirect(next_path)
 
 
@@ -237,6 +239,14 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(request, "members/deleted.html")
 
 
+def already_unsubscribed(member: Member, newsletter: Newsletter | None) -> str | None:
+    """ "one" or "all" when the link's unsubscribe has been done already, else None."""
+    receiving = member.subscriptions.filter(status__in=["active", "pending"])
+    if newsletter is None:
+        return None if receiving.exists() else "all"
+    return None if receiving.filter(newsletter=newsletter).exists() else "one"
+
+
 @unsubscribe_link
 def unsubscribe(request: HttpRequest, token: str, one_click: bool) -> HttpResponse:
     found = read_unsubscribe_token(token)
@@ -248,6 +258,8 @@ def unsubscribe(request: HttpRequest, token: str, one_click: bool) -> HttpRespon
         services.unsubscribe(member, newsletter, how="one-click")
         return HttpResponse()
     context = {"member": member, "newsletter": newsletter, "token": token, "done": None}
+    if request.method == "GET":  # already done (one click from the mail app, say): say so
+        context["done"] = already_unsubscribed(member, newsletter)
     if request.method == "POST":
         if not csrf_ok(request):
             return render(request, "members/unsubscribe.html", context, status=403)

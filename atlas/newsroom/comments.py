@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
@@ -212,7 +213,7 @@ def comment_bulk(request: HttpRequest) -> HttpResponse:
         if apply(data["action"], comment, request.user, data["reason"].strip(), data["length"]):
             done += 1
             banned.add(comment.member_id or 0)
-    messages.success(request, f"{DONE[data['action']]} {done} comment(s).")
+    messages.success(request, f"{DONE[data['action']]} {done} comment{pluralize(done)}.")
     return back(request, "/newsroom/comments/")
 
 

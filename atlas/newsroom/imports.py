@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from atlas.importing import runs
 from atlas.importing.models import ContentImport
-from atlas.importing.report import ContentReport, Tally
+from atlas.importing.report import PLATFORM_NAMES, ContentReport, Tally
 from atlas.importing.services import READERS
 from atlas.newsroom.access import staff_view
 from atlas.newsroom.views import page
@@ -43,7 +43,10 @@ class ImportForm(forms.Form):
     platform = forms.ChoiceField(
         required=False,
         label="Platform",
-        choices=[("", "Detect it from the file"), *[(name, name.capitalize()) for name in READERS]],
+        choices=[
+            ("", "Detect it from the file"),
+            *[(name, PLATFORM_NAMES.get(name, name)) for name in READERS],
+        ],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

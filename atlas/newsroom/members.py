@@ -14,13 +14,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from atlas.delivery.models import Delivery, EmailEvent
 from atlas.discussions.models import Comment
-from atlas.members import services
+from atlas.members import outbox, services
 from atlas.members.exporting import csv_chunks
 from atlas.members.models import Label, Member, MemberEvent, Newsletter, OutboundEmail
 from atlas.newsroom.access import staff_view
@@ -196,10 +197,12 @@ def member_labels(request: HttpRequest) -> HttpResponse:
         members = Member.objects.filter(pk__in=ids)
     if data["operation"] == "add":
         changed = services.label_members(members, data["label"])
-        messages.success(request, f"Labelled {changed:,} member(s) “{data['label']}”.")
+        people = f"{changed:,} member{pluralize(changed)}"
+        messages.success(request, f"Labelled {people} “{data['label']}”.")
     else:
         changed = services.unlabel_members(members, data["label"])
-        messages.success(request, f"Took “{data['label']}” off {changed:,} member(s).")
+        people = f"{changed:,} member{pluralize(changed)}"
+        messages.success(request, f"Took “{data['label']}” off {people}.")
     return back
 
 
@@ -260,7 +263,7 @@ def emails_of(member: Member) -> list[EmailRow]:
         for delivery in deliveries
     ]  # fmt: skip
     rows += [
-        EmailRow(email.template.replace("_", " ").capitalize(), email.get_status_display(),
+        EmailRow(outbox.subject_of(email), email.get_status_display(),
                  email.sent_at or email.created_at)
         for email in OutboundEmail.objects.filter(member=member)[:20]
     ]  # fmt: skip

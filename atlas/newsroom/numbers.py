@@ -126,7 +126,13 @@ def campaign_rows(period: Period) -> list[list[Any]]:
 def sends_in(period: Period | None = None, post: Post | None = None) -> list[list[Any]]:
     """The latest 50 sends (of the period, or of a post) with what each got: the summaries of
     finished sends are kept a few minutes (see sends.summaries), so the ledgers are read once."""
-    found = Send.objects.filter(is_test=False).select_related("post").order_by("-created_at")
+    found = (
+        Send.objects.filter(is_test=False)
+        .exclude(status=Send.Status.SCHEDULED)  # not sent yet: nothing to count
+        .exclude(status=Send.Status.CANCELLED, started_at=None)  # called off before it began
+        .select_related("post")
+        .order_by("-created_at")
+    )
     if period is not None:
         start, end = period.moments
         found = found.filter(created_at__gte=start, created_at__lt=end)

@@ -185,8 +185,7 @@ def staff_change(request: HttpRequest, user_id: int) -> HttpResponse:
             staff_service.hand_over(user, request.user)
             messages.success(request, f"{user.get_username()} is now the Owner.")
         elif action == "resend":
-            role = role_of(user)
-            staff_service.invite(user.email, user.get_full_name(), role, request.user)
+            staff_service.resend_invitation(user, request.user)
             messages.success(request, f"Invitation sent again to {user.email}.")
     except staff_service.StaffRefused as error:
         messages.error(request, str(error))

@@ -84,6 +84,8 @@ def invite(email: str, name: str, role: str, invited_by: Any) -> Any:
     if role not in INVITABLE_ROLES:
         raise StaffRefused("Choose a role. The ownership is handed over, not given by invitation.")
     email = email.strip()
+    if not email:
+        raise StaffRefused("An invitation needs an email address.")
     users = get_user_model().objects
     user = users.filter(email__iexact=email).first()
     if user is not None and user.is_staff and user.is_active and user.has_usable_password():
@@ -97,12 +99,26 @@ def invite(email: str, name: str, role: str, invited_by: Any) -> Any:
     user.is_staff = user.is_active = True
     user.save(update_fields=["is_staff", "is_active"])
     _set_role(user, role)
+    _send_invitation(user, email, role, invited_by)
+    return user
+
+
+def resend_invitation(user: Any, invited_by: Any) -> None:
+    """The same invitation again, to this account's own address."""
+    if not user.email:
+        raise StaffRefused(
+            f"{user.get_username()} has no email address to send the invitation to: "
+            "remove them and invite them again by email."
+        )
+    _send_invitation(user, user.email, role_of(user), invited_by)
+
+
+def _send_invitation(user: Any, email: str, role: str, invited_by: Any) -> None:
     inviter = invited_by.get_full_name() or invited_by.get_username()
     outbox.queue(
         email, "newsroom/email/invitation", link_url=invitation_url(user), role=role,
         inviter=inviter, username=user.get_username(),
     )  # fmt: skip
-    return user
 
 
 def change_role(user: Any, role: str, changed_by: Any) -> None:

@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 # Sent once per post, when it becomes visible to readers (after the commit).
 post_went_live = Signal()
+# Sent when a scheduled post goes back to a draft, inside the same transaction: what waited for
+# its publication (a newsletter send) stops waiting.
+post_unscheduled = Signal()
 
 User = AbstractBaseUser | AnonymousUser  # request.user, as views pass it
 
@@ -290,7 +293,10 @@ def unschedule_post(post: Post, user: User | None) -> Post:
         return post
     post.status = Post.Status.DRAFT
     post.published_at = None
-    return save_post(post, user, note="Unscheduled")
+    with transaction.atomic():
+        save_post(post, user, note="Unscheduled")
+        post_unscheduled.send(Post, post_id=post.pk)
+    return post
 
 
 def request_review(post: Post, user: User | None) -> Post:

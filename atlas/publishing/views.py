@@ -8,7 +8,12 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse

@@ -113,5 +113,13 @@ def cell(value: Any) -> str:
 
 
 @register.filter
+def detail(value: Any) -> str:
+    """A value from a history entry's details: a list as words, not as Python writes it."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+@register.filter
 def is_number(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)

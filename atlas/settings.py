@@ -7,6 +7,7 @@ import environ
 from csp.constants import NONE, SELF
 
 from atlas.lib.secrets import load_or_create_secret_key
+from atlas.lib.storage import origin_of, s3_origins, s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
@@ -48,7 +49,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
     "django_tasks",
     "anymail",
     "django_tasks_db",
@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "atlas.delivery",
     "atlas.discussions",
     "atlas.sponsors",
+    "atlas.search",
     "atlas.importing",
     "atlas.newsroom",
     "atlas.demo",
@@ -137,8 +138,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # One test database per test run, so that runs on one server never drop each other's.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("ATLAS_CONN_MAX_AGE", default=600)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL: with ATLAS_DB_POOL_SIZE, each process keeps a psycopg pool of that many
+# connections (Django 5.2's "pool" option): a request borrows one and gives it back, with no
+# health-check query per request. Otherwise each thread keeps its own for ATLAS_CONN_MAX_AGE.
+ATLAS_DB_POOL_SIZE = env.int("ATLAS_DB_POOL_SIZE", default=0)
+if ATLAS_DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": ATLAS_DB_POOL_SIZE,
+        "timeout": env.float("ATLAS_DB_POOL_TIMEOUT", default=10.0),
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django refuses both
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("ATLAS_CONN_MAX_AGE", default=600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -155,6 +168,8 @@ elif REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": ATLAS_CACHE_PREFIX,
+            # A lost Redis fails a call within a second, never hangs a request.
+            "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
         }
     }
 else:
@@ -176,7 +191,11 @@ else:
 
 # Mail: SMTP (or anything EMAIL_URL names); otherwise files in var/outbox to read locally.
 if env.str("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
+    email_settings = env.email_url("EMAIL_URL")
+    if email_settings["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+        # The same, with internationalised addresses (SMTPUTF8, IDNA) done right.
+        email_settings["EMAIL_BACKEND"] = "atlas.lib.smtp.EmailBackend"
+    vars().update(email_settings)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
@@ -212,16 +231,44 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Media (uploads and image renditions): on the local disk by default, served at /media/; in an
+# S3-compatible bucket when one is named, so that every web machine serves the same files.
+# Private files (lists and exports awaiting import) are never public: outside MEDIA_ROOT, or
+# under their own prefix (or bucket) that no public policy covers.
+MEDIA_URL = env.str("ATLAS_MEDIA_URL", default="/media/").rstrip("/") + "/"
 MEDIA_ROOT = Path(env.str("ATLAS_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_S3_BUCKET = env.str("ATLAS_MEDIA_S3_BUCKET", default="")
+_s3 = {
+    "bucket": MEDIA_S3_BUCKET,
+    "endpoint_url": env.str("ATLAS_MEDIA_S3_ENDPOINT_URL", default=""),
+    "region": env.str("ATLAS_MEDIA_S3_REGION", default=""),
+    "addressing_style": env.str("ATLAS_MEDIA_S3_ADDRESSING_STYLE", default=""),
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private"},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+if MEDIA_S3_BUCKET:
+    STORAGES.update(
+        s3_storages(
+            **_s3,
+            prefix=env.str("ATLAS_MEDIA_S3_PREFIX", default="media"),
+            private_bucket=env.str("ATLAS_MEDIA_S3_PRIVATE_BUCKET", default=""),
+            private_prefix=env.str("ATLAS_MEDIA_S3_PRIVATE_PREFIX", default="private"),
+        )
+    )
+# Where pages may load images from: here, and the media's own address when it is elsewhere.
+MEDIA_ORIGINS = (
+    [origin_of(MEDIA_URL)] if origin_of(MEDIA_URL) else s3_origins(**_s3) if MEDIA_S3_BUCKET else []
+)
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -264,7 +311,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF],
+        "img-src": [SELF, *MEDIA_ORIGINS],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
@@ -287,6 +334,9 @@ if PRODUCTION:
 
 # Public pages: served from the in-process page cache unless turned off.
 ATLAS_PAGE_CACHE = env.bool("ATLAS_PAGE_CACHE", default=True)
+# With a shared cache (Redis), how often each process reads the content version again: a change
+# made in another process reaches this one's cached pages within this many seconds.
+ATLAS_VERSION_CHECK_SECONDS = env.float("ATLAS_VERSION_CHECK_SECONDS", default=0.1)
 ATLAS_CACHE_MAX_AGE = env.int("ATLAS_CACHE_MAX_AGE", default=0)
 ATLAS_PREVIEW_MAX_AGE = env.int("ATLAS_PREVIEW_MAX_AGE", default=7 * 24 * 3600)
 ATLAS_POSTS_PER_PAGE = 12

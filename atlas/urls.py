@@ -1,10 +1,7 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.decorators.http import require_safe
 
-from atlas.publishing.http import public_page
-from atlas.publishing.sitemaps import SITEMAPS
+from atlas.publishing import sitemaps
 from atlas.publishing.views import media
 
 admin.site.site_header = "Atlas"
@@ -14,12 +11,8 @@ admin.site.index_title = "Newsroom"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("newsroom/", include("atlas.newsroom.urls")),
-    path(
-        "sitemap.xml",
-        require_safe(public_page(sitemap)),
-        {"sitemaps": SITEMAPS},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<str:section>.xml", sitemaps.section, name="sitemap_section"),
     re_path(r"^media/(?P<path>.*)$", media, name="media"),
     path("", include("atlas.members.urls")),
     path("", include("atlas.billing.urls")),
@@ -27,6 +20,7 @@ urlpatterns = [
     path("anymail/", include("anymail.urls")),
     path("", include("atlas.discussions.urls")),
     path("", include("atlas.sponsors.urls")),
+    path("", include("atlas.search.urls")),
     path("", include("atlas.analytics.urls")),
     path("", include("atlas.publishing.urls")),
 ]

@@ -35,6 +35,8 @@ from PIL import Image
 from atlas.analytics import counting
 from atlas.billing import services as billing_services
 from atlas.billing.models import Tier
+from atlas.delivery.engine import forget_newsletter_names
+from atlas.lib.storage import s3_storages
 from atlas.members import outbox
 from atlas.members.models import Member, Newsletter, OutboundEmail
 from atlas.members.services import user_for
@@ -57,6 +59,8 @@ from tests.factories import (
     client_for,
     publication_today,
 )
+from tests.fake_s3 import CREDENTIALS as S3_CREDENTIALS
+from tests.fake_s3 import FakeS3
 from tests.fake_stripe import FakeStripe, sign
 from tests.mailbox import Mailbox
 
@@ -78,15 +82,28 @@ BROWSER_FIXTURES = {"playwright", "chromium", "browser_page", "new_page"}
 STARTS_SOMETHING = {"live_server", *BROWSER_FIXTURES}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.fixture
+def _xdist_group_ignored() -> None:
+    pytest.fail(
+        "pytest-xdist ignored this test's xdist_group under --dist loadgroup (pytest 9.2 with "
+        "pytest-xdist 3.8 does): tests of one group would run at once on several workers"
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-xdist has put the group into the test's ID
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test that starts a server or a browser says so: `slow` (and `browser`) markers, which
-    `make test-fast` leaves out and CI counts."""
+    `make test-fast` leaves out and CI counts. Under `--dist loadgroup`, a test whose group the
+    installed pytest-xdist ignored fails rather than running beside its group."""
+    loadgroup = bool(getattr(config.option, "loadgroup", False))  # set in xdist's workers
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         marks = {mark.name for mark in item.iter_markers()}
         if used & STARTS_SOMETHING and "slow" not in marks:
             raise pytest.UsageError(f"{item.nodeid} starts a server or browser: mark it slow")
         groups = [mark.args for mark in item.iter_markers("xdist_group")]
+        if loadgroup and any(f"@{group[0]}" not in item.nodeid for group in groups if group):
+            item.fixturenames.insert(0, "_xdist_group_ignored")  # type: ignore[attr-defined]
         if "empty_task_queue" in used and ("task-queue",) not in groups:
             raise pytest.UsageError(
                 f'{item.nodeid} runs a real worker: mark it xdist_group("task-queue"), so that '
@@ -122,10 +139,12 @@ def _empty_count_buffer() -> None:
 
 @pytest.fixture(autouse=True)
 def _nothing_held_from_another_test() -> None:
-    """Processes hold the publication and the day's sponsors until the content version moves;
-    tests change them without committing (so without moving it): start each test afresh."""
+    """Processes hold the publication, the day's sponsors and the newsletters' names until the
+    content version moves; tests change them without committing (so without moving it): start
+    each test afresh."""
     forget_lineup()
     forget_publication()
+    forget_newsletter_names()
 
 
 @pytest.fixture(autouse=True)
@@ -133,8 +152,38 @@ def _isolated_files(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def fake_s3() -> Iterator[FakeS3]:
+    """An S3-compatible store on 127.0.0.1 (moto's server), one per test process."""
+    server = FakeS3()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_media(fake_s3: FakeS3, settings: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Media and private files in a new bucket of `fake_s3`, set up as README.md says; the
+    bucket's name."""
+    bucket = fake_s3.new_bucket()
+    for name, value in S3_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **s3_storages(
+            bucket=bucket, endpoint_url=fake_s3.endpoint, region="us-east-1", prefix="media",
+            private_bucket="", private_prefix="private", addressing_style="",
+        ),
+    }  # fmt: skip
+    return bucket
 
 
 # Staff ---------------------------------------------------------------------------------------
@@ -371,10 +420,20 @@ def sponsor_settings(db: Any) -> SponsorSettings:
 
 @pytest.fixture
 def mailbox(settings: Any) -> Iterator[Mailbox]:
-    """A real SMTP server on loopback; Django's SMTP backend sends to it."""
-    server = Mailbox()
+    """A real SMTP server on loopback; our SMTP backend (Django's, internationalised) sends
+    to it."""
+    yield from _serve_mail(settings, Mailbox())
+
+
+@pytest.fixture
+def mailbox_smtputf8(settings: Any) -> Iterator[Mailbox]:
+    """The same server, offering SMTPUTF8 (internationalised addresses)."""
+    yield from _serve_mail(settings, Mailbox(smtputf8=True))
+
+
+def _serve_mail(settings: Any, server: Mailbox) -> Iterator[Mailbox]:
     server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "atlas.lib.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = server.port
     settings.EMAIL_USE_TLS = False

@@ -74,10 +74,15 @@ def free_port() -> int:
 
 
 class Mailbox:
-    def __init__(self) -> None:
+    """`smtputf8`: whether the server offers SMTPUTF8 (RFC 6531); without it, a command or a
+    message with non-ASCII bytes is refused ("500 Error: strict ASCII mode")."""
+
+    def __init__(self, smtputf8: bool = False) -> None:
         self.handler = _Handler()
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=smtputf8
+        )
 
     def start(self) -> None:
         self.controller.start()

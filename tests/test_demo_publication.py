@@ -28,7 +28,7 @@ def test_demo_fills_an_empty_publication_once(db: Any, client: Client) -> None:
 
     story = published.filter(corrections__isnull=False).first()
     for path in ["/", "/posts/", "/posts/?page=2", story.get_absolute_url(), "/corrections/"]:
-        assert client.get(path).status_code == 200, path
+        assert client.get(path, follow=True).status_code == 200, path
 
     staff = Client()
     assert staff.login(username=demo.owner_username, password=demo.owner_password)

@@ -52,3 +52,21 @@ def test_a_sample_must_appear_exactly_once(db: Any) -> None:
     twice = CompiledQuery(Tag, lambda slug: Tag.objects.filter(slug=slug, name=slug), "sample")
     with pytest.raises(ValueError):
         list(twice("rivers"))
+
+
+def test_instances_are_what_the_orm_builds(make_post: Any, tag: Tag) -> None:
+    post = make_post("Every field", tags=[tag])
+    Post.objects.filter(pk=post.pk).update(
+        feature_image_renditions={"widths": {"480": "renditions/a.webp"}},
+        content_modified_at=timezone.now(),
+    )
+    found = published_post(post.slug)
+    expected = Post.objects.get(pk=post.pk)
+    assert found is not None
+    for field in Post._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    assert found.published_at.tzinfo is not None and found.feature_image_renditions["widths"]
+    assert found._state.adding is False and found._state.db == "default"
+    found.title = "Saved from a compiled instance"
+    found.save(update_fields=["title"])
+    assert Post.objects.get(pk=post.pk).title == "Saved from a compiled instance"

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import override_settings
 
 from atlas.lib.pagecache import PageCache, content_version
 from atlas.publishing import services
@@ -104,6 +107,31 @@ def test_cache_stays_within_its_size(story: Post, make_post: Any) -> None:
     assert small.size <= 20_000
 
 
+BEHIND_A_PROXY = {"SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")}
+
+
+@override_settings(**BEHIND_A_PROXY, SECURE_SSL_REDIRECT=True)
+def test_a_page_cached_over_https_never_answers_plain_http(story: Post) -> None:
+    app = PageCache(get_wsgi_application())  # its middleware reads the settings above
+    status, _, body = wsgi_call(app, story.get_absolute_url(), x_forwarded_proto="https")
+    assert status.startswith("200") and b"The original paragraph." in body
+    assert wsgi_call(app, story.get_absolute_url(), x_forwarded_proto="https")[0].startswith("200")
+    status, headers, _ = wsgi_call(app, story.get_absolute_url())
+    assert status.startswith("301")
+    assert headers["Location"] == f"https://127.0.0.1{story.get_absolute_url()}"
+    status, _, _ = wsgi_call(app, story.get_absolute_url(), x_forwarded_proto="http")
+    assert status.startswith("301")
+
+
+@override_settings(**BEHIND_A_PROXY, SECURE_SSL_REDIRECT=False)
+def test_pages_are_kept_apart_by_the_scheme_django_sees(story: Post) -> None:
+    app = PageCache(get_wsgi_application())
+    wsgi_call(app, story.get_absolute_url(), x_forwarded_proto="https")
+    wsgi_call(app, story.get_absolute_url(), x_forwarded_proto="https, http")  # first value
+    wsgi_call(app, story.get_absolute_url())
+    assert sorted(key[2] for key in app.entries) == ["http", "https"]
+
+
 @pytest.mark.slow
 def test_a_change_in_another_process_retires_this_processes_pages(db: Any) -> None:
     before = content_version()
@@ -113,4 +141,5 @@ def test_a_change_in_another_process_retires_this_processes_pages(db: Any) -> No
         check=True,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "atlas.settings"},
     )  # fmt: skip
+    time.sleep(settings.ATLAS_VERSION_CHECK_SECONDS)  # the bound, with a shared cache
     assert content_version() != before

@@ -131,3 +131,25 @@ def test_production_cookies_are_host_only(tmp_path: Path) -> None:
     assert production.stdout.split()[-3:] == ["__Host-sessionid", "__Host-csrftoken", "True"]
     local = atlas("shell", "-c", code, ATLAS_VAR_DIR=str(tmp_path))  # plain HTTP: no prefix
     assert local.stdout.split()[-3:] == ["sessionid", "csrftoken", "False"]
+
+
+@pytest.mark.slow
+def test_postgresql_connections_come_from_a_pool_of_the_size_asked(
+    tmp_path: Path, db: object
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the pool is PostgreSQL's")
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    script = (
+        "from django.db import connection; connection.ensure_connection(); "
+        "print(type(connection.pool).__name__, getattr(connection.pool, 'max_size', None), "
+        "connection.settings_dict['CONN_MAX_AGE'])"
+    )
+    printed = atlas(
+        "shell", "-c", script, ATLAS_VAR_DIR=str(tmp_path), DATABASE_URL=url,
+        ATLAS_DB_POOL_SIZE="3",
+    )  # fmt: skip
+    assert printed.stdout.split()[-3:] == ["ConnectionPool", "3", "0"], printed.stderr
+    without = atlas("shell", "-c", script, ATLAS_VAR_DIR=str(tmp_path), DATABASE_URL=url)
+    assert "ConnectionPool" not in without.stdout

@@ -19,7 +19,7 @@ from atlas.billing.models import (
     to_decimal,
     to_minor,
 )
-from atlas.members.addresses import normalize_email
+from atlas.members.addresses import EmailAddressFormField, normalize_email
 from atlas.members.models import Member
 
 MAX_PRICE = Decimal("100000")
@@ -103,7 +103,7 @@ class TierForm(forms.ModelForm):
 class GrantForm(forms.Form):
     """Give a tier to a member for a while: complimentary, or a gift."""
 
-    email = forms.EmailField(label="Member's email address")
+    email = EmailAddressFormField(label="Member's email address")
     tier = forms.ModelChoiceField(queryset=Tier.objects.paid().filter(archived=False))
     kind = forms.ChoiceField(choices=Grant.Kind.choices, initial=Grant.Kind.COMPLIMENTARY)
     until = forms.DateField(

@@ -3,8 +3,9 @@
 The ledger (Delivery rows) is the truth; the task queue only wakes workers with batch IDs.
 Rules that make "nothing lost, nothing doubled" hold:
 - a batch is sent by the one worker holding its lease (a conditional update claims it);
-- each message's outcome is committed before the next message is sent, so a killed worker
-  leaves at most the one message in flight unrecorded (it is sent again, same Message-ID);
+- outcomes are committed in small groups (`ledger.GROUP_SIZE` messages or `GROUP_SECONDS`),
+  and before the worker stops or lets the batch go, so a killed worker leaves at most one group
+  of messages unrecorded (they are sent again, same Message-ID);
 - before each message the worker checks it still holds the lease, so a worker that stalled
   past its lease stops instead of racing the worker that took over;
 - leases expire, and a periodic job returns expired batches to the pool.
@@ -23,15 +24,18 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django_tasks import task
 
+from atlas.delivery import stalls
+from atlas.delivery.ledger import Attempt, Outcomes
 from atlas.delivery.models import Batch, Delivery, DeliverySettings, Send
 from atlas.delivery.rendering import MessageFactory, Recipient
 from atlas.delivery.transport import Transport, dkim_keys, open_transport
-from atlas.lib.smtp import ConnectionLost
+from atlas.lib import pagecache
+from atlas.lib.smtp import ConnectionLost, RecipientError
 from atlas.members.hooks import full_text_readers
 from atlas.members.models import (
     Member,
@@ -45,8 +49,11 @@ from atlas.publishing.models import Post
 
 logger = logging.getLogger(__name__)
 
+PREPARATION_PAUSE = 0.05  # seconds between two prepared batches, on SQLite
 RETRY_DELAYS = [timedelta(minutes=minutes) for minutes in (1, 5, 15, 60)]
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+# The database locked or gone: no batch's fault, so never counted against one.
+DATABASE_TROUBLE = (OperationalError, InterfaceError)
 stop_requested = threading.Event()
 
 
@@ -223,7 +230,17 @@ def deliver_batch(batch_id: int) -> int:
         release(batch)
         return 0
     with _stop_on_sigterm():
-        return _send_rows(batch, send)
+        attempt = Attempt(batch, Outcomes(batch.pk))
+        try:
+            return _send_rows(attempt, send)
+        except DATABASE_TROUBLE:
+            raise  # not this batch's fault: its lease expires and it is taken up again
+        except Exception as error:
+            logger.exception("Batch %s failed", batch.pk)
+            delay = stalls.batch_failed(attempt, error)
+            if delay is not None:
+                wake(batch.pk, at=timezone.now() + delay if delay else None)
+            return attempt.accepted
 
 
 def _due_rows(batch: Batch) -> list[Delivery]:
@@ -237,15 +254,16 @@ def _due_rows(batch: Batch) -> list[Delivery]:
     )
 
 
-def _send_rows(batch: Batch, send: Send) -> int:
+def _send_rows(attempt: Attempt, send: Send) -> int:
+    batch, outcomes = attempt.batch, attempt.outcomes
     rows = _due_rows(batch)
     if not rows:
         _close_batch(batch)
         return 0
     still_wanted = _still_wanted(send, rows)
     factory = MessageFactory(send, dkim_keys())
+    names = newsletter_names()
     connection_smtp = open_transport()
-    accepted = 0
     pace = _pace(DeliverySettings.current().messages_per_minute)
     try:
         connection_smtp.open()
@@ -257,60 +275,97 @@ def _send_rows(batch: Batch, send: Send) -> int:
     try:
         for row in rows:
             if stop_requested.is_set() or _send_halted(send.pk):
+                outcomes.flush()
                 release(batch)
-                return accepted
+                return attempt.accepted
             if time.monotonic() - last_renewal > lease().total_seconds() / 4:
+                outcomes.flush()
                 if not renew_lease(batch):
                     logger.warning("Lost the lease on batch %s; stopping", batch.pk)
-                    return accepted
+                    return attempt.accepted
                 last_renewal = time.monotonic()
+            attempt.current = row
             if not send.is_test and row.member_id not in still_wanted:
-                _record(row, Delivery.State.SUPPRESSED, None, "No longer subscribed")
+                outcomes.add(row, Delivery.State.SUPPRESSED, None, "No longer subscribed")
                 continue
-            accepted += _send_one(connection_smtp, factory, row, send)
+            recipient = Recipient(
+                email=row.email,
+                member_id=row.member_id or 0,
+                newsletter_id=row.newsletter_id,
+                newsletter_name=names.get(row.newsletter_id, DEFAULT_NEWSLETTER_NAME),
+                full_text=row.full_text,
+            )
+            attempt.accepted += _send_one(connection_smtp, factory, recipient, row, send, outcomes)
             pace()
+        attempt.current = None
     except ConnectionLost as error:
+        outcomes.flush()
         _connection_failed(batch, send, str(error))
-        return accepted
+        return attempt.accepted
     finally:
+        outcomes.flush()  # also on the way out of an error: what was sent is recorded
         connection_smtp.close()
     Send.objects.filter(pk=send.pk).update(last_progress_at=timezone.now())
     _close_batch(batch)
-    return accepted
+    return attempt.accepted
 
 
-def _send_one(smtp: Transport, factory: MessageFactory, row: Delivery, send: Send) -> int:
-    recipient = Recipient(
-        email=row.email,
-        member_id=row.member_id or 0,
-        newsletter_id=row.newsletter_id,
-        newsletter_name=_newsletter_name(row.newsletter_id),
-        full_text=row.full_text,
-    )
-    data = factory.build(recipient, row.message_id(factory.domain))
-    reply = smtp.send(factory.sender, row.email, data)
+def _send_one(
+    smtp: Transport,
+    factory: MessageFactory,
+    recipient: Recipient,
+    row: Delivery,
+    send: Send,
+    outcomes: Outcomes,
+) -> int:
+    """Send one message and hold its outcome; an error tied to this one recipient (its address,
+    a message that cannot be built) fails it alone, with the reason."""
+    try:
+        data = factory.build(recipient, row.message_id(factory.domain))
+    except DATABASE_TROUBLE:
+        raise
+    except Exception as error:
+        logger.warning("Could not build the message for delivery %s: %r", row.pk, error)
+        detail = f"Could not build the message: {type(error).__name__}: {error}"
+        outcomes.add(row, Delivery.State.FAILED, None, detail)
+        return 0
+    try:
+        reply = smtp.send(factory.sender, row.email, data)
+    except RecipientError as error:
+        outcomes.add(row, Delivery.State.FAILED, None, f"Not sent: {error}")
+        return 0
     if reply.accepted:
-        _record(row, Delivery.State.SENT, reply.code, "", sent=True)
+        outcomes.add(row, Delivery.State.SENT, reply.code, "", sent=True)
         return 1
     if reply.temporary:
-        _defer(row, send, reply.code, reply.summary())
+        _defer(row, send, reply.code, reply.summary(), outcomes)
         if reply.code == 421:  # the server is closing this connection
             raise ConnectionLost(reply.summary())
         return 0
-    _record(row, Delivery.State.FAILED, reply.code, reply.summary())
+    outcomes.add(row, Delivery.State.FAILED, reply.code, reply.summary())
     if reply.hard_bounce:
         mark_bounced(row.member_id, reply.summary())
     return 0
 
 
-_newsletter_names: dict[int | None, str] = {}
+DEFAULT_NEWSLETTER_NAME = "our newsletter"
+_names: dict[str, Any] = {"version": None, "names": {}}
 
 
-def _newsletter_name(newsletter_id: int | None) -> str:
-    if newsletter_id not in _newsletter_names:
-        newsletter = Newsletter.objects.filter(pk=newsletter_id).first() if newsletter_id else None
-        _newsletter_names[newsletter_id] = newsletter.name if newsletter else "our newsletter"
-    return _newsletter_names[newsletter_id]
+def newsletter_names() -> dict[int | None, str]:
+    """Every newsletter's name, read again whenever the content version moved (a renamed
+    newsletter replaces it), so that footers never carry an old name."""
+    version = pagecache.content_version()
+    if _names["version"] != version:
+        _names["names"] = dict(Newsletter.objects.values_list("pk", "name"))
+        _names["version"] = version
+    names: dict[int | None, str] = _names["names"]
+    return names
+
+
+def forget_newsletter_names() -> None:
+    """Read the names again at the next batch, whatever the content version says."""
+    _names["version"] = None
 
 
 def _still_wanted(send: Send, rows: list[Delivery]) -> set[int]:
@@ -327,44 +382,14 @@ def _still_wanted(send: Send, rows: list[Delivery]) -> set[int]:
     )
 
 
-_RECORD_SQL = (
-    f"UPDATE {Delivery._meta.db_table} SET state = %s, smtp_code = %s, detail = %s, "
-    "attempts = %s, sent_at = %s, retry_at = NULL WHERE id = %s"
-)
-
-
-def _record(row: Delivery, state: str, code: int | None, detail: str, sent: bool = False) -> None:
-    """Commit one outcome before the next message goes out (one plain UPDATE: the hot path)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        _fast_commit()
-        sent_at = timezone.now() if sent else None
-        cursor.execute(_RECORD_SQL, [state, code, detail[:500], row.attempts + 1, sent_at, row.pk])
-
-
-def _fast_commit() -> None:
-    # On PostgreSQL, don't wait for the WAL flush per message: a killed *worker* loses nothing
-    # committed; only a database crash could forget the last fraction of a second of outcomes,
-    # which are then sent again (never lost).
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
-
-
-def _defer(row: Delivery, send: Send, code: int, detail: str) -> None:
+def _defer(row: Delivery, send: Send, code: int, detail: str, outcomes: Outcomes) -> None:
     age = timezone.now() - (send.started_at or send.created_at)
     if age > DeliverySettings.current().retry_for:
-        _record(row, Delivery.State.FAILED, code, f"Gave up after retrying: {detail}")
+        outcomes.add(row, Delivery.State.FAILED, code, f"Gave up after retrying: {detail}")
         return
     delay = RETRY_DELAYS[min(row.attempts, len(RETRY_DELAYS) - 1)]
-    with transaction.atomic():
-        _fast_commit()
-        Delivery.objects.filter(pk=row.pk).update(
-            state=Delivery.State.DEFERRED,
-            smtp_code=code,
-            detail=detail[:500],
-            attempts=row.attempts + 1,
-            retry_at=timezone.now() + delay,
-        )
+    retry_at = timezone.now() + delay
+    outcomes.add(row, Delivery.State.DEFERRED, code, detail, retry_at=retry_at)
 
 
 def _close_batch(batch: Batch) -> None:
@@ -535,9 +560,18 @@ def prepare_send_task(send_id: int) -> int:
         while (batch_id := prepare_next_batch(send_id)) is not None:
             wake(batch_id)
             batches += 1
+            _let_writers_in()
     finally:
         release_preparation(send_id)  # paused, cancelled or failed: free it at once
     return batches
+
+
+def _let_writers_in() -> None:
+    """On SQLite, pause a moment between two batches: a writer waiting for the one write lock
+    polls for it (SQLite's busy handler sleeps), and a preparation that took it back at once
+    starved the workers recording outcomes (a few dozen messages a second while it ran)."""
+    if connection.vendor == "sqlite":
+        time.sleep(PREPARATION_PAUSE)
 
 
 @task()

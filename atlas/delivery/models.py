@@ -119,6 +119,10 @@ class Batch(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     woken_at = models.DateTimeField(null=True, blank=True)
+    stalls = models.PositiveSmallIntegerField(
+        default=0, help_text="Attempts in a row that failed with an error before any progress."
+    )
+    last_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "lease_until"])]

@@ -25,6 +25,7 @@ from atlas.delivery.tracking import RECIPIENT, instrument_email_html, recipient_
 from atlas.lib.dkim import DkimKey, canonical_body, sign_message
 from atlas.lib.email import encoded_header, header_safe, header_text, message_headers
 from atlas.lib.plaintext import html_to_text
+from atlas.lib.smtp import RecipientError, ascii_domain
 from atlas.members.links import unsubscribe_token
 from atlas.publishing.models import Publication
 from atlas.publishing.structured_data import feature_image_url
@@ -32,8 +33,32 @@ from atlas.publishing.structured_data import feature_image_url
 UNSUBSCRIBE = "%%ATLAS-UNSUBSCRIBE%%"
 NEWSLETTER = "%%ATLAS-NEWSLETTER%%"
 NEWSLETTER_HTML = "%%ATLAS-NEWSLETTER-HTML%%"
+_UNSUBSCRIBE, _NEWSLETTER, _NEWSLETTER_HTML = (
+    UNSUBSCRIBE.encode(), NEWSLETTER.encode(), NEWSLETTER_HTML.encode()
+)  # fmt: skip
 _RELATIVE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
 _LONG_LINE = 900
+_RECIPIENT = RECIPIENT.encode()
+_TOKEN = "ATLAS-TOKEN"
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+_PLACEHOLDER = re.compile(rb"(%%ATLAS-[A-Z-]+%%)")
+
+
+@dataclass(frozen=True)
+class BodyTemplate:
+    """A body cut once at its placeholders: each recipient's body is then one join, not a
+    search of the whole body per placeholder."""
+
+    pieces: tuple[bytes, ...]  # text, placeholder, text, ..., text
+
+    @classmethod
+    def of(cls, body: bytes) -> BodyTemplate:
+        return cls(tuple(_PLACEHOLDER.split(body)))
+
+    def fill(self, values: dict[bytes, bytes]) -> bytes:
+        pieces = list(self.pieces)
+        pieces[1::2] = [values.get(placeholder, placeholder) for placeholder in pieces[1::2]]
+        return b"".join(pieces)
 
 
 def wrap_long_lines(text: str) -> str:
@@ -113,11 +138,15 @@ class MessageFactory:
         self.reply_to = delivery_settings.reply_to
         self.subject = encoded_header(send.subject)
         self.boundary = f"atlas-send-{send.pk}"
+        # The same for every recipient but the token: reversed once.
+        self.unsubscribe_template = self.publication.absolute(
+            reverse("members:unsubscribe", args=[_TOKEN])
+        )
 
     @cached_property
-    def bodies(self) -> dict[bool, tuple[bytes, bool]]:
-        """Per variant (full or teaser): the canonical body, and whether a line in it starts
-        with a dot (then the message needs dot-stuffing)."""
+    def bodies(self) -> dict[bool, tuple[BodyTemplate, BodyTemplate | None]]:
+        """Per variant (full or teaser): the canonical body, and the same dot-stuffed for the
+        wire when a line in it starts with a dot (None when none does)."""
         variants = {True: (self.send.full_text, self.send.full_html)}
         if self.send.teaser_html:
             variants[False] = (self.send.teaser_text, self.send.teaser_html)
@@ -130,29 +159,34 @@ class MessageFactory:
                 'Content-Type: text/html; charset="utf-8"\nContent-Transfer-Encoding: 8bit\n\n'
                 f"{html}\n--{self.boundary}--\n"
             )
-            bodies[full] = (body.encode(), b"\r\n." in body.encode())
+            encoded = body.encode()
+            stuffed = _LEADING_DOT.sub(b"..", encoded) if b"\n." in encoded else None
+            bodies[full] = (
+                BodyTemplate.of(encoded),
+                BodyTemplate.of(stuffed) if stuffed is not None else None,
+            )
         return bodies
 
     def unsubscribe_url(self, recipient: Recipient) -> str:
         token = unsubscribe_token(recipient.member_id, recipient.newsletter_id)
-        return self.publication.absolute(reverse("members:unsubscribe", args=[token]))
+        return self.unsubscribe_template.replace(_TOKEN, token)
 
     def build(self, recipient: Recipient, message_id: str) -> bytes:
-        body_template, needs_dot_stuffing = (
-            self.bodies.get(recipient.full_text) or self.bodies[True]
-        )
+        """The message's bytes, ready for DATA (dot-stuffed). Raises RecipientError when this
+        recipient's address cannot be written into a message."""
+        body_template, stuffed_template = self.bodies.get(recipient.full_text) or self.bodies[True]
         unsubscribe_url = self.unsubscribe_url(recipient)
-        name = header_text(recipient.newsletter_name)
-        tracking = recipient_token(self.send.pk, recipient.member_id)
-        body = (
-            body_template.replace(UNSUBSCRIBE.encode(), unsubscribe_url.encode())
-            .replace(NEWSLETTER_HTML.encode(), escape_html(name).encode())
-            .replace(NEWSLETTER.encode(), name.encode())
-            .replace(RECIPIENT.encode(), tracking.encode())
-        )
+        newsletter_name = header_text(recipient.newsletter_name)
+        values = {
+            _UNSUBSCRIBE: unsubscribe_url.encode(),
+            _NEWSLETTER_HTML: escape_html(newsletter_name).encode(),
+            _NEWSLETTER: newsletter_name.encode(),
+            _RECIPIENT: recipient_token(self.send.pk, recipient.member_id).encode(),
+        }
+        body = body_template.fill(values)
         headers = [
             ("From", self.from_header),
-            ("To", header_safe(recipient.email)),
+            ("To", _recipient_header(recipient.email)),
             ("Subject", self.subject),
             ("Date", formatdate(localtime=False, usegmt=True)),
             *message_headers(
@@ -170,10 +204,20 @@ class MessageFactory:
             headers.insert(2, ("Reply-To", self.reply_to))
         headers = sign_message(headers, body, self.keys) + headers if self.keys else headers
         head = "".join(f"{name}: {value}\r\n" for name, value in headers).encode()
-        data = head + b"\r\n" + body
-        if needs_dot_stuffing:
-            data = re.sub(rb"(?m)^\.", b"..", data)
-        return data
+        if newsletter_name.startswith("."):  # it may begin a line: stuff this very body
+            return head + b"\r\n" + _LEADING_DOT.sub(b"..", body)
+        if stuffed_template is None:
+            return head + b"\r\n" + body
+        return head + b"\r\n" + stuffed_template.fill(values)
+
+
+def _recipient_header(address: str) -> str:
+    """The To header: the domain in IDNA form, so that the message is plain ASCII wherever the
+    address is; a non-ASCII local part stays UTF-8 (it only travels over SMTPUTF8, RFC 6532)."""
+    try:
+        return header_safe(ascii_domain(address))
+    except ValueError as error:
+        raise RecipientError(f"The address cannot be written in a header: {error}") from error
 
 
 def _address_of(value: str) -> str:

@@ -6,7 +6,6 @@ import email
 import email.policy
 import itertools
 import os
-from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -105,15 +104,28 @@ class ProviderTransport:
         self.connection = None
 
 
-@cache
+_loaded_keys: dict[tuple[object, ...], list[DkimKey]] = {}
+
+
 def dkim_keys() -> list[DkimKey]:
-    """Keys found in ATLAS_DKIM_DIR for ATLAS_DKIM_DOMAIN (see `atlas dkim_keygen`)."""
+    """Keys found in ATLAS_DKIM_DIR for ATLAS_DKIM_DOMAIN (see `atlas dkim_keygen`), read again
+    when a key file is added, removed or replaced (its inode, size or mtime moved): a rotated
+    key signs the next batch without a worker restart."""
     domain = settings.ATLAS_DKIM_DOMAIN
     folder = Path(settings.ATLAS_DKIM_DIR)
     if not domain or not folder.is_dir():
         return []
-    keys = []
-    for path in sorted(folder.glob("*.pem")):
-        selector = path.stem.split(".")[0]
-        keys.append(DkimKey.from_pem(domain, selector, path.read_bytes()))
-    return keys
+    paths = sorted(folder.glob("*.pem"))
+    identity = (domain, str(folder), *(_file_identity(path) for path in paths))
+    if identity not in _loaded_keys:
+        keys = [
+            DkimKey.from_pem(domain, path.stem.split(".")[0], path.read_bytes()) for path in paths
+        ]
+        _loaded_keys.clear()
+        _loaded_keys[identity] = keys
+    return _loaded_keys[identity]
+
+
+def _file_identity(path: Path) -> tuple[str, int, int, int]:
+    status = path.stat()
+    return (path.name, status.st_ino, status.st_size, status.st_mtime_ns)

@@ -259,9 +259,9 @@ class Report(models.Model):
 
 
 class BanQuerySet(models.QuerySet["CommentingBan"]):
-    def in_force(self) -> BanQuerySet:
+    def in_force(self, now: datetime | None = None) -> BanQuerySet:
         return self.filter(lifted_at__isnull=True).filter(
-            Q(until__isnull=True) | Q(until__gt=timezone.now())
+            Q(until__isnull=True) | Q(until__gt=now or timezone.now())
         )
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from atlas.discussions.models import Comment, ReplyEmailOptOut
+from atlas.lib.compiled import CompiledQuery
 from atlas.lib.markdown import plain_text
 from atlas.lib.signing import Tokens
 from atlas.members import outbox
@@ -40,11 +41,21 @@ def read_reply_email_token(token: str) -> tuple[int, int | None] | None:
     return found[0], found[1]
 
 
+# Asked on every signed-in member's article page: compiled once per process.
+_reply_opt_out = CompiledQuery(
+    ReplyEmailOptOut,
+    lambda member_id, post_id: (
+        ReplyEmailOptOut.objects.filter(member_id=member_id)
+        .filter(Q(post__isnull=True) | Q(post_id=post_id))
+        .order_by()[:1]
+    ),
+    -5_310_884_208,
+    -5_310_884_209,
+)
+
+
 def wants_reply_emails(member: Member, post_id: int) -> bool:
-    opted_out = ReplyEmailOptOut.objects.filter(member=member).filter(
-        Q(post__isnull=True) | Q(post_id=post_id)
-    )
-    return not opted_out.exists()
+    return not _reply_opt_out(member.pk, post_id)
 
 
 def queue_reply_email(comment: Comment) -> bool:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from atlas.importing.report import PLATFORM_NAMES
+from atlas.lib.storage import private_storage
 
 
 class ContentImport(models.Model):
@@ -23,9 +24,13 @@ class ContentImport(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
-    # Under imports/: never served to readers (atlas.publishing.views.media).
-    file = models.FileField(upload_to="imports/content/", max_length=300, blank=True)
-    images = models.FileField(upload_to="imports/content/", max_length=300, blank=True)
+    # In the private storage: never served to readers.
+    file = models.FileField(
+        upload_to="imports/content/", storage=private_storage, max_length=300, blank=True
+    )
+    images = models.FileField(
+        upload_to="imports/content/", storage=private_storage, max_length=300, blank=True
+    )
     original_name = models.CharField(max_length=255, blank=True)
     platform = models.CharField(max_length=16, blank=True, help_text="As detected or chosen.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import logging
 import secrets
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,6 +30,7 @@ from django_tasks import task
 from atlas.importing.models import ContentImport
 from atlas.importing.report import ContentReport
 from atlas.importing.services import ExportError, import_content
+from atlas.lib.storage import local_path, private_storage
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +44,10 @@ def start_import(
 ) -> ContentImport:
     """Keep the upload and queue its dry run; nothing is imported before `confirm_import`."""
     suffix = Path(name).suffix.lower()[:8]
-    stored = default_storage.save(f"imports/content/{secrets.token_urlsafe(24)}{suffix}", file)
+    storage = private_storage()
+    stored = storage.save(f"imports/content/{secrets.token_urlsafe(24)}{suffix}", file)
     stored_images = (
-        default_storage.save(f"imports/content/{secrets.token_urlsafe(24)}.zip", images)
-        if images
-        else ""
+        storage.save(f"imports/content/{secrets.token_urlsafe(24)}.zip", images) if images else ""
     )
     content_import = ContentImport.objects.create(
         file=stored, images=stored_images, original_name=name[:255], platform=platform,
@@ -92,13 +92,20 @@ def run_import(import_id: int) -> None:
         return
     dry_run = content_import.status == ContentImport.Status.CHECKING
     try:
-        report = import_content(
-            Path(content_import.file.path),
-            platform=content_import.platform or None,
-            images=Path(content_import.images.path) if content_import.images else None,
-            dry_run=dry_run,
-            progress=lambda done, total: record_progress(import_id, done, total),
-        )
+        with ExitStack() as files:
+            export = files.enter_context(local_path(content_import.file))
+            images = (
+                files.enter_context(local_path(content_import.images))
+                if content_import.images
+                else None
+            )
+            report = import_content(
+                export,
+                platform=content_import.platform or None,
+                images=images,
+                dry_run=dry_run,
+                progress=lambda done, total: record_progress(import_id, done, total),
+            )
     except ExportError as error:
         finish(content_import, ContentImport.Status.FAILED, error=str(error))
         return
@@ -151,7 +158,7 @@ def finish(
     """Record the outcome and delete the uploaded files."""
     for stored in (content_import.file, content_import.images):
         if stored.name:
-            default_storage.delete(stored.name)
+            stored.storage.delete(stored.name)
     ContentImport.objects.filter(pk=content_import.pk).update(
         file="", images="", status=status, error=error, report=report or {},
         finished_at=timezone.now(),

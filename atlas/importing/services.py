@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -252,7 +252,7 @@ class Run:
 
         def resolve(candidates: list[str], alt: str) -> str:
             try:
-                return settings.MEDIA_URL + self.images.get(candidates)
+                return default_storage.url(self.images.get(candidates))
             except ImageError as error:
                 self.report.problem(where(source), f"Image {candidates[0]}: {error}")
                 return ""

@@ -125,12 +125,12 @@ def framed_by_own_pages(response: HttpResponse) -> HttpResponse:
 
 def email_as_page(response: HttpResponse, image_origin: str) -> HttpResponse:
     """An email shown as a web page in a frame (a preview): its inline styles are the email's
-    own; its images come from the site's public address; it runs nothing."""
+    own; its images come from the site's public address (or the media's); it runs nothing."""
     framed_by_own_pages(response)
     response._csp_replace = {  # type: ignore[attr-defined]
         **response._csp_replace,  # type: ignore[attr-defined]
         "style-src": [UNSAFE_INLINE],
-        "img-src": [SELF, image_origin],
+        "img-src": [SELF, image_origin, *settings.MEDIA_ORIGINS],
         "script-src": [NONE],
     }
     return response

@@ -1,17 +1,20 @@
 """A WSGI layer that answers anonymous GETs for public pages from memory.
 
 Django marks a response cacheable with `Cache-Control: public`; this layer keeps the bytes of
-such responses in a bounded per-process LRU, keyed by host, path, query string and the current
-*content version*. Any change to what readers see replaces the content version (a key in the
-shared cache, or a file on a single machine, so every process sees it at once), which retires
-every stored page.
+such responses in a bounded per-process LRU, keyed by host, scheme (as Django sees it), path,
+query string and the current *content version*. Any change to what readers see replaces the
+content version, which retires every stored page: on one machine a file whose identity every
+process checks per request (seen at once); with a shared cache (Redis) a key that each process
+reads again at most every `ATLAS_VERSION_CHECK_SECONDS` (seen within that bound).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -23,7 +26,10 @@ from django.conf import settings
 from django.core.cache import caches
 
 VERSION_KEY = "atlas:content-version"
+RETRY_SECONDS = 1.0  # how often an unreachable shared cache is asked again
 SESSION_COOKIES = (b"sessionid=", "sessionid=")  # "__Host-sessionid=" in production too
+
+logger = logging.getLogger(__name__)
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -31,9 +37,66 @@ WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
 class _SharedCacheVersion:
-    """The version as a key of the shared cache (Redis): seen by every machine at once."""
+    """The version as a key of the shared cache (Redis), seen by every machine.
+
+    Each process holds the version it last read and reads it again at most every
+    `ATLAS_VERSION_CHECK_SECONDS` (one round trip per process per interval, not one per
+    request): a change made in another process reaches this one's pages within that bound, a
+    change made in this one at once. While the shared cache is unreachable, the held version
+    stands (pages keep serving from memory, misses are rendered), it is read again every
+    second, and a change made meanwhile is written to it once it answers.
+    """
+
+    def __init__(self, check_seconds: float) -> None:
+        self.check_seconds = check_seconds
+        self.held: str | None = None
+        self.next_check = 0.0
+        self.unwritten = False  # replaced here while the shared cache was unreachable
+        self.reachable = True
+        self.checking = threading.Lock()
 
     def get(self) -> str:
+        held = self.held
+        if held is not None and time.monotonic() < self.next_check:
+            return held
+        if held is not None and not self.checking.acquire(blocking=False):
+            return held  # another thread is asking: no need for two round trips
+        if held is None:
+            self.checking.acquire()
+        try:
+            return self._refresh()
+        finally:
+            self.checking.release()
+
+    def replace(self) -> None:
+        version = secrets.token_hex(8)
+        self.held, self.next_check = version, time.monotonic() + self.check_seconds
+        try:
+            caches["default"].set(VERSION_KEY, version, timeout=None)
+            self.unwritten = False
+        except Exception as error:  # any client error: refused, timed out, reset
+            self._unreachable(error)
+            self.unwritten = True
+
+    def _refresh(self) -> str:
+        try:
+            if self.unwritten and self.held is not None:
+                caches["default"].set(VERSION_KEY, self.held, timeout=None)
+                self.unwritten = False
+            version = self._read()
+        except Exception as error:  # as above
+            self._unreachable(error)
+            if self.held is None:
+                self.held, self.unwritten = secrets.token_hex(8), True
+            return self.held
+        if not self.reachable:
+            self.reachable = True
+            logger.warning("The shared cache answers again: cached pages follow it again")
+        self.held, self.next_check = version, time.monotonic() + self.check_seconds
+        return version
+
+    @staticmethod
+    def _read() -> str:
         cache = caches["default"]
         version = cache.get(VERSION_KEY)
         if version is None:
@@ -42,8 +105,11 @@ class _SharedCacheVersion:
                 version = cache.get(VERSION_KEY) or version
         return version
 
-    def replace(self) -> None:
-        caches["default"].set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+    def _unreachable(self, error: Exception) -> None:
+        if self.reachable:
+            self.reachable = False
+            logger.warning("The shared cache is unreachable (%s): pages serve from memory", error)
+        self.next_check = time.monotonic() + RETRY_SECONDS
 
 
 class _FileVersion:
@@ -78,7 +144,7 @@ def _version_store() -> _SharedCacheVersion | _FileVersion:
         # Named by the cache's prefix, like every key: sites or test runs sharing var/ keep apart.
         name = f"page-cache-version.{settings.ATLAS_CACHE_PREFIX}"
         return _FileVersion(Path(settings.VAR_DIR) / name)
-    return _SharedCacheVersion()
+    return _SharedCacheVersion(settings.ATLAS_VERSION_CHECK_SECONDS)
 
 
 def content_version() -> str:
@@ -108,6 +174,18 @@ def deferred() -> Iterator[None]:
         if not _deferral.depth and getattr(_deferral, "pending", False):
             _deferral.pending = False
             _version_store().replace()
+
+
+def request_scheme(environ: Environ) -> str:
+    """The scheme Django's `request.is_secure()` sees: `SECURE_PROXY_SSL_HEADER` when the proxy
+    sent it (its first value, as Django reads it), the server's own scheme otherwise."""
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    if proxy_header:
+        header, secure_value = proxy_header
+        value = environ.get(header)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return environ.get("wsgi.url_scheme", "http")
 
 
 class _Entry:
@@ -145,11 +223,13 @@ class PageCache:
         method = environ.get("REQUEST_METHOD")
         if method not in ("GET", "HEAD") or "sessionid=" in environ.get("HTTP_COOKIE", ""):
             return self.app(environ, start_response)
-        version = content_version()
+        scheme = request_scheme(environ)
+        if scheme != "https" and settings.SECURE_SSL_REDIRECT:
+            return self.app(environ, start_response)  # Django answers with its redirect
         key = (
-            version,
+            content_version(),
             environ.get("HTTP_HOST", ""),
-            environ.get("wsgi.url_scheme", "http"),
+            scheme,
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
         )

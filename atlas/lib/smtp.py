@@ -8,6 +8,11 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
+from email.utils import parseaddr
+from typing import Any
+
+import idna
+from django.core.mail.backends.smtp import EmailBackend as DjangoSmtpBackend
 
 _ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})\b")
 _HARD_BOUNCE_WORDS = re.compile(
@@ -19,6 +24,36 @@ _HARD_BOUNCE_WORDS = re.compile(
 
 class ConnectionLost(Exception):
     """The connection failed or dropped; whether the message in flight arrived is unknown."""
+
+
+class RecipientError(Exception):
+    """This one message cannot be sent (its address, or what was in it): fail it, go on. The
+    connection is still usable."""
+
+
+INTERNATIONAL_REFUSED = "server does not accept internationalised addresses"
+
+
+def ascii_domain(address: str) -> str:
+    """`address` with its domain in IDNA form (punycode), as every server accepts it; the local
+    part is left as it is. Raises RecipientError for a domain that has no IDNA form."""
+    local, separator, domain = address.rpartition("@")
+    if not separator or domain.isascii():
+        return address
+    try:
+        encoded = idna.encode(domain, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError) as error:
+        raise RecipientError(f"invalid internationalised domain {domain!r}: {error}") from error
+    return f"{local}@{encoded}"
+
+
+def envelope_address(address: str, smtputf8: bool) -> str:
+    """The address as MAIL FROM or RCPT TO carries it: the domain always in IDNA form; a
+    non-ASCII local part only over a session that offered SMTPUTF8 (RFC 6531)."""
+    address = ascii_domain(address)
+    if not address.isascii() and not smtputf8:
+        raise RecipientError(INTERNATIONAL_REFUSED)
+    return address
 
 
 @dataclass(frozen=True)
@@ -79,6 +114,7 @@ class SmtpConnection:
         self.client: smtplib.SMTP | None = None
         self.eight_bit = False
         self.pipelining = False
+        self.smtputf8 = False
 
     def open(self) -> None:
         settings = self.settings
@@ -99,59 +135,79 @@ class SmtpConnection:
                 self.client.login(settings.username, settings.password)
             self.eight_bit = self.client.has_extn("8bitmime")
             self.pipelining = self.client.has_extn("pipelining")
+            self.smtputf8 = self.client.has_extn("smtputf8")
         except (OSError, smtplib.SMTPException) as error:
             self.close()
             raise ConnectionLost(f"Could not open SMTP connection: {error}") from error
 
     def send(self, sender: str, recipient: str, data: bytes) -> Reply:
-        """Send one message; `data` ends with CRLF and has no line starting with a dot."""
+        """Send one message; `data` ends with CRLF and has no line starting with a dot.
+
+        Raises RecipientError when this message cannot go over this session (the connection
+        stays usable), ConnectionLost when the session is gone."""
         client = self.client
         assert client is not None, "open() first"
-        if self.pipelining:
-            return self._send_pipelined(client, sender, recipient, data)
+        sender = envelope_address(sender, self.smtputf8)
+        recipient = envelope_address(recipient, self.smtputf8)
+        options = ["BODY=8BITMIME"] if self.eight_bit else []
+        if not (sender.isascii() and recipient.isascii()):
+            options.append("SMTPUTF8")
         try:
-            options = ["BODY=8BITMIME"] if self.eight_bit else []
-            code, text = client.mail(sender, options)
-            if code >= 300:
-                client.rset()
-                return Reply(code, text.decode(errors="replace"))
-            code, text = client.rcpt(recipient)
-            if code >= 300:
-                client.rset()
-                return Reply(code, text.decode(errors="replace"))
-            client.putcmd("data")
-            code, text = client.getreply()
-            if code != 354:
-                client.rset()
-                return Reply(code, text.decode(errors="replace"))
-            _socket_of(client).sendall(data + b".\r\n")
-            code, text = client.getreply()
-            return Reply(code, text.decode(errors="replace"))
+            if self.pipelining:
+                return self._send_pipelined(client, sender, recipient, data, options)
+            return self._send_in_turn(client, sender, recipient, data, options)
         except (TimeoutError, OSError, smtplib.SMTPServerDisconnected) as error:
             self.close()
             raise ConnectionLost(str(error) or type(error).__name__) from error
+        except (UnicodeError, smtplib.SMTPException) as error:
+            self._reset(client)
+            raise RecipientError(f"{type(error).__name__}: {error}"[:400]) from error
+
+    def _send_in_turn(
+        self, client: smtplib.SMTP, sender: str, recipient: str, data: bytes, options: list[str]
+    ) -> Reply:
+        code, text = client.mail(sender, options)
+        if code >= 300:
+            client.rset()
+            return Reply(code, text.decode(errors="replace"))
+        code, text = client.rcpt(recipient)
+        if code >= 300:
+            client.rset()
+            return Reply(code, text.decode(errors="replace"))
+        client.putcmd("data")
+        code, text = client.getreply()
+        if code != 354:
+            client.rset()
+            return Reply(code, text.decode(errors="replace"))
+        _socket_of(client).sendall(data + b".\r\n")
+        code, text = client.getreply()
+        return Reply(code, text.decode(errors="replace"))
 
     def _send_pipelined(
-        self, client: smtplib.SMTP, sender: str, recipient: str, data: bytes
+        self, client: smtplib.SMTP, sender: str, recipient: str, data: bytes, options: list[str]
     ) -> Reply:
         """MAIL, RCPT and DATA in one write (RFC 2920), then the message: two round trips."""
-        body = " BODY=8BITMIME" if self.eight_bit else ""
-        commands = f"MAIL FROM:<{sender}>{body}\r\nRCPT TO:<{recipient}>\r\nDATA\r\n"
+        mail_options = "".join(f" {option}" for option in options)
+        commands = f"MAIL FROM:<{sender}>{mail_options}\r\nRCPT TO:<{recipient}>\r\nDATA\r\n"
+        _socket_of(client).sendall(commands.encode())
+        replies = [Reply(*_decoded(client.getreply())) for _ in range(3)]
+        failed = next((reply for reply in replies[:2] if reply.code >= 300), None)
+        if failed is not None or replies[2].code != 354:
+            if replies[2].code == 354:  # a server that accepted DATA anyway: end it empty
+                _socket_of(client).sendall(b".\r\n")
+                client.getreply()
+            client.rset()
+            return failed or replies[2]
+        _socket_of(client).sendall(data + b".\r\n")
+        return Reply(*_decoded(client.getreply()))
+
+    def _reset(self, client: smtplib.SMTP) -> None:
+        """After a refusal raised mid-transaction, start the next one clean (RSET)."""
+        client.command_encoding = "ascii"
         try:
-            _socket_of(client).sendall(commands.encode())
-            replies = [Reply(*_decoded(client.getreply())) for _ in range(3)]
-            failed = next((reply for reply in replies[:2] if reply.code >= 300), None)
-            if failed is not None or replies[2].code != 354:
-                if replies[2].code == 354:  # a server that accepted DATA anyway: end it empty
-                    _socket_of(client).sendall(b".\r\n")
-                    client.getreply()
-                client.rset()
-                return failed or replies[2]
-            _socket_of(client).sendall(data + b".\r\n")
-            return Reply(*_decoded(client.getreply()))
-        except (TimeoutError, OSError, smtplib.SMTPServerDisconnected) as error:
+            client.rset()
+        except (OSError, smtplib.SMTPException):
             self.close()
-            raise ConnectionLost(str(error) or type(error).__name__) from error
 
     def close(self) -> None:
         if self.client is None:
@@ -166,3 +222,33 @@ class SmtpConnection:
 
 def _decoded(reply: tuple[int, bytes]) -> tuple[int, str]:
     return reply[0], reply[1].decode(errors="replace")
+
+
+class EmailBackend(DjangoSmtpBackend):
+    """Django's SMTP backend for transactional mail (the outbox), with internationalised
+    addresses as newsletters have them: the domain in IDNA form, a non-ASCII local part over
+    SMTPUTF8 when the server offers it, and RecipientError when it does not (Django alone would
+    turn the local part into an RFC 2047 word: another address, silently)."""
+
+    def _send(self, email_message: Any) -> bool:
+        if not email_message.recipients():
+            return False
+        assert self.connection is not None, "open() first"
+        self.connection.ehlo_or_helo_if_needed()  # what the server offers is known after EHLO
+        smtputf8 = self.connection.has_extn("smtputf8")
+        sender = envelope_address(parseaddr(email_message.from_email)[1], smtputf8)
+        recipients = [
+            envelope_address(parseaddr(address)[1], smtputf8)
+            for address in email_message.recipients()
+        ]
+        international = not all(address.isascii() for address in [sender, *recipients])
+        message = email_message.message().as_bytes(linesep="\r\n")
+        try:
+            self.connection.sendmail(
+                sender, recipients, message, mail_options=["SMTPUTF8"] if international else []
+            )
+        except smtplib.SMTPException:
+            if not self.fail_silently:
+                raise
+            return False
+        return True

@@ -7,20 +7,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from atlas.members.addresses import normalize_email
+from atlas.members.addresses import EmailAddressFormField as EmailAddressField
 from atlas.members.models import Newsletter
-
-
-class EmailAddressField(forms.CharField):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 320)
-        kwargs.setdefault("error_messages", {"required": "Enter your email address."})
-        kwargs.setdefault("widget", forms.EmailInput(attrs={"autocomplete": "email"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> str:
-        value = super().clean(value)
-        return normalize_email(value) if value else value
 
 
 class HoneypotMixin(forms.Form):

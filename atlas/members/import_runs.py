@@ -22,12 +22,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from atlas.lib.storage import private_storage
 from atlas.members.importing import ImportFileError, ImportReport, import_members
 from atlas.members.models import MemberImport, Newsletter
 
@@ -48,7 +48,7 @@ def start_import(
     user: Any = None,
 ) -> MemberImport:
     """Keep the upload and queue its dry run; nothing is imported before `confirm_import`."""
-    stored = default_storage.save(f"imports/{secrets.token_urlsafe(24)}.csv", file)
+    stored = private_storage().save(f"imports/{secrets.token_urlsafe(24)}.csv", file)
     member_import = MemberImport.objects.create(
         file=stored,
         original_name=(name or "upload.csv")[:255],
@@ -166,7 +166,7 @@ def finish(
 ) -> None:
     """Record the outcome and delete the uploaded list: personal data we no longer need."""
     if member_import.file.name:
-        default_storage.delete(member_import.file.name)
+        member_import.file.storage.delete(member_import.file.name)
     member_import.file.name = ""
     member_import.status = status
     member_import.error = error

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 
 from atlas.lib.singleton import SingletonModel
+from atlas.lib.storage import private_storage
+from atlas.members.addresses import EmailAddressField, display_address
 
 
 def email_digest(email: str) -> str:
@@ -69,7 +71,7 @@ class Member(models.Model):
         PAID = "paid", "Paid"
         COMPED = "comped", "Complimentary"
 
-    email = models.EmailField(max_length=254)
+    email = EmailAddressField()
     email_lower = models.CharField(max_length=254, unique=True, editable=False)
     name = models.CharField(max_length=120, blank=True)
     comment_name = models.CharField(
@@ -130,6 +132,11 @@ class Member(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email_lower = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    @property
+    def display_email(self) -> str:
+        """The address as the reader reads it: an internationalised domain in Unicode."""
+        return display_address(self.email)
 
     @property
     def display_name(self) -> str:
@@ -233,7 +240,7 @@ class EmailLink(models.Model):
     token_digest = models.CharField(max_length=64, unique=True)
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="links")
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
-    email = models.EmailField(max_length=254, help_text="The address the link was sent to.")
+    email = EmailAddressField(help_text="The address the link was sent to.")
     next_path = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -255,7 +262,7 @@ class OutboundEmail(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
-    to = models.EmailField(max_length=254)
+    to = EmailAddressField()
     template = models.CharField(max_length=80)
     context = models.JSONField(default=dict)
     member = models.ForeignKey(
@@ -343,7 +350,10 @@ class MemberImport(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
-    file = models.FileField(upload_to="imports/", max_length=300, blank=True)
+    # In the private storage: member lists are never public.
+    file = models.FileField(
+        upload_to="imports/", storage=private_storage, max_length=300, blank=True
+    )
     original_name = models.CharField(max_length=255, blank=True)
     options = models.JSONField(default=dict, blank=True, help_text="newsletters, labels, confirmed")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

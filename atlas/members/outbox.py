@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from atlas.lib.email import build_message
+from atlas.lib.smtp import RecipientError
 from atlas.members.links import create_link
 from atlas.members.models import Member, OutboundEmail
 from atlas.publishing.models import Publication
@@ -99,7 +100,8 @@ def send(email_id: int) -> bool:
         )
         message.send()
     except Exception as error:
-        failed = email.attempts + 1 >= MAX_ATTEMPTS
+        # An address no server here can take fails at once; anything else is tried again.
+        failed = isinstance(error, RecipientError) or email.attempts + 1 >= MAX_ATTEMPTS
         OutboundEmail.objects.filter(pk=email.pk).update(
             status=OutboundEmail.Status.FAILED if failed else OutboundEmail.Status.QUEUED,
             last_error=f"{type(error).__name__}: {error}"[:2000],

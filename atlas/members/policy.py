@@ -5,16 +5,28 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from atlas.lib.compiled import CompiledQuery
 from atlas.members.hooks import may_read
 from atlas.members.models import Member
 from atlas.publishing.models import Post
 
+# Every signed-in reader's page asks (the read policy, the discussion, the sponsors' blocks).
+_member_of_user = CompiledQuery(
+    Member, lambda user_id: Member.objects.filter(user_id=user_id).order_by(), -8_204_117_391
+)
+
 
 def current_member(request: HttpRequest) -> Member | None:
+    """The signed-in reader's member row, read once per request."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    return Member.objects.filter(user=user).first()
+    held = request.__dict__.get("_current_member")
+    if held is None or held[0] != user.pk:
+        found = _member_of_user(user.pk)
+        held = (user.pk, found[0] if found else None)
+        request.__dict__["_current_member"] = held
+    return held[1]
 
 
 def can_read(request: HttpRequest, post: Post) -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from atlas.analytics import services as analytics
 from atlas.delivery import services as delivery
+from atlas.delivery import stalls
 from atlas.delivery.models import Send
 from atlas.discussions.models import Comment, Report
 from atlas.members.models import MemberEvent, MemberImport
@@ -140,7 +141,10 @@ def _sends(found: Attention) -> None:
         status__in=[Send.Status.PREPARING, Send.Status.SENDING], is_test=False
     ).select_related("post")
     found.sending = [SendProgress(send, live_figures(send)) for send in active[:3]]
-    stuck = Send.objects.filter(status__in=[Send.Status.PAUSED, Send.Status.WAITING])
+    stuck = Send.objects.filter(
+        Q(status__in=[Send.Status.PAUSED, Send.Status.WAITING])
+        | Q(status=Send.Status.SENDING, status_reason__startswith=stalls.REASON)
+    )
     for send in stuck.order_by("-created_at")[:LIST_LENGTH]:
         found.decisions.append(
             Decision(

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from atlas.delivery import rendering, services, tracking
 from atlas.delivery.models import Send
+from atlas.members.addresses import normalize_email
 from atlas.members.models import Label, Newsletter, Subscription
 from atlas.newsroom.access import staff_view
 from atlas.newsroom.roles import Permission
@@ -216,9 +217,7 @@ class NewSendForm(forms.Form):
     def clean_test_addresses(self) -> list[str]:
         raw = self.cleaned_data["test_addresses"]
         addresses = [address.strip() for address in raw.split(",") if address.strip()]
-        for address in addresses:
-            forms.EmailField().clean(address)
-        return addresses
+        return [normalize_email(address) for address in addresses]
 
 
 def sendable_posts(search: str) -> Any:

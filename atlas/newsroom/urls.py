@@ -12,6 +12,7 @@ from atlas.newsroom import (
     members,
     numbers,
     posts,
+    search,
     sends,
     settings_pages,
     sponsors,
@@ -29,6 +30,7 @@ urlpatterns = [
     path("welcome/<str:uidb64>/<str:token>/", settings_pages.welcome, name="welcome"),
     # Posts (the editor itself is at posts/new/ and posts/<id>/)
     path("posts/", posts.post_list, name="posts"),
+    path("search/", search.search, name="search"),
     # Sends
     path("sends/", sends.send_list, name="sends"),
     path("sends/new/", sends.send_new, name="send_new"),

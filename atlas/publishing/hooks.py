@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from atlas.lib.hooks import ExtensionPoint, declare_slot, register_slot
@@ -19,11 +20,14 @@ from atlas.publishing.models import Post
 
 __all__ = [
     "ImportedComment",
+    "SearchHit",
+    "SearchSection",
     "can_read",
     "import_comments",
     "register_comment_importer",
     "register_editor_panel",
     "register_newsroom_menu_item",
+    "register_newsroom_search",
     "register_post_admin_inline",
     "register_read_policy",
     "register_slot",
@@ -111,6 +115,36 @@ newsroom_menu: ExtensionPoint[MenuItem] = ExtensionPoint(
 
 def register_newsroom_menu_item(item: MenuItem, *, order: int = 100) -> MenuItem:
     return newsroom_menu.register(item, order=order, caller_depth=2)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    label: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SearchSection:
+    """One kind of thing the newsroom's search found (posts, members), and how many."""
+
+    label: str
+    hits: list[SearchHit]
+    total: int
+
+
+# (request, the typed text, the posts this staff member may see) -> sections of results.
+NewsroomSearch = Callable[[HttpRequest, str, QuerySet[Post]], list[SearchSection]]
+
+newsroom_search: ExtensionPoint[NewsroomSearch] = ExtensionPoint(
+    "publishing.newsroom_search",
+    """The newsroom's search page (/newsroom/search/) asks each searcher registered here for
+    sections of results (search registers posts in every status, and members).""",
+)
+
+
+def register_newsroom_search(searcher: NewsroomSearch, *, order: int = 100) -> NewsroomSearch:
+    return newsroom_search.register(searcher, order=order, caller_depth=2)
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,8 @@ class Publication(SingletonModel):
         return (self.public_url or settings.ATLAS_PUBLIC_URL).rstrip("/")
 
     def absolute(self, path: str) -> str:
-        return self.base_url + path
+        """`path` on the public site; a full address (media in a bucket) stays as it is."""
+        return path if urlsplit(path).scheme else self.base_url + path
 
     @property
     def origin(self) -> str:
@@ -231,7 +232,11 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            # Lists newest first, a page at a time from a cursor (atlas.lib.keyset).
+            models.Index(fields=["status", "kind", "published_at", "id"], name="post_listing"),
+        ]
         permissions = [
             ("publish_post", "Can publish and schedule own posts"),
             ("edit_others_posts", "Can edit and publish every post"),
@@ -254,6 +259,10 @@ class Post(models.Model):
     @property
     def was_published(self) -> bool:
         return self.status in (self.Status.PUBLISHED, self.Status.ARCHIVED)
+
+    @property
+    def has_feature_image(self) -> bool:
+        return bool(self.feature_image_renditions.get("widths") or self.feature_image)
 
     @property
     def excerpt(self) -> str:

@@ -1,64 +1,123 @@
-"""sitemap.xml: what readers can reach, and nothing else."""
+"""The sitemaps: an index (/sitemap.xml) over small sitemaps that list what readers can reach.
+
+Django's sitemap views page a section with COUNT and OFFSET, at most 50,000 addresses a page
+(a publication of 100,000 posts showed half of them). Here posts are paged by ranges of their
+id, `POSTS_PER_SITEMAP` ids a page: each page is one range scan of the primary key, the same
+cost and memory at any size, and the index names the ranges from the first post's id to the last's
+(a range of drafts only is an empty sitemap, which the protocol allows). Each
+address carries the day of its last change; the index carries none (finding each range's
+latest would read every post). The XML is written directly: a page is thousands of the same
+three elements. Anonymous GETs are public pages, kept by the page cache until content changes.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from urllib.parse import quote
 
-from django.contrib.sitemaps import Sitemap
-from django.contrib.sites.requests import RequestSite
-from django.db.models import QuerySet
-from django.urls import reverse
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce, Greatest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.html import escape
+from django.views.decorators.http import require_safe
 
-from atlas.publishing.models import Author, Post, Publication, Tag
+from atlas.lib.urls import SAFE, url_for, url_with_slug
+from atlas.publishing.context_processors import current_publication
+from atlas.publishing.http import public_page
+from atlas.publishing.models import Author, Post, Tag
 
+POSTS_PER_SITEMAP = 1000  # ids a page of /sitemap-posts.xml (fewer posts: drafts, deletions)
+MARK = "atlas-sitemap-slug"
+SECTIONS = ("pages", "tags", "authors", "posts")
+NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
-class PublicationSitemap(Sitemap):
-    """Absolute URLs come from the publication's public address, not the request's host."""
-
-    def get_urls(self, page: int | str = 1, site: Any = None, protocol: str | None = None) -> Any:
-        base = Publication.current().base_url
-        scheme, domain = base.split("://", 1)
-        return super().get_urls(page=page, site=_Site(domain), protocol=scheme)
-
-
-class _Site(RequestSite):
-    """The publication's host, where Django's sitemaps expect a site."""
-
-    def __init__(self, domain: str) -> None:
-        self.domain = self.name = domain
+Entry = tuple[str, datetime | None]  # a path and its last change
 
 
-class PostSitemap(PublicationSitemap):
-    changefreq = "daily"
-
-    def items(self) -> QuerySet[Post]:
-        return Post.objects.published().only("slug", "published_at", "content_modified_at")
-
-    def lastmod(self, post: Post) -> Any:
-        return post.date_modified
-
-
-class TagSitemap(PublicationSitemap):
-    def items(self) -> QuerySet[Tag]:
-        return Tag.objects.filter(posts__in=Post.objects.published()).distinct()
+def post_ranges() -> list[int]:
+    """The pages of posts, numbered from 1: every range of ids from the first post's to the
+    last's (the ends of the primary key: two index reads at any size; the published posts'
+    own ends would take a sort of all of them)."""
+    ids = Post.objects.values_list("pk", flat=True)
+    first, last = ids.order_by("pk").first(), ids.order_by("-pk").first()
+    if first is None or last is None:
+        return []
+    return list(range(first // POSTS_PER_SITEMAP + 1, last // POSTS_PER_SITEMAP + 2))
 
 
-class AuthorSitemap(PublicationSitemap):
-    def items(self) -> QuerySet[Author]:
-        return Author.objects.filter(posts__in=Post.objects.published()).distinct()
+def post_entries(page: int) -> list[Entry]:
+    low = (page - 1) * POSTS_PER_SITEMAP
+    changed = Greatest("published_at", Coalesce("content_modified_at", "published_at"))
+    rows = (
+        Post.objects.published()
+        .filter(pk__gte=low, pk__lt=low + POSTS_PER_SITEMAP)
+        .order_by("pk")
+        .values_list("slug", changed)
+    )
+    before, after = url_with_slug("publishing:post", MARK).split(MARK)
+    return [(before + quote(slug, safe=SAFE) + after, modified) for slug, modified in rows]
 
 
-class PagesSitemap(PublicationSitemap):
-    def items(self) -> list[str]:
-        return ["publishing:home", "publishing:archive", "publishing:corrections"]
-
-    def location(self, name: str) -> str:
-        return reverse(name)
+def tag_entries() -> list[Entry]:
+    used = Exists(Post.objects.published().filter(tags=OuterRef("pk")))
+    slugs = Tag.objects.filter(used).order_by("pk").values_list("slug", flat=True)
+    return [(url_with_slug("publishing:tag", slug), None) for slug in slugs]
 
 
-SITEMAPS = {
-    "pages": PagesSitemap,
-    "posts": PostSitemap,
-    "tags": TagSitemap,
-    "authors": AuthorSitemap,
-}
+def author_entries() -> list[Entry]:
+    writing = Exists(Post.objects.published().filter(authors=OuterRef("pk")))
+    slugs = Author.objects.filter(writing).order_by("pk").values_list("slug", flat=True)
+    return [(url_with_slug("publishing:author", slug), None) for slug in slugs]
+
+
+def page_entries() -> list[Entry]:
+    names = ["publishing:home", "publishing:archive", "publishing:corrections"]
+    return [(url_for(name), None) for name in names]
+
+
+@require_safe
+@public_page
+def index(request: HttpRequest) -> HttpResponse:
+    base = current_publication(request).base_url
+    sitemaps: list[Entry] = [(section_path(section), None) for section in SECTIONS[:-1]]
+    sitemaps += [(f"{section_path('posts')}?p={page}", None) for page in post_ranges()]
+    return xml_response("sitemapindex", "sitemap", base, sitemaps)
+
+
+@require_safe
+@public_page
+def section(request: HttpRequest, section: str) -> HttpResponse:
+    page = request.GET.get("p", "1")
+    if (
+        section not in SECTIONS
+        or not (page.isdigit() and 0 < int(page) < 10**9)
+        or (section != "posts" and page != "1")
+    ):
+        raise Http404("No such sitemap page.")
+    entries = {
+        "pages": page_entries,
+        "tags": tag_entries,
+        "authors": author_entries,
+        "posts": lambda: post_entries(int(page)),
+    }[section]()
+    if section == "posts" and not entries and int(page) not in post_ranges():
+        raise Http404("No such sitemap page.")
+    return xml_response("urlset", "url", current_publication(request).base_url, entries)
+
+
+def section_path(section: str) -> str:
+    return url_with_slug("sitemap_section", section)
+
+
+def xml_response(root: str, element: str, base: str, entries: Iterable[Entry]) -> HttpResponse:
+    parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{NAMESPACE}">\n']
+    for path, modified in entries:
+        lastmod = f"<lastmod>{w3c_date(modified)}</lastmod>" if modified else ""
+        parts.append(f"<{element}><loc>{escape(base + path)}</loc>{lastmod}</{element}>\n")
+    parts.append(f"</{root}>\n")
+    return HttpResponse("".join(parts), content_type="application/xml; charset=utf-8")
+
+
+def w3c_date(moment: datetime) -> str:
+    return moment.astimezone(UTC).date().isoformat()

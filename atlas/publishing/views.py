@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from atlas.lib.html import split_after_paragraph
+from atlas.lib.keyset import Cursor, InvalidCursor, KeysetPage, keyset_page
 from atlas.lib.signing import Tokens
 from atlas.publishing import structured_data
 from atlas.publishing.context_processors import current_publication
@@ -31,52 +40,96 @@ from atlas.publishing.models import (
 )
 
 PREVIEW_TOKENS = Tokens("atlas.publishing.preview")
+CORRECTIONS_PER_PAGE = 50
 
 
-def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
-    """The requested page of `queryset`; a page that is not a number or past the end is a 404."""
-    paginator = Paginator(queryset, settings.ATLAS_POSTS_PER_PAGE)
+def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None) -> KeysetPage:
+    """The page of `queryset` (newest first) that `?older=` or `?newer=` asks for, else the
+    first; a cursor that is not ours, or a page with nothing on it, is a 404."""
     try:
-        return paginator.page(request.GET.get("page", 1))
-    except (PageNotAnInteger, EmptyPage) as error:
+        older, newer = (
+            Cursor.parse(request.GET[name]) if name in request.GET else None
+            for name in ("older", "newer")
+        )
+    except InvalidCursor as error:
         raise Http404("No such page.") from error
+    page = keyset_page(
+        queryset,
+        per_page=per_page or settings.ATLAS_POSTS_PER_PAGE,
+        date_field="published_at",
+        older=older,
+        newer=newer,
+    )
+    if not page.object_list and (older or newer):
+        raise Http404("No such page.")
+    return page
+
+
+def page_number_redirect(
+    request: HttpRequest, queryset: QuerySet, per_page: int | None = None
+) -> HttpResponse | None:
+    """Links from before keyset pages (`?page=3`) lead to the same posts: the page just older
+    than the last post of page 2, found once by OFFSET. Temporary: page 3 moves on as posts
+    are published. None when the request names no page number."""
+    number = request.GET.get("page")
+    if number is None:
+        return None
+    if not (number.isdigit() and 0 < int(number) < 1_000_000):
+        raise Http404("No such page.")
+    if int(number) == 1:
+        return redirect(request.path)
+    skipped = (int(number) - 1) * (per_page or settings.ATLAS_POSTS_PER_PAGE)
+    last_before = queryset.order_by("-published_at", "-pk").values_list("published_at", "pk")
+    found = list(last_before[skipped - 1 : skipped])
+    if not found:
+        raise Http404("No such page.")
+    return redirect(f"{request.path}?older={Cursor(*found[0])}")
 
 
 def listed_posts() -> QuerySet[Post]:
     return Post.objects.published().articles().newest_first().for_listing()
 
 
+def render_list(
+    request: HttpRequest, posts: QuerySet[Post], template: str, context: dict[str, Any]
+) -> HttpResponse:
+    redirected = page_number_redirect(request, posts)
+    if redirected is not None:
+        return redirected
+    page = paginate(request, posts)
+    context = {"tag": None, "author": None, **context, "page": page, "posts": page.object_list}
+    return render(request, template, context)
+
+
 @require_safe
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, listed_posts())
-    return render(request, "publishing/home.html", {"page": page, "posts": page.object_list})
+    return render_list(request, listed_posts(), "publishing/home.html", {})
 
 
 @require_safe
 @public_page
 def archive(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, listed_posts())
-    context = {"page": page, "posts": page.object_list, "heading": "Posts"}
-    return render(request, "publishing/post_list.html", context)
+    return render_list(request, listed_posts(), "publishing/post_list.html", {"heading": "Posts"})
 
 
 @require_safe
 @public_page
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
-    page = paginate(request, listed_posts().filter(tags=tag))
-    context = {"page": page, "posts": page.object_list, "heading": tag.name, "tag": tag}
-    return render(request, "publishing/post_list.html", context)
+    context = {"heading": tag.name, "tag": tag}
+    return render_list(
+        request, listed_posts().filter(tags=tag), "publishing/post_list.html", context
+    )
 
 
 @require_safe
 @public_page
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Author, slug=slug)
-    page = paginate(request, listed_posts().filter(authors=author))
-    context = {"page": page, "posts": page.object_list, "heading": author.name, "author": author}
-    return render(request, "publishing/post_list.html", context)
+    posts = listed_posts().filter(authors=author)
+    context = {"heading": author.name, "author": author}
+    return render_list(request, posts, "publishing/post_list.html", context)
 
 
 @require_safe
@@ -138,11 +191,10 @@ def corrections(request: HttpRequest) -> HttpResponse:
         .select_related("post")
         .order_by("-published_at", "-pk")
     )
-    paginator = Paginator(queryset, 50)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except (PageNotAnInteger, EmptyPage) as error:
-        raise Http404("No such page.") from error
+    redirected = page_number_redirect(request, queryset, per_page=CORRECTIONS_PER_PAGE)
+    if redirected is not None:
+        return redirected
+    page = paginate(request, queryset, per_page=CORRECTIONS_PER_PAGE)
     return render(request, "publishing/corrections.html", {"page": page})
 
 
@@ -176,10 +228,13 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def media(request: HttpRequest, path: str) -> FileResponse:
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded files. Renditions are named by their content's hash, so they never change."""
     if path.startswith("imports/"):
-        raise Http404  # member lists awaiting import are never public
+        raise Http404  # files of imports from before the private storage: never public
+    if not isinstance(default_storage, FileSystemStorage):
+        # Media in a bucket: addresses written into posts while they were on this disk.
+        return HttpResponsePermanentRedirect(default_storage.url(path))
     response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     if path.startswith("renditions/"):
         response["Cache-Control"] = "public, max-age=31536000, immutable"

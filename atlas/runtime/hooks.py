@@ -1,4 +1,5 @@
-"""Extension points that runtime owns: the periodic jobs every worker's clock runs.
+"""Extension points that runtime owns: the periodic jobs every worker's clock runs, and the steps
+apps take around `atlas restore`.
 
 Runtime knows no app: each app registers its own jobs (`register_periodic_job`) in its
 `AppConfig.ready()`. A job must be idempotent, because every worker runs a clock.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from atlas.lib.hooks import ExtensionPoint
 
@@ -39,3 +41,30 @@ def register_periodic_job(
     seconds: float | Callable[[], float], run: Callable[[], object]
 ) -> PeriodicJob:
     return periodic_jobs.register(PeriodicJob(seconds, run), caller_depth=2)
+
+
+@dataclass(frozen=True)
+class RestoreStep:
+    """What an app does around `atlas restore` (runtime/backup.py).
+
+    `keep(backup_time)` runs on the database about to be replaced, if it can be read, and returns
+    what must survive the restore (e.g. consents withdrawn since the backup), as plain data.
+    `apply(kept, backup_time)` runs on the restored database, with that data (None when the old
+    database could not be read), and returns one line for the operator: it must hold anything
+    that would fire again by itself (mail already sent after the backup) for a human to decide.
+    """
+
+    keep: Callable[[datetime], object]
+    apply: Callable[[object, datetime], str]
+
+
+restore_steps: ExtensionPoint[RestoreStep] = ExtensionPoint(
+    "runtime.restore_steps",
+    "Steps around `atlas restore`: keep consents from the old database, hold old work.",
+)
+
+
+def register_restore_step(
+    keep: Callable[[datetime], object], apply: Callable[[object, datetime], str]
+) -> RestoreStep:
+    return restore_steps.register(RestoreStep(keep, apply), caller_depth=2)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.core.files.storage import default_storage
+from django.template import Context
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -46,6 +47,8 @@ def feature_image(post: Post, sizes: str = "100vw", css_class: str = "") -> str:
     )
 
 
-@register.simple_tag
-def image_url(post: Post, width: str = "1600") -> str:
-    return feature_image_url(post, width) or ""
+@register.simple_tag(takes_context=True)
+def image_url(context: Context, post: Post, width: str = "1600") -> str:
+    """The full address of the post's feature image (for og:image), or ""."""
+    url = feature_image_url(post, width)
+    return context["publication"].absolute(url) if url else ""

@@ -1,11 +1,11 @@
-"""`atlas run`: everything a newsroom needs on one machine, in one command, until Ctrl-C."""
+"""`atlas run`: everything a newsroom needs on one machine, in one command, until Ctrl-C: the
+web server and a worker, supervised (atlas/runtime/supervisor.py: a worker that exits is started
+again; when the web server exits, everything stops)."""
 
 from __future__ import annotations
 
 import os
-import signal
 import socket
-import subprocess
 import sys
 import time
 from typing import Any
@@ -19,8 +19,10 @@ from atlas.demo.services import load_demo
 from atlas.lib.console import box
 from atlas.publishing.models import Post
 from atlas.publishing.roles import OWNER
+from atlas.runtime.supervisor import Child, Supervisor
 
 SERVER_START_SECONDS = 30
+ATLAS = [sys.executable, "-m", "atlas"]
 
 
 class Command(BaseCommand):
@@ -37,13 +39,20 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         password = self.load_demo_when_empty(options["no_demo"])
         port = options["port"]
-        processes = [
-            subprocess.Popen([sys.executable, "-m", "atlas", "serve", "--port", str(port)]),
-            subprocess.Popen([sys.executable, "-m", "atlas", "worker"]),
-        ]
-        self.wait_for_server(port)
-        self.stdout.write("\n" + self.style.SUCCESS(box(self.welcome(port, password))) + "\n")
-        self.wait(processes)
+        supervisor = Supervisor(
+            [
+                Child("web server", [*ATLAS, "serve", "--port", str(port)], essential=True),
+                Child("worker", [*ATLAS, "worker"]),
+            ]
+        )
+        supervisor.handle_signals()  # Ctrl-C stops the children in order (they have sessions)
+        supervisor.start()
+        self.wait_for_server(port, supervisor)
+        if not supervisor.stopping.is_set():
+            self.stdout.write("\n" + self.style.SUCCESS(box(self.welcome(port, password))) + "\n")
+        status = supervisor.run()
+        if status:
+            raise SystemExit(status)
 
     def load_demo_when_empty(self, skip: bool) -> str:
         """Load the demo into an empty database; the Owner's password when it was just made."""
@@ -76,10 +85,10 @@ class Command(BaseCommand):
         return lines
 
     @staticmethod
-    def wait_for_server(port: int) -> None:
+    def wait_for_server(port: int, supervisor: Supervisor) -> None:
         """Until the web server accepts connections, so the box comes after its start-up lines."""
         deadline = time.monotonic() + SERVER_START_SECONDS
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not supervisor.stopping.is_set():
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                     time.sleep(0.5)  # let the workers' own start-up lines pass too
@@ -92,21 +101,3 @@ class Command(BaseCommand):
         if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
             return f"written to {settings.EMAIL_FILE_PATH}"
         return f"sent through {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
-
-    def wait(self, processes: list[subprocess.Popen]) -> None:
-        try:
-            while all(process.poll() is None for process in processes):
-                time.sleep(0.5)
-            self.stderr.write("A process stopped; shutting down the others.")
-        except KeyboardInterrupt:
-            self.stdout.write("\nStopping...")
-        finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + 30
-            for process in processes:
-                try:
-                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    process.kill()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,11 +13,28 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+# Threads per worker: enough that requests waiting (on SQLite's write lock, a database or a
+# service across the network) never hold up the cached pages behind them. With one, a write
+# waiting on a locked SQLite stalled every cached page of its worker for seconds
+# (bench/lock_reads). Granian starts threads as requests need them; in interleaved runs, eight
+# served cached pages as fast as one (bench/README.md). Two per core and one more is as many as
+# granian takes without warning of contention (5 on 2 cores, 9 on 4).
+DEFAULT_THREADS = 2 * (os.cpu_count() or 1) + 1
 
-def default_threads() -> int:
-    """SQLite answers in-process: a second thread per worker only contends for the GIL (on
-    bench/pages it cost 10-15% of cached-page throughput and gained nothing on renders)."""
-    return 1 if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else 2
+
+def port_taken(host: str, port: int) -> bool:
+    """Whether another server already listens on host:port. Granian binds with SO_REUSEPORT,
+    which would quietly share the port with another server that did too: ask first."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no owner
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return True
+            raise
+    return False
 
 
 def granian_log_config() -> str:
@@ -59,13 +78,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("ATLAS_WEB_THREADS", "0")) or default_threads(),
-            help="Threads per worker (default: ATLAS_WEB_THREADS, else 1 on SQLite and 2 on "
-            "a database across the network, whose waits a second thread fills).",
+            default=int(os.environ.get("ATLAS_WEB_THREADS", "0")) or DEFAULT_THREADS,
+            help="Threads per worker (default: ATLAS_WEB_THREADS, else 2 per core + 1), so "
+            "that a request "
+            "waiting on the database never holds up the cached pages.",
         )
         parser.add_argument("--access-log", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if port_taken(options["host"], options["port"]):
+            self.stderr.write(
+                f"Port {options['port']} on {options['host']} is already in use by another "
+                "server: stop it, or choose another with --port (or PORT)."
+            )
+            raise SystemExit(1)
         arguments = [
             sys.executable, "-m", "granian",
             "--interface", "wsgi",

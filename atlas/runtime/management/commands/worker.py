@@ -1,4 +1,5 @@
-"""`atlas worker`: runs background tasks (database queue, or RQ when REDIS_URL is set)."""
+"""`atlas worker`: runs background tasks (database queue, or RQ when REDIS_URL is set), and
+keeps running through a locked or unreachable database (atlas/runtime/workers.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.crypto import get_random_string
 
 from atlas.runtime.clock import start_clock
+from atlas.runtime.workers import DatabaseWorker
 
 
 class Command(BaseCommand):
@@ -22,10 +25,24 @@ class Command(BaseCommand):
         try:
             if settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
                 call_command(
-                    "rqworker", "default", with_scheduler=True, job_class="django_tasks_rq.Job"
+                    "rqworker",
+                    "default",
+                    with_scheduler=True,
+                    job_class="atlas.runtime.workers.RQJob",
                 )
             else:
-                call_command("db_worker", queue_name="default", interval=0.2, reload=False)
+                worker = DatabaseWorker(
+                    queue_names=["default"],
+                    interval=0.2,
+                    batch=False,
+                    backend_name="default",
+                    startup_delay=False,
+                    max_tasks=None,
+                    worker_id=get_random_string(32),
+                    excluded_queue_names=[],
+                )
+                worker.configure_signals()
+                worker.run()
         finally:
             if stop_clock is not None:
                 stop_clock.set()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0006_permission_requests'),
+        ('members', '0007_private_storage_for_imports'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('importing', '0001_initial'),
+        ('importing', '0002_private_storage_for_imports'),
     ]
 
     operations = [

@@ -235,6 +235,30 @@ def test_write_with_images_publish_and_email_show_everything(
     assert page.elsewhere == []
 
 
+def test_a_test_send_keeps_what_confirm_will_do_in_view(
+    chromium: Any, newsroom: dict[str, Any]
+) -> None:
+    staff("ines", "Inês Duarte")
+    page = signed_in_page(chromium, newsroom["url"], "ines")
+    page.goto("/newsroom/posts/new/")
+    page.fill("#id_title", "Ferry timetable changes")
+    page.fill("#id_body", "The winter timetable starts on Monday.")
+    wait_saved(page)
+    page.click("#publish-button")
+    page.wait_for_selector("#publish-dialog[open]")
+    page.check("input[name=publish-channel][value=web_email]")
+    page.click("#publish-review")
+    plan = page.locator("#publish-plan")
+    plan.filter(has_text="Published now").wait_for()
+    page.click("#publish-test")
+    plan.filter(has_text="on its way").wait_for()
+    assert plan.inner_text() == (
+        "A test of the email is on its way to ines@example.org. "
+        "Published now and emailed to 2 members of Newsletter."
+    )
+    assert page.locator("#publish-confirm").is_visible()
+
+
 def test_killing_the_browser_mid_typing_loses_nothing_before_the_last_autosave(
     playwright: Any, newsroom: dict[str, Any], tmp_path: Any
 ) -> None:

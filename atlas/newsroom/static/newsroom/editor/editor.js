@@ -501,11 +501,13 @@ if (publishButton && publishDialog) {
       return;
     }
     if (step === "test") {
-      plan.textContent = answer.message;
+      // Keep what Confirm will do in view beside the test's news.
+      plan.textContent = confirm.hidden ? answer.message : `${answer.message} ${plan.dataset.summary}`;
     } else if (step === "confirm") {
       location.assign(answer.redirect);
     } else {
       plan.textContent = answer.problems.length ? `Before it can go out: ${answer.problems.join(" ")}` : answer.summary;
+      plan.dataset.summary = answer.summary;
       review.hidden = answer.problems.length === 0;
       confirm.hidden = answer.problems.length > 0;
       if (!confirm.hidden) confirm.focus();

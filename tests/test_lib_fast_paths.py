@@ -13,8 +13,8 @@ from django.db import connection, transaction
 from django.db.models import Exists, Subquery
 from django.db.models.constants import OnConflict
 
-from atlas.delivery import engine
-from atlas.delivery.models import Delivery
+from atlas.delivery import ledger
+from atlas.delivery.models import Batch, Delivery
 from atlas.discussions.models import Comment, DiscussionSettings, PostDiscussion
 from atlas.lib.bulk import insert_rows, insert_statement, select_in
 from atlas.lib.compiled import COMPILED_QUERIES, CompiledQuery
@@ -93,12 +93,14 @@ def test_the_backend_operations_the_import_uses_are_still_there() -> None:
 
 
 def test_plain_sql_names_columns_that_exist() -> None:
-    """Hand-written SQL (the sponsor redirect, each delivery's outcome) names columns: a
-    renamed field must fail here, not in production."""
+    """Hand-written SQL (the sponsor redirect, each delivery's outcome, a batch's progress)
+    names columns: a renamed field must fail here, not in production."""
     delivery_columns = {field.column for field in Delivery._meta.concrete_fields}
     for column in ("state", "smtp_code", "detail", "attempts", "sent_at", "retry_at", "id"):
-        assert f"{column} = %s" in engine._RECORD_SQL or f"{column} = NULL" in engine._RECORD_SQL
+        assert f"{column} = %s" in ledger._RECORD_SQL
         assert column in delivery_columns
+    assert "stalls = 0" in ledger._PROGRESS_SQL and "id = %s" in ledger._PROGRESS_SQL
+    assert {"id", "stalls"} <= {field.column for field in Batch._meta.concrete_fields}
     assert {"id", "destination_url"} <= {field.column for field in Campaign._meta.concrete_fields}
 
 

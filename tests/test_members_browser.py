@@ -22,7 +22,7 @@ def test_visitor_subscribes_confirms_by_mail_and_signs_in_again(
     make_post("A story worth subscribing for")
     page = browser_page
     page.goto(live_server.url + "/")
-    page.locator(".subscribe-box input[type=email]").fill("new.reader@example.org")
+    page.locator(".subscribe-box input[name=email]").fill("new.reader@example.org")
     page.locator(".subscribe-box button").click()
     page.wait_for_selector("text=Check your inbox")
 

@@ -67,7 +67,7 @@ def test_phone_layout_keeps_things_whole_and_aligned(
     page.goto(live_server.url + "/")
     brand = page.locator(".brand").bounding_box()
     assert brand is not None and brand["y"] >= 8, brand  # not against the top edge
-    field = page.locator(".subscribe-form input[type=email]").first
+    field = page.locator(".subscribe-form input[name=email]").first
     fits = field.evaluate("input => input.scrollWidth <= input.clientWidth")
     width = field.evaluate(
         "input => { const c = document.createElement('canvas').getContext('2d');"

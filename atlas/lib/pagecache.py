@@ -151,6 +151,33 @@ def content_version() -> str:
     return _version_store().get()
 
 
+def cached(key: str) -> Any:
+    """`key`'s value in the shared cache, or None (a miss) while the cache is unreachable: a
+    page built from it is rendered without it rather than failing. While the version store
+    knows the cache is unreachable it is not asked at all (no connection timeout per page)."""
+    if not _shared_cache_reachable():
+        return None
+    try:
+        return caches["default"].get(key)
+    except Exception:  # any client error: refused, timed out, reset
+        return None
+
+
+def keep(key: str, value: Any, timeout: float) -> None:
+    """Store `value` under `key` in the shared cache if it answers; otherwise do without."""
+    if not _shared_cache_reachable():
+        return
+    try:
+        caches["default"].set(key, value, timeout)
+    except Exception:  # as above
+        return
+
+
+def _shared_cache_reachable() -> bool:
+    store = _version_store()
+    return not isinstance(store, _SharedCacheVersion) or store.reachable
+
+
 def invalidate() -> None:
     """Retire every cached page, in every process (call after the change has committed)."""
     if getattr(_deferral, "depth", 0):

@@ -7,7 +7,8 @@ public text; bm25 (SQLite) or ts_rank_cd (PostgreSQL) weighs rare terms above co
 best 20 are re-scored: 0.6 x relevance (relative to the best) + 0.25 x the share of this post's
 tags they carry + 0.15 x a recency decay (halving every 90 days), and the top three shown. Only
 public text is ever read or shown; the post itself, drafts and scheduled posts never appear.
-Results are cached until the site's content changes (a post published, edited, removed).
+Results are cached until the site's content changes (a post published, edited, removed); while
+the shared cache is unreachable they are computed for each page.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from atlas.lib import pagecache
@@ -66,7 +66,7 @@ def related_posts(post: Post, now: datetime | None = None) -> list[RelatedStory]
     """Three published posts like `post`, cached until the site's content changes (so an
     article page served from the cache costs no query)."""
     key = f"search:related:{post.pk}:{pagecache.content_version()}"
-    stories = cache.get(key)
+    stories = pagecache.cached(key)
     if stories is None:
         ids = compute_related(post, now)
         found = Post.objects.published().only("title", "slug", "published_at").in_bulk(ids)
@@ -75,7 +75,7 @@ def related_posts(post: Post, now: datetime | None = None) -> list[RelatedStory]
             for pk in ids
             if pk in found
         ]
-        cache.set(key, stories, 24 * 3600)
+        pagecache.keep(key, stories, 24 * 3600)
     return stories
 
 

@@ -27,13 +27,14 @@ WRITER = r"""
 import json, os, resource, signal, sys
 from pathlib import Path
 import django
-django.setup()
 from django.conf import settings
-from django.test import Client
-from atlas.members.models import Member
 
+# Static files from the apps' folders (no collectstatic): set before setup, which reads STORAGES.
 settings.STORAGES = {**settings.STORAGES, "staticfiles": {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+django.setup()
+from django.test import Client
+from atlas.members.models import Member
 mode, database, filler = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 client = Client(raise_request_exception=False)
 

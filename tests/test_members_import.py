@@ -490,7 +490,7 @@ def test_a_checked_upload_can_be_cancelled(admin_client: Any, newsletter: Newsle
     run_member_import(member_import.pk)
     admin_client.post(f"/admin/members/member/import/{member_import.pk}/", {"action": "cancel"})
     member_import.refresh_from_db()
-    assert (member_import.status, member_import.file.name) == ("failed", "")
+    assert (member_import.status, member_import.file.name) == ("cancelled", "")
     run_member_import(member_import.pk)
     assert not Member.objects.exists()
 

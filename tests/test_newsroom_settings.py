@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from atlas.delivery.models import DeliverySettings
-from atlas.delivery.transport import dkim_keys
+from atlas.lib.dkim import DkimKey
 from atlas.members.models import Newsletter
 from atlas.newsroom.roles import role_of
 from atlas.newsroom.theme import contrast, theme_for
@@ -59,15 +59,17 @@ def test_delivery_settings_show_the_dkim_records_to_publish(
 ) -> None:
     settings.ATLAS_DKIM_DOMAIN = "news.example.org"
     settings.ATLAS_DKIM_DIR = str(tmp_path)
+    before = owner_client.get("/newsroom/settings/delivery/").content.decode()
+    assert "Newsletters are not signed with DKIM yet" in before
     call_command("dkim_keygen", "--domain", "news.example.org", "--dir", str(tmp_path),
                  stdout=StringIO())  # fmt: skip
-    dkim_keys.cache_clear()  # read once per process
-    try:
-        page = owner_client.get("/newsroom/settings/delivery/").content.decode()
-    finally:
-        dkim_keys.cache_clear()
+    # The keys made after the first visit are read again, with no restart.
+    page = owner_client.get("/newsroom/settings/delivery/").content.decode()
     assert 'atlas._domainkey.news.example.org. IN TXT "v=DKIM1; k=rsa; p=' in page
     assert "atlas-ed._domainkey.news.example.org" in page
+    for pem in sorted(tmp_path.glob("*.pem")):
+        key = DkimKey.from_pem("news.example.org", pem.stem.split(".")[0], pem.read_bytes())
+        assert f'{key.selector}._domainkey.news.example.org. IN TXT "{key.dns_record()}"' in page
 
 
 def test_an_editor_may_change_discussions_but_not_delivery(editor_client: Client) -> None:

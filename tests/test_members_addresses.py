@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import modelform_factory
 from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from atlas.demo.readers import create_readers
-from atlas.members.addresses import display_address, normalize_email
+from atlas.members.addresses import display_address, normalize_email, normalize_email_fully
 from atlas.members.import_runs import run_import
 from atlas.members.importing import import_members
 from atlas.members.links import create_link
@@ -123,3 +125,22 @@ def test_the_demo_has_international_readers(db: Any) -> None:
     assert any(not address.split("@")[0].isascii() for address in addresses)
     assert any(address.endswith("@xn--mnchen-3ya.example") for address in addresses)
     assert all(normalize_email(address) == address for address in addresses)
+
+
+def _outcome(normalize: Any, typed: str) -> tuple[str, str]:
+    try:
+        return ("stored", normalize(typed))
+    except ValidationError as error:
+        return ("refused", " ".join(error.messages))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(r"\A[a-zA-Z0-9._%+'=-]{0,70}@[a-zA-Z0-9.-]{0,70}\Z"),
+        st.from_regex(r"\A[a-z0-9]{1,66}@(xn--[a-z0-9]{1,10}|[a-z0-9-]{1,64})\.[a-z0-9-]{1,64}\Z"),
+        st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=80),
+    )
+)
+def test_the_fast_path_for_plain_addresses_agrees_with_the_full_check(typed: str) -> None:
+    assert _outcome(normalize_email, typed) == _outcome(normalize_email_fully, typed)

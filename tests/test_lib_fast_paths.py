@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -16,7 +16,7 @@ from django.db.models.constants import OnConflict
 from atlas.delivery import ledger
 from atlas.delivery.models import Batch, Delivery
 from atlas.discussions.models import Comment, DiscussionSettings, PostDiscussion
-from atlas.lib.bulk import insert_rows, insert_statement, select_in
+from atlas.lib.bulk import datetime_adapter, insert_rows, insert_statement, select_in
 from atlas.lib.compiled import COMPILED_QUERIES, CompiledQuery
 from atlas.members.models import Member
 from atlas.sponsors.counting import destination_of
@@ -115,3 +115,19 @@ def test_sqlite_is_new_enough_for_upserts_and_returning() -> None:
     """ON CONFLICT ... DO UPDATE (3.24) and DELETE ... RETURNING (3.35): analytics' counters,
     the rate limits and the import write with them."""
     assert sqlite3.sqlite_version_info >= (3, 35)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2024, 5, 1, 10, 0, tzinfo=UTC),
+        datetime(2024, 5, 1, 10, 0, 0, 123456, tzinfo=UTC),
+        datetime(2024, 5, 1, 12, 30, tzinfo=timezone(timedelta(hours=2))),
+    ],
+)
+def test_the_import_s_datetimes_are_stored_as_django_stores_them(db: Any, moment: datetime) -> None:
+    """SQLite's datetime adapter in `lib/bulk.py` writes what Django's own would write."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own adapter; PostgreSQL takes Django's")
+    adapt = datetime_adapter()
+    assert adapt(moment) == connection.ops.adapt_datetimefield_value(moment)

@@ -40,6 +40,8 @@ def datetime_adapter() -> Callable[[datetime], Any]:
 
 
 def _sqlite_datetime(moment: datetime) -> str:
+    if moment.tzinfo is UTC:
+        return str(moment)[:-6]  # without its "+00:00"
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return str(moment)

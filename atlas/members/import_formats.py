@@ -279,6 +279,9 @@ def generic_row(line: int, record: dict[str, str], reading: Reading) -> ImportRo
     return row
 
 
+TIERS = frozenset(Member.Tier.values)  # `.values` builds a new list on each read
+
+
 def atlas_row(line: int, record: dict[str, str], reading: Reading) -> ImportRow:
     """A file from `atlas export_members`: it comes back in as it went out."""
     row = with_state(plain_row(line, record, reading), record, reading)
@@ -286,7 +289,7 @@ def atlas_row(line: int, record: dict[str, str], reading: Reading) -> ImportRow:
     if row.state == State.ACTIVE and row.confirmed_at is not None:
         row.state = State.CONFIRMED  # Atlas confirmed them itself
     tier = record.get("tier", "").strip()
-    row.tier = tier if tier in Member.Tier.values else Member.Tier.FREE
+    row.tier = tier if tier in TIERS else Member.Tier.FREE
     row.newsletters = tuple(slug.strip() for slug in record.get("newsletters", "").split(",")
                             if slug.strip())  # fmt: skip
     row.details = member_details(

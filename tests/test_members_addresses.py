@@ -60,7 +60,8 @@ def test_invalid_addresses_are_refused_with_a_reason(db: Any, typed: str, messag
 
 
 def test_the_same_reader_typed_two_ways_is_one_member(client: Client, db: Any) -> None:
-    client.post("/subscribe/", {"email": "Tomás@München.example"}, headers=SAME_ORIGIN)
+    response = client.post("/subscribe/", {"email": "Tomás@München.example"}, headers=SAME_ORIGIN)
+    assert "<strong>Tomás@münchen.example</strong>" in response.content.decode()  # as they read it
     client.post("/subscribe/", {"email": "toma\u0301s@xn--mnchen-3ya.example"}, headers=SAME_ORIGIN)
     member = Member.objects.get()
     assert member.email == "Tomás@xn--mnchen-3ya.example"

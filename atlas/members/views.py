@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from atlas.lib.http import client_ip, csrf_ok, safe_next, unsubscribe_link
 from atlas.members import services
+from atlas.members.addresses import display_address
 from atlas.members.forms import ChangeEmailForm, ProfileForm, SignInForm, SubscribeForm
 from atlas.members.hooks import plan_of
 from atlas.members.links import peek_link, read_unsubscribe_token
@@ -74,7 +75,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if not settings_row.double_opt_in and outcome.member.status == Member.Status.ACTIVE:
         context = {"member": outcome.member, "back_to": back_to}
         return render(request, "members/subscribed.html", context)
-    context = {"purpose": "confirm", "email": email, "back_to": back_to}
+    context = {"purpose": "confirm", "email": display_address(email), "back_to": back_to}
     return render(request, "members/check_inbox.html", context)
 
 

@@ -4,6 +4,7 @@ nothing doubled but the messages whose outcomes were not committed yet on each k
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -71,8 +72,10 @@ def wait_until_done(send: Send, seconds: float) -> None:
 
 
 def stop(workers: list[subprocess.Popen]) -> None:
+    """Kill each worker's whole session, an RQ work horse it forked included, even when the
+    worker itself has exited already (a horse left behind would take later tests' jobs)."""
     for worker in workers:
-        if worker.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
 

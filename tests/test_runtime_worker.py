@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -38,6 +39,7 @@ def test_worker_publishes_a_scheduled_post_on_time(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its session holds any work horse it forks
     )
     try:
         deadline = time.monotonic() + 40  # the run_after task, or at worst the 30 s catch-up
@@ -55,4 +57,6 @@ def test_worker_publishes_a_scheduled_post_on_time(
         except subprocess.TimeoutExpired:
             worker.kill()
             output, _ = worker.communicate()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)  # nothing of its session outlives the test
     assert worker.returncode is not None, output

@@ -4,7 +4,9 @@ the outage interrupted (at most five runs), never losing nor doubling it."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import signal
 import sqlite3
 import subprocess
@@ -189,7 +191,11 @@ def worker_process(
         env = process_environment(EMAIL_URL=f"smtp://127.0.0.1:{mailbox.port}", **environment)
         with log.open("w") as output:
             process = subprocess.Popen(
-                [sys.executable, "-m", "atlas", "worker"], env=env, stdout=output, stderr=output
+                [sys.executable, "-m", "atlas", "worker"],
+                env=env,
+                stdout=output,
+                stderr=output,
+                start_new_session=True,  # its session holds any work horse it forks
             )
         started.append(process)
         return process, log
@@ -203,6 +209,8 @@ def worker_process(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # nothing of its session outlives the test
 
 
 def sign_in_requested(email: str, capture: Any) -> None:

@@ -78,6 +78,21 @@ def test_a_worker_that_exits_is_started_again_with_a_growing_delay(supervised: A
     assert web_pid is not None and not alive(web_pid)
 
 
+def test_what_an_exited_worker_forked_does_not_outlive_it(supervised: Any, tmp_path: Path) -> None:
+    pid_file = tmp_path / "horse.pid"
+    forks_and_exits = [sys.executable, "-c", (
+        "import pathlib, subprocess, sys\n"
+        "horse = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])\n"
+        f"pathlib.Path({str(pid_file)!r}).write_text(str(horse.pid))\n"
+        "sys.exit(3)\n"
+    )]  # fmt: skip
+    web, worker = Child("web server", SLEEPER, essential=True), Child("worker", forks_and_exits)
+    supervised([web, worker])
+    assert eventually(lambda: pid_file.exists() and pid_file.read_text(), 10)
+    horse = int(pid_file.read_text())
+    assert eventually(lambda: not alive(horse), 5)  # gone with the worker's session
+
+
 def test_the_web_server_s_exit_stops_everything_with_status_1(supervised: Any) -> None:
     web, worker = Child("web server", SLEEPER, essential=True), Child("worker", SLEEPER)
     _, thread, status = supervised([web, worker])

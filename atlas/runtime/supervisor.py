@@ -14,7 +14,9 @@ only, which then stops them in order instead of each dying mid-task.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import signal
 import subprocess
 import threading
@@ -95,6 +97,7 @@ class Supervisor:
         status = child.process.poll()
         if status is None:
             return True
+        end_session(child.process)
         if child.essential:
             logger.error("The %s stopped (exit status %s): stopping Atlas", child.name, status)
             return False
@@ -127,3 +130,13 @@ class Supervisor:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        for process in running:
+            end_session(process)
+
+
+def end_session(process: subprocess.Popen[bytes]) -> None:
+    """Kill what is left of a child's session once the child has exited: an RQ work horse it
+    forked would otherwise run on, unsupervised (its job is picked up again from the outbox or the
+    ledger, whose leases expire)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)

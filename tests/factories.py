@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from pathlib import Path
@@ -266,3 +267,13 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")
         for each in found
         if each["impact"] in impacts
     ]
+
+
+def eventually(condition: Callable[[], object], seconds: float) -> bool:
+    """Whether `condition()` holds within `seconds` (asked every 0.1 s): for other processes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return bool(condition())

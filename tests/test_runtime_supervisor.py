@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from atlas.runtime.supervisor import Child, Supervisor
-from tests.factories import process_environment
+from tests.factories import eventually, process_environment
 from tests.mailbox import free_port
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(120)"]
@@ -34,15 +34,6 @@ def alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
-
-
-def eventually(condition: Callable[[], object], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return bool(condition())
 
 
 @pytest.fixture

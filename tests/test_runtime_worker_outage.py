@@ -28,7 +28,7 @@ from atlas.runtime import outage
 from atlas.runtime.clock import run_clock
 from atlas.runtime.hooks import PeriodicJob
 from atlas.runtime.workers import MAX_RUNS, DatabaseWorker, run_through_outages
-from tests.factories import process_environment
+from tests.factories import eventually, process_environment
 from tests.mailbox import Mailbox
 from tests.relay import Relay
 
@@ -168,15 +168,6 @@ def test_the_clock_retries_a_job_within_seconds_and_logs_one_line_per_outage(
 
 
 # Real processes -------------------------------------------------------------------------------
-
-
-def eventually(condition: Callable[[], object], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return bool(condition())
 
 
 @pytest.fixture

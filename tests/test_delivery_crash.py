@@ -142,6 +142,12 @@ def test_sigterm_finishes_the_message_in_hand_and_releases_the_batch(
         worker.wait(timeout=30)
         assert time.monotonic() - asked < 30
         assert not Batch.objects.filter(send=send, status=Batch.Status.CLAIMED).exists()
+        # The batch in hand stopped part way (on either queue: RQ's horse is told too), and
+        # was released for the next worker with its unsent rows still pending.
+        released = Batch.objects.filter(
+            send=send, status=Batch.Status.PENDING, deliveries__state=Delivery.State.SENT
+        ).filter(pk__in=Delivery.objects.filter(state=Delivery.State.PENDING).values("batch"))
+        assert released.exists()
         sent_before = len(mailbox.messages)
         assert 0 < sent_before < RECIPIENTS
         mailbox.faults.clear()

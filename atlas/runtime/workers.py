@@ -4,6 +4,9 @@
   outage (runtime/outage.py) where the library's would exit: SQLite locked past the busy timeout
   at the claim (`BEGIN EXCLUSIVE`), PostgreSQL refusing connections.
 - `RQJob`: django-tasks-rq's job, for the RQ worker (REDIS_URL set).
+- `RQWorker`: RQ's forking worker, stopped as the database queue's worker is: on SIGTERM the task
+  in hand is asked to stop at its next safe point (a batch of mail stops after the message in
+  hand and is released), where RQ's own worker lets the task run to its end, a whole batch.
 
 In both, a task that a database outage interrupts runs again once the database answers, in the
 same claim (so no other worker takes it meanwhile and it never runs twice at once), at most
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from collections.abc import Callable
 from functools import partial
 from types import FrameType
@@ -27,6 +31,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 from django_tasks_rq.backend import Job
+from rq.worker import Worker as RQBaseWorker
 
 from atlas.runtime.outage import Outage, Stopping, describe, is_outage
 
@@ -152,3 +157,21 @@ class RQJob(Job):
     def _execute(self) -> Any:
         outage = Outage(f"RQ worker {os.getpid()}")
         return run_through_outages(super()._execute, outage, f"Task {self.id}")
+
+
+class RQWorker(RQBaseWorker):
+    """RQ's worker, whose SIGTERM reaches the task in hand (see the module).
+
+    The work horse runs in a process group of its own, so a service manager's SIGTERM reaches
+    only this process: it passes the signal on. The horse ignores SIGTERM, except where a task
+    has a safe point to stop at and says so with a handler of its own (delivery's batches); the
+    task then returns early and its work is taken up again by the next worker."""
+
+    def setup_work_horse_signals(self) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+    def handle_warm_shutdown_request(self) -> None:
+        super().handle_warm_shutdown_request()
+        if self.horse_pid:
+            self.kill_horse(sig=signal.SIGTERM)

@@ -29,6 +29,7 @@ class Command(BaseCommand):
                     "default",
                     with_scheduler=True,
                     job_class="atlas.runtime.workers.RQJob",
+                    worker_class="atlas.runtime.workers.RQWorker",
                 )
             else:
                 worker = DatabaseWorker(

@@ -33,7 +33,8 @@ PostFactory = Callable[..., Post]
 CampaignFactory = Callable[..., Campaign]
 PageFactory = Callable[..., Any]  # `new_page`: a page in a browser context of its own
 
-# Debian's Chromium, as every browser test starts it.
+# Debian's Chromium (apt-get install chromium; never `playwright install`), as every browser
+# test starts it.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -41,11 +42,6 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 RESULTS = Path(__file__).resolve().parent.parent / "test-results"  # screenshots of browser tests
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"  # Debian's (apt-get install chromium); never `playwright install`
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]  # fmt: skip
 
 # A desktop browser's user agent: counted as a reader (headless Chromium calls itself a bot).
 BROWSER_AGENT = (

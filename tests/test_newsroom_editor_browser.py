@@ -11,7 +11,9 @@ import re
 import signal
 import struct
 import subprocess
+import time
 import zlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -259,22 +261,34 @@ def test_a_test_send_keeps_what_confirm_will_do_in_view(
     assert page.locator("#publish-confirm").is_visible()
 
 
+def devtools_port(profile: Path, process: subprocess.Popen, seconds: float = 60) -> int:
+    """The debugging port a Chromium started with `--remote-debugging-port=0` chose."""
+    active = profile / "DevToolsActivePort"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "Chromium exited on start"
+        lines = active.read_text().split("\n") if active.exists() else []
+        if len(lines) > 1 and lines[0].isdigit() and lines[1].startswith("/devtools/"):
+            return int(lines[0])
+        time.sleep(0.05)
+    raise AssertionError(f"Chromium gave no debugging port in {seconds} s")
+
+
 def test_killing_the_browser_mid_typing_loses_nothing_before_the_last_autosave(
     playwright: Any, newsroom: dict[str, Any], tmp_path: Any
 ) -> None:
     staff("ines", "Inês Duarte")
-    process = subprocess.Popen(
-        [CHROMIUM, *CHROMIUM_ARGS, "--remote-debugging-port=0", f"--user-data-dir={tmp_path}"],
-        stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    # A Chromium of our own (to kill with SIGKILL), found through the port it writes into its
+    # profile; its output goes to a file, as a pipe left unread would fill and stall it.
+    profile = tmp_path / "profile"
+    with open(tmp_path / "chromium.log", "w") as log:
+        process = subprocess.Popen(
+            [CHROMIUM, *CHROMIUM_ARGS, "--remote-debugging-port=0", f"--user-data-dir={profile}"],
+            stdout=log, stderr=log,
+        )  # fmt: skip
     try:
-        endpoint = ""
-        while not endpoint:
-            line = process.stderr.readline()
-            match = re.search(r"DevTools listening on (ws://\S+)", line)
-            endpoint = match.group(1) if match else ""
-            assert line or process.poll() is None, "Chromium did not start"
-        chromium = playwright.chromium.connect_over_cdp(endpoint)
+        port = devtools_port(profile, process)
+        chromium = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
         page = signed_in_page(chromium, newsroom["url"], "ines")
         page.goto("/newsroom/posts/new/")
         page.fill("#id_title", "Notes from the night shift")

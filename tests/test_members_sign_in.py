@@ -185,3 +185,32 @@ def test_twenty_concurrent_uses_of_one_link_sign_in_once() -> None:
         thread.join()
     assert sorted(statuses) == [302] + [404] * 19
     assert member.events.filter(kind=MemberEvent.Kind.SIGNED_IN).count() == 1
+
+
+def test_the_sign_in_email_comes_from_the_sender_set_in_delivery_settings(
+    make_member: Any, mailbox: Any, deliver: Any, settings: Any
+) -> None:
+    from email.headerregistry import Address
+
+    from atlas.delivery.models import DeliverySettings
+    from atlas.members import outbox
+    from atlas.publishing.models import Publication
+
+    settings.DEFAULT_FROM_EMAIL = "Atlas <newsroom@localhost>"
+    member = make_member(email="zoe.lambert@example.org")
+    outbox.queue(member.email, "members/email/sign_in", member=member, link="sign_in")
+    assert deliver() == 1
+    # Until staff set a sender: the publication's name, DEFAULT_FROM_EMAIL's address.
+    publication = Publication.current().name
+    first = mailbox.last_to("zoe.lambert@example.org").message["From"].addresses[0]
+    assert first == Address(publication, addr_spec="newsroom@localhost")
+
+    delivery = DeliverySettings.current()
+    delivery.from_name, delivery.from_email = "Redacción Atlas", "cartas@example.org"
+    delivery.save()
+    outbox.queue(member.email, "members/email/sign_in", member=member, link="sign_in")
+    assert deliver() == 1
+    received = mailbox.to("zoe.lambert@example.org")[-1]
+    sender = received.message["From"].addresses[0]
+    assert sender == Address("Redacción Atlas", addr_spec="cartas@example.org")
+    assert received.sender == "cartas@example.org"  # the envelope too

@@ -113,6 +113,15 @@ def send_settings() -> DeliverySettings:
     return DeliverySettings.current()
 
 
+def sender_header() -> str:
+    """The From header staff set in Settings > Delivery (the publication's name and
+    DEFAULT_FROM_EMAIL's address by default): newsletters and the site's own emails use it."""
+    delivery_settings = send_settings()
+    name = delivery_settings.from_name or Publication.current().name
+    address = delivery_settings.from_email or _address_of(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((name, address))
+
+
 @dataclass
 class Recipient:
     email: str

@@ -11,6 +11,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from django.conf import settings
+
 from atlas.lib.hooks import ExtensionPoint, declare_slot, register_slot
 from atlas.members.models import Member
 from atlas.publishing.models import Post
@@ -26,7 +28,9 @@ __all__ = [
     "plan_of",
     "register_data_section",
     "register_entitlement",
+    "register_sender",
     "register_slot",
+    "system_sender",
 ]
 
 declare_slot(
@@ -121,6 +125,29 @@ def may_read(member: Member, post: Post) -> bool:
 
 def full_text_readers(post: Post, member_ids: Collection[int]) -> set[int]:
     return entitlement().full_text_readers(post, member_ids)
+
+
+def _default_sender() -> str:
+    return str(settings.DEFAULT_FROM_EMAIL)
+
+
+sender_point: ExtensionPoint[Callable[[], str]] = ExtensionPoint(
+    "members.sender",
+    """Who the site's own emails come from (sign-in links, confirmations, reply notifications:
+    members' outbox): a callable returning the From header, asked at each sending. Delivery
+    registers the sender staff set in Settings > Delivery; without it, DEFAULT_FROM_EMAIL.""",
+    single=True,
+    default=_default_sender,
+)
+
+
+def register_sender(sender: Callable[[], str]) -> Callable[[], str]:
+    return sender_point.register(sender, caller_depth=2)
+
+
+def system_sender() -> str:
+    """The From header of the site's own emails now."""
+    return sender_point.one()()
 
 
 DataSection = Callable[[Member], Any]

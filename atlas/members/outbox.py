@@ -14,7 +14,6 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.template import TemplateDoesNotExist
@@ -25,6 +24,7 @@ from django_tasks import task
 
 from atlas.lib.email import build_message
 from atlas.lib.smtp import RecipientError
+from atlas.members.hooks import system_sender
 from atlas.members.links import create_link
 from atlas.members.models import Member, OutboundEmail
 from atlas.publishing.models import Publication
@@ -94,7 +94,7 @@ def send(email_id: int) -> bool:
             email.template,
             render_context(email),
             to=email.to,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=system_sender(),
             message_id=f"<atlas.{email.pk}.{email.created_at:%Y%m%d%H%M%S}@{_domain()}>",
             unsubscribe_url=email.context.get("unsubscribe_url") or None,
         )

@@ -24,7 +24,6 @@ from atlas.lib import pagecache
 from atlas.publishing.models import Post, tags_of
 from atlas.search.backends import Scope, backend
 from atlas.search.query import SearchQuery, Term
-from atlas.search.services import _sql
 
 COUNT = 3
 TERMS = 10
@@ -87,8 +86,7 @@ def compute_related(post: Post, now: datetime | None = None) -> list[int]:
         return []
     query = SearchQuery(groups=[[Term((term,)) for term in terms]])
     others = Post.objects.published(now).articles().exclude(pk=post.pk)
-    sql, params = _sql(others)
-    scored, _ = backend().rank(query, Scope(sql, params, ""), False, 0, POOL)
+    scored, _ = backend().rank(query, Scope.of(others, ""), False, 0, POOL)
     if not scored:
         return []
     best = max(score for _, score in scored) or 1.0

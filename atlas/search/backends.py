@@ -66,10 +66,18 @@ class Backend:
     vendor = ""
 
     def rank(
-        self, query: SearchQuery, scope: Scope, newest: bool, offset: int, limit: int
+        self,
+        query: SearchQuery,
+        scope: Scope,
+        newest: bool,
+        offset: int,
+        limit: int,
+        candidates: int = CANDIDATES,
     ) -> tuple[list[tuple[int, float]], int]:
         """One page of results as (post id, score: higher is better; 0 for newest first),
-        and how many results there are."""
+        and how many results there are (up to COUNT_CAP). Ranked by relevance, at most the
+        `candidates` newest matches and as many title matches compete (fewer than
+        COUNT_CAP make the count inexact: for related stories, which need no count)."""
         raise NotImplementedError
 
     def snippets(self, query: SearchQuery, post_ids: list[int]) -> dict[int, Snippets]:
@@ -112,7 +120,13 @@ class SqliteBackend(Backend):
         return source, params, table
 
     def rank(
-        self, query: SearchQuery, scope: Scope, newest: bool, offset: int, limit: int
+        self,
+        query: SearchQuery,
+        scope: Scope,
+        newest: bool,
+        offset: int,
+        limit: int,
+        candidates: int = CANDIDATES,
     ) -> tuple[list[tuple[int, float]], int]:
         source, params, table = self._source(query, scope)
         (total,) = _execute(
@@ -137,11 +151,11 @@ class SqliteBackend(Backend):
             WITH titles AS MATERIALIZED (
                 SELECT {table}.rowid AS id FROM {table} CROSS JOIN ({scope.restrict_sql})
                 AS allowed ON allowed.pk = {table}.rowid WHERE {table} MATCH %s
-                ORDER BY {table}.rowid DESC LIMIT {CANDIDATES}
+                ORDER BY {table}.rowid DESC LIMIT {candidates}
             )
             SELECT post_id, score FROM (
                 SELECT {table}.rowid AS post_id, {score} AS score FROM {source}
-                ORDER BY {table}.rowid DESC LIMIT {CANDIDATES}
+                ORDER BY {table}.rowid DESC LIMIT {candidates}
             )
             UNION
             SELECT {table}.rowid, {score} FROM {table}
@@ -246,7 +260,13 @@ class PostgresBackend(Backend):
         return int(total)
 
     def rank(
-        self, query: SearchQuery, scope: Scope, newest: bool, offset: int, limit: int
+        self,
+        query: SearchQuery,
+        scope: Scope,
+        newest: bool,
+        offset: int,
+        limit: int,
+        candidates: int = CANDIDATES,
     ) -> tuple[list[tuple[int, float]], int]:
         terms = [text_search_config(), query.to_websearch()]
         where, params = self._where(scope, terms)
@@ -259,11 +279,11 @@ class PostgresBackend(Backend):
         sql = f"""
             WITH newest AS MATERIALIZED (
                 SELECT v.post_id, {score} AS score FROM search_vector v WHERE {where}
-                ORDER BY v.post_id DESC LIMIT {CANDIDATES}
+                ORDER BY v.post_id DESC LIMIT {candidates}
             ), titles AS MATERIALIZED (
                 SELECT v.post_id FROM search_vector v
                 WHERE v.title_vector @@ {self.QUERY} AND v.post_id IN ({scope.restrict_sql})
-                ORDER BY v.post_id DESC LIMIT {CANDIDATES}
+                ORDER BY v.post_id DESC LIMIT {candidates}
             ), candidates AS (
                 SELECT post_id, score FROM newest
                 UNION ALL
@@ -283,7 +303,7 @@ class PostgresBackend(Backend):
         )  # fmt: skip
         if not rows:
             return [], self._count(where, params) if offset else 0
-        return [(row[0], float(row[1])) for row in rows], min(int(rows[0][2]), CANDIDATES)
+        return [(row[0], float(row[1])) for row in rows], min(int(rows[0][2]), candidates)
 
     def _newest(
         self, scope: Scope, terms: list[Any], offset: int, limit: int

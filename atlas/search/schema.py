@@ -242,14 +242,17 @@ def copy_posts(connection: BaseDatabaseWrapper, first_id: int, last_id: int) -> 
         )
 
 
-def copy_vectors(connection: BaseDatabaseWrapper, config: str) -> None:
-    """PostgreSQL: make the vectors of every document in one statement (reindex, migration)."""
+def copy_vectors(
+    connection: BaseDatabaseWrapper, config: str, first_id: int = 0, last_id: int = 2**62
+) -> None:
+    """PostgreSQL: make the vectors of the documents with post ids in [first_id, last_id] in
+    one statement (reindex, migration)."""
     select = pg_vectors_select("%s::regconfig", "d", "search_document AS d,")
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO search_vector (post_id, title_vector, public_vector, full_vector) "
-            + select,
-            [config] * select.count("%s"),
+            f"{select} WHERE d.post_id BETWEEN %s AND %s",
+            [*[config] * select.count("%s"), first_id, last_id],
         )
 
 

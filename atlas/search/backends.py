@@ -24,6 +24,7 @@ CANDIDATES = 600
 # common word costs more than the search.
 COUNT_CAP = 501
 SNIPPET_WORDS = 28
+NEWEST_WINDOW = 4  # SQLite, newest first: posts looked up one by one, per result wanted
 MARK_START, MARK_END = "\x02", "\x03"  # turned into <mark> after escaping (see services)
 
 
@@ -80,6 +81,10 @@ class Backend:
         COUNT_CAP make the count inexact: for related stories, which need no count)."""
         raise NotImplementedError
 
+    def count(self, query: SearchQuery, scope: Scope) -> int:
+        """How many posts match, up to COUNT_CAP."""
+        raise NotImplementedError
+
     def snippets(self, query: SearchQuery, post_ids: list[int]) -> dict[int, Snippets]:
         raise NotImplementedError
 
@@ -129,53 +134,71 @@ class SqliteBackend(Backend):
         candidates: int = CANDIDATES,
     ) -> tuple[list[tuple[int, float]], int]:
         source, params, table = self._source(query, scope)
+        if newest:
+            total = self.count(query, scope)
+            if not total:
+                return [], 0
+            return self._newest(query, scope, offset, limit, dense=total >= COUNT_CAP), total
+        # One pass over the newest matches both scores and counts them (as on PostgreSQL):
+        # fewer than `candidates` is every match, as many is more than a page can show.
+        weights = self.WEIGHTS if table == "search_fts" else self.PUBLIC_WEIGHTS
+        score = f"bm25({table}, {weights})"
+        scores = dict(
+            _execute(
+                f"SELECT {table}.rowid, {score} FROM {source} "
+                f"ORDER BY {table}.rowid DESC LIMIT {candidates}",
+                params,
+            )
+        )
+        if len(scores) == candidates:
+            # The title candidates are scored with the same MATCH, so the scores compare;
+            # that pass reads the index only as far back as the oldest of them.
+            titles = "{title subtitle tags} : (" + query.to_fts5() + ")"
+            scores.update(
+                _execute(
+                    f"""WITH titles AS MATERIALIZED (
+                        SELECT {table}.rowid AS id FROM {table} CROSS JOIN
+                        ({scope.restrict_sql}) AS allowed ON allowed.pk = {table}.rowid
+                        WHERE {table} MATCH %s ORDER BY {table}.rowid DESC LIMIT {candidates}
+                    )
+                    SELECT {table}.rowid, {score} FROM {table}
+                    WHERE {table} MATCH %s AND {table}.rowid >= (SELECT min(id) FROM titles)
+                    AND +{table}.rowid IN (SELECT id FROM titles)""",
+                    [*scope.restrict_params, titles, query.to_fts5()],
+                )
+            )
+        ranked = sorted(scores.items(), key=lambda item: (item[1], -item[0]))
+        page = [(post_id, -score) for post_id, score in ranked[offset : offset + limit]]
+        return page, len(scores) if len(scores) < candidates else candidates
+
+    def count(self, query: SearchQuery, scope: Scope) -> int:
+        source, params, _ = self._source(query, scope)
         (total,) = _execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {source} LIMIT {COUNT_CAP})", params
         )[0]
-        if not total:
-            return [], 0
-        if newest:
-            return self._newest(query, scope, offset, limit), total
-        weights = self.WEIGHTS if table == "search_fts" else self.PUBLIC_WEIGHTS
-        score = f"bm25({table}, {weights})"
-        if total < COUNT_CAP:  # few matches: rank them all
-            rows = _execute(
-                f"SELECT {table}.rowid, {score} AS score FROM {source} "
-                f"ORDER BY score, {table}.rowid DESC LIMIT %s OFFSET %s",
-                [*params, limit, offset],
-            )
-            return [(row[0], -row[1]) for row in rows], total
-        # The title candidates are scored with the same MATCH as the newest matches, so the
-        # scores compare; that pass reads the index only as far back as the oldest of them.
-        sql = f"""
-            WITH titles AS MATERIALIZED (
-                SELECT {table}.rowid AS id FROM {table} CROSS JOIN ({scope.restrict_sql})
-                AS allowed ON allowed.pk = {table}.rowid WHERE {table} MATCH %s
-                ORDER BY {table}.rowid DESC LIMIT {candidates}
-            )
-            SELECT post_id, score FROM (
-                SELECT {table}.rowid AS post_id, {score} AS score FROM {source}
-                ORDER BY {table}.rowid DESC LIMIT {candidates}
-            )
-            UNION
-            SELECT {table}.rowid, {score} FROM {table}
-            WHERE {table} MATCH %s AND {table}.rowid >= (SELECT min(id) FROM titles)
-            AND +{table}.rowid IN (SELECT id FROM titles)
-            ORDER BY score, post_id DESC LIMIT %s OFFSET %s"""
-        titles = "{title subtitle tags} : (" + query.to_fts5() + ")"
-        rows = _execute(
-            sql,
-            [*scope.restrict_params, titles, *params, query.to_fts5(), limit, offset],
-        )
-        return [(row[0], -row[1]) for row in rows], total
+        return int(total)
 
     def _newest(
-        self, query: SearchQuery, scope: Scope, offset: int, limit: int
+        self, query: SearchQuery, scope: Scope, offset: int, limit: int, dense: bool
     ) -> list[tuple[int, float]]:
         """The matches' ids first (FTS5 reads them fast, in no need of positions), then the
-        scope's posts walked newest first on the date index, each looked up among them."""
+        scope's posts walked newest first on the date index, each looked up among them.
+        When many posts match words (not phrases, whose lookups cost more), the newest
+        posts are looked up one by one first: the page is usually among the first few."""
         expression = query.to_fts5()
         table = "search_public_fts" if scope.full_text_sql == "" else "search_fts"
+        phrases = any(len(term.words) > 1 for group in query.groups for term in group)
+        if dense and not phrases and scope.full_text_sql is not None and not scope.full_text_sql:
+            rows = _execute(
+                f"SELECT dated.pk, 0 FROM (SELECT * FROM ({scope.dated_sql}) AS recent "
+                "ORDER BY recent.published_at DESC, recent.pk DESC LIMIT %s) AS dated "
+                f"WHERE EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH %s "
+                f"AND {table}.rowid = dated.pk) "
+                "ORDER BY dated.published_at DESC, dated.pk DESC LIMIT %s OFFSET %s",
+                [*scope.dated_params, NEWEST_WINDOW * (offset + limit), expression, limit, offset],
+            )
+            if len(rows) == limit:  # every newer post was looked at
+                return [(row[0], 0.0) for row in rows]
         matches = f"SELECT rowid AS id FROM {table} WHERE {table} MATCH %s"
         params = [expression]
         if scope.full_text_sql:
@@ -250,6 +273,10 @@ class PostgresBackend(Backend):
         if scope.full_text_sql == "":
             return "v.public_vector"
         return "coalesce(v.full_vector, v.public_vector)"
+
+    def count(self, query: SearchQuery, scope: Scope) -> int:
+        where, params = self._where(scope, [text_search_config(), query.to_websearch()])
+        return self._count(where, params)
 
     def _count(self, where: str, params: list[Any]) -> int:
         (total,) = _execute(
@@ -342,9 +369,9 @@ class PostgresBackend(Backend):
         """The closest words by trigrams among those of about the same length and the same
         first letter (as SQLite's): `word % x` over the whole vocabulary reads most of it."""
         rows = _execute(
-            "SELECT word FROM search_word WHERE left(word, 1) = %s "
+            "SELECT word FROM search_word WHERE word LIKE %s "  # the pattern_ops index
             "AND length(word) BETWEEN %s AND %s ORDER BY word <-> %s LIMIT 20",
-            [word[0], len(word) - 2, len(word) + 2, word],
+            [word[0] + "%", len(word) - 2, len(word) + 2, word],
         )
         return [row[0] for row in rows]
 

@@ -193,8 +193,7 @@ def suggestion(query: SearchQuery, scope: Scope) -> str:
     if not replacements:
         return ""
     better = query.with_words(replacements)
-    _, total = backend().rank(better, scope, True, 0, 1)
-    return str(better) if total else ""
+    return str(better) if backend().count(better, scope) else ""
 
 
 def words_of(*texts: str) -> set[str]:

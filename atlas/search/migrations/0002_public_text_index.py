@@ -23,10 +23,14 @@ def install(apps, schema_editor):
 
 
 def uninstall(apps, schema_editor):
+    """Back to 0001: the earlier code's `install` adds its vector columns again, empty; its
+    `atlas reindex` fills them."""
     connection = schema_editor.connection
-    if connection.vendor != "sqlite":  # the vectors stay in search_vector
-        return
     with connection.cursor() as cursor:
+        if connection.vendor != "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS search_document_vectors ON search_document")
+            cursor.execute("DROP TABLE IF EXISTS search_vector")
+            return
         for trigger in ("inserted", "deleted", "updated"):
             cursor.execute(f"DROP TRIGGER IF EXISTS search_document_public_{trigger}")
         cursor.execute("DROP TABLE IF EXISTS search_public_fts")

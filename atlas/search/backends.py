@@ -12,18 +12,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from atlas.publishing.context_processors import held_publication
+from atlas.publishing.models import Post
 from atlas.search.query import SearchQuery
-from atlas.search.schema import FTS5_COLUMNS, PG_CONFIGS, PUBLIC_COLUMNS
+from atlas.search.schema import FTS5_COLUMNS, PG_CONFIGS
 
 CANDIDATES = 600
 # Counting stops here: pages go no further (services.MAX_PAGE), and counting every match of a
 # common word costs more than the search.
 COUNT_CAP = 501
 SNIPPET_WORDS = 28
-NEWEST = "SELECT p.id, 0 FROM publishing_post p WHERE p.id IN"
-NEWEST_ORDER = "ORDER BY p.published_at DESC, p.id DESC LIMIT %s OFFSET %s"
+NEWEST_WINDOW = 4  # SQLite, newest first: posts looked up one by one, per result wanted
 MARK_START, MARK_END = "\x02", "\x03"  # turned into <mark> after escaping (see services)
 
 
@@ -39,6 +40,20 @@ class Scope:
     restrict_params: list[Any] = field(default_factory=list)
     full_text_sql: str | None = ""
     full_text_params: list[Any] = field(default_factory=list)
+    # The same posts as (pk, published_at): newest first walks their date index.
+    dated_sql: str = ""
+    dated_params: list[Any] = field(default_factory=list)
+
+    @classmethod
+    def of(
+        cls, posts: QuerySet[Post], full_text_sql: str | None = "", full_text_params: Any = ()
+    ) -> Scope:
+        restrict_sql, restrict_params = posts.order_by().values("pk").query.sql_with_params()
+        dated = posts.order_by().values("pk", "published_at").query.sql_with_params()
+        return cls(
+            restrict_sql, list(restrict_params), full_text_sql, list(full_text_params),
+            dated[0], list(dated[1]),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -52,10 +67,22 @@ class Backend:
     vendor = ""
 
     def rank(
-        self, query: SearchQuery, scope: Scope, newest: bool, offset: int, limit: int
+        self,
+        query: SearchQuery,
+        scope: Scope,
+        newest: bool,
+        offset: int,
+        limit: int,
+        candidates: int = CANDIDATES,
     ) -> tuple[list[tuple[int, float]], int]:
         """One page of results as (post id, score: higher is better; 0 for newest first),
-        and how many results there are."""
+        and how many results there are (up to COUNT_CAP). Ranked by relevance, at most the
+        `candidates` newest matches and as many title matches compete (fewer than
+        COUNT_CAP make the count inexact: for related stories, which need no count)."""
+        raise NotImplementedError
+
+    def count(self, query: SearchQuery, scope: Scope) -> int:
+        """How many posts match, up to COUNT_CAP."""
         raise NotImplementedError
 
     def snippets(self, query: SearchQuery, post_ids: list[int]) -> dict[int, Snippets]:
@@ -73,66 +100,122 @@ def _execute(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 class SqliteBackend(Backend):
     vendor = "sqlite"
-    WEIGHTS = "5.0, 2.0, 2.0, 1.0, 1.0"
+    WEIGHTS = "5.0, 2.0, 2.0, 1.0, 1.0"  # title, subtitle, tags, body, gated body
+    PUBLIC_WEIGHTS = "5.0, 2.0, 2.0, 1.0"
 
     def _source(self, query: SearchQuery, scope: Scope) -> tuple[str, list[Any], str]:
-        """`FROM ... WHERE ...` of the matches in this scope, its parameters, and the MATCH
-        expression that scores them. The scope's posts are joined (SQLite flattens it into a
-        primary-key lookup per match); `rowid IN (...)` would make FTS5 run the query once
-        per allowed post."""
+        """`FROM ... WHERE ...` of the matches in this scope, its parameters, and the FTS5
+        table that scores them. The scope's posts are joined after the full-text index
+        (`CROSS JOIN` fixes SQLite's join order: a primary-key lookup per match); the other
+        way round, or `rowid IN (...)`, runs the full-text query once per allowed post."""
         expression = query.to_fts5()
+        table = "search_public_fts" if scope.full_text_sql == "" else "search_fts"
         source = (
-            f"search_fts JOIN ({scope.restrict_sql}) AS allowed "
-            "ON allowed.pk = search_fts.rowid WHERE search_fts MATCH %s"
+            f"{table} CROSS JOIN ({scope.restrict_sql}) AS allowed "
+            f"ON allowed.pk = {table}.rowid WHERE {table} MATCH %s"
         )
-        params = list(scope.restrict_params)
-        if scope.full_text_sql is None:
-            return source, [*params, expression], expression
-        public = f"{PUBLIC_COLUMNS} : ({expression})"
-        if not scope.full_text_sql:
-            return source, [*params, public], public
-        either = (
-            f"{source} AND +search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts "
-            "MATCH %s UNION SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-            f"AND +rowid IN ({scope.full_text_sql}))"
-        )
-        return (
-            either,
-            [*params, expression, public, expression, *scope.full_text_params],
-            expression,
-        )
+        params = [*scope.restrict_params, expression]
+        if scope.full_text_sql:  # the public text, or the whole text of a readable post
+            source += (
+                " AND +search_fts.rowid IN (SELECT rowid FROM search_public_fts WHERE "
+                "search_public_fts MATCH %s UNION SELECT rowid FROM search_fts WHERE "
+                f"search_fts MATCH %s AND +rowid IN ({scope.full_text_sql}))"
+            )
+            params += [expression, expression, *scope.full_text_params]
+        return source, params, table
 
     def rank(
-        self, query: SearchQuery, scope: Scope, newest: bool, offset: int, limit: int
+        self,
+        query: SearchQuery,
+        scope: Scope,
+        newest: bool,
+        offset: int,
+        limit: int,
+        candidates: int = CANDIDATES,
     ) -> tuple[list[tuple[int, float]], int]:
-        source, params, expression = self._source(query, scope)
+        source, params, table = self._source(query, scope)
+        if newest:
+            total = self.count(query, scope)
+            if not total:
+                return [], 0
+            return self._newest(query, scope, offset, limit, dense=total >= COUNT_CAP), total
+        # One pass over the newest matches both scores and counts them (as on PostgreSQL):
+        # fewer than `candidates` is every match, as many is more than a page can show.
+        weights = self.WEIGHTS if table == "search_fts" else self.PUBLIC_WEIGHTS
+        score = f"bm25({table}, {weights})"
+        scores = dict(
+            _execute(
+                f"SELECT {table}.rowid, {score} FROM {source} "
+                f"ORDER BY {table}.rowid DESC LIMIT {candidates}",
+                params,
+            )
+        )
+        if len(scores) == candidates:
+            # The title candidates are scored with the same MATCH, so the scores compare;
+            # that pass reads the index only as far back as the oldest of them.
+            titles = "{title subtitle tags} : (" + query.to_fts5() + ")"
+            scores.update(
+                _execute(
+                    f"""WITH titles AS MATERIALIZED (
+                        SELECT {table}.rowid AS id FROM {table} CROSS JOIN
+                        ({scope.restrict_sql}) AS allowed ON allowed.pk = {table}.rowid
+                        WHERE {table} MATCH %s ORDER BY {table}.rowid DESC LIMIT {candidates}
+                    )
+                    SELECT {table}.rowid, {score} FROM {table}
+                    WHERE {table} MATCH %s AND {table}.rowid >= (SELECT min(id) FROM titles)
+                    AND +{table}.rowid IN (SELECT id FROM titles)""",
+                    [*scope.restrict_params, titles, query.to_fts5()],
+                )
+            )
+        ranked = sorted(scores.items(), key=lambda item: (item[1], -item[0]))
+        page = [(post_id, -score) for post_id, score in ranked[offset : offset + limit]]
+        return page, len(scores) if len(scores) < candidates else candidates
+
+    def count(self, query: SearchQuery, scope: Scope) -> int:
+        source, params, _ = self._source(query, scope)
         (total,) = _execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {source} LIMIT {COUNT_CAP})", params
         )[0]
-        if newest:
+        return int(total)
+
+    def _newest(
+        self, query: SearchQuery, scope: Scope, offset: int, limit: int, dense: bool
+    ) -> list[tuple[int, float]]:
+        """The matches' ids first (FTS5 reads them fast, in no need of positions), then the
+        scope's posts walked newest first on the date index, each looked up among them.
+        When many posts match words (not phrases, whose lookups cost more), the newest
+        posts are looked up one by one first: the page is usually among the first few."""
+        expression = query.to_fts5()
+        table = "search_public_fts" if scope.full_text_sql == "" else "search_fts"
+        phrases = any(len(term.words) > 1 for group in query.groups for term in group)
+        if dense and not phrases and scope.full_text_sql is not None and not scope.full_text_sql:
             rows = _execute(
-                f"{NEWEST} (SELECT search_fts.rowid FROM {source}) {NEWEST_ORDER}",
-                [*params, limit, offset],
+                f"SELECT dated.pk, 0 FROM (SELECT * FROM ({scope.dated_sql}) AS recent "
+                "ORDER BY recent.published_at DESC, recent.pk DESC LIMIT %s) AS dated "
+                f"WHERE EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH %s "
+                f"AND {table}.rowid = dated.pk) "
+                "ORDER BY dated.published_at DESC, dated.pk DESC LIMIT %s OFFSET %s",
+                [*scope.dated_params, NEWEST_WINDOW * (offset + limit), expression, limit, offset],
             )
-            return [(row[0], 0.0) for row in rows], total
-        titles = "{title subtitle tags} : (" + query.to_fts5() + ")"
-        score = f"bm25(search_fts, {self.WEIGHTS})"
-        sql = f"""
-            SELECT post_id, score FROM (
-                SELECT search_fts.rowid AS post_id, {score} AS score FROM {source}
-                ORDER BY search_fts.rowid DESC LIMIT {CANDIDATES}
+            if len(rows) == limit:  # every newer post was looked at
+                return [(row[0], 0.0) for row in rows]
+        matches = f"SELECT rowid AS id FROM {table} WHERE {table} MATCH %s"
+        params = [expression]
+        if scope.full_text_sql:
+            matches = (
+                f"SELECT rowid AS id FROM search_public_fts WHERE search_public_fts MATCH %s "
+                f"UNION SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+                f"AND +rowid IN ({scope.full_text_sql})"
             )
-            UNION
-            SELECT search_fts.rowid, {score} FROM search_fts
-            WHERE search_fts MATCH %s AND +search_fts.rowid IN (
-                SELECT search_fts.rowid FROM search_fts JOIN ({scope.restrict_sql}) AS allowed
-                ON allowed.pk = search_fts.rowid WHERE search_fts MATCH %s
-                ORDER BY search_fts.rowid DESC LIMIT {CANDIDATES}
-            )
-            ORDER BY score, post_id DESC LIMIT %s OFFSET %s"""
-        # The second half scores with the same MATCH as the first, so the scores compare.
-        rows = _execute(sql, [*params, expression, *scope.restrict_params, titles, limit, offset])
-        return [(row[0], -row[1]) for row in rows], min(total, CANDIDATES)
+            params = [expression, expression, *scope.full_text_params]
+        rows = _execute(
+            f"WITH matches AS MATERIALIZED ({matches}) "
+            f"SELECT dated.pk, 0 FROM ({scope.dated_sql}) AS dated "
+            "WHERE dated.pk IN (SELECT id FROM matches) "
+            "ORDER BY dated.published_at DESC, dated.pk DESC LIMIT %s OFFSET %s",
+            [*params, *scope.dated_params, limit, offset],
+        )
+        return [(row[0], 0.0) for row in rows]
 
     def snippets(self, query: SearchQuery, post_ids: list[int]) -> dict[int, Snippets]:
         if not post_ids or not query:
@@ -168,57 +251,100 @@ class PostgresBackend(Backend):
     vendor = "postgresql"
     QUERY = "websearch_to_tsquery(%s::regconfig, %s)"
 
+    def _match(self, scope: Scope, terms: list[Any]) -> tuple[str, list[Any]]:
+        """The condition on `search_vector v` that its text matches, in this scope."""
+        if scope.full_text_sql == "":
+            return f"v.public_vector @@ {self.QUERY}", terms
+        # full_vector is NULL for a public post: its public_vector is its whole text.
+        full = f"v.full_vector @@ {self.QUERY}"
+        if scope.full_text_sql:
+            full = f"({full} AND v.post_id IN ({scope.full_text_sql}))"
+        return f"(v.public_vector @@ {self.QUERY} OR {full})", [
+            *terms, *terms, *scope.full_text_params,
+        ]  # fmt: skip
+
     def _where(self, scope: Scope, terms: list[Any]) -> tuple[str, list[Any]]:
-        restrict = f"d.post_id IN ({scope.restrict_sql})"
-        if scope.full_text_sql is None:
-            return f"d.full_vector @@ {self.QUERY} AND {restrict}", [
-                *terms, *scope.restrict_params,
-            ]  # fmt: skip
-        if not scope.full_text_sql:
-            return f"d.public_vector @@ {self.QUERY} AND {restrict}", [
-                *terms, *scope.restrict_params,
-            ]  # fmt: skip
-        clause = (
-            f"(d.public_vector @@ {self.QUERY} OR (d.full_vector @@ {self.QUERY} "
-            f"AND d.post_id IN ({scope.full_text_sql}))) AND {restrict}"
-        )
-        return clause, [*terms, *terms, *scope.full_text_params, *scope.restrict_params]
+        match, params = self._match(scope, terms)
+        return f"{match} AND v.post_id IN ({scope.restrict_sql})", [
+            *params, *scope.restrict_params,
+        ]  # fmt: skip
 
     def _vector(self, scope: Scope) -> str:
-        return "d.public_vector" if scope.full_text_sql == "" else "d.full_vector"
+        if scope.full_text_sql == "":
+            return "v.public_vector"
+        return "coalesce(v.full_vector, v.public_vector)"
 
-    def rank(
-        self, query: SearchQuery, scope: Scope, newest: bool, offset: int, limit: int
-    ) -> tuple[list[tuple[int, float]], int]:
-        terms = [text_search_config(), query.to_websearch()]
-        where, params = self._where(scope, terms)
+    def count(self, query: SearchQuery, scope: Scope) -> int:
+        where, params = self._where(scope, [text_search_config(), query.to_websearch()])
+        return self._count(where, params)
+
+    def _count(self, where: str, params: list[Any]) -> int:
         (total,) = _execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM search_document d WHERE {where} "
+            f"SELECT count(*) FROM (SELECT 1 FROM search_vector v WHERE {where} "
             f"LIMIT {COUNT_CAP}) c",
             params,
         )[0]
+        return int(total)
+
+    def rank(
+        self,
+        query: SearchQuery,
+        scope: Scope,
+        newest: bool,
+        offset: int,
+        limit: int,
+        candidates: int = CANDIDATES,
+    ) -> tuple[list[tuple[int, float]], int]:
+        terms = [text_search_config(), query.to_websearch()]
+        where, params = self._where(scope, terms)
+        match, match_params = self._match(scope, terms)
         if newest:
-            rows = _execute(
-                "SELECT p.id, 0 FROM publishing_post p JOIN search_document d "
-                f"ON d.post_id = p.id WHERE {where} {NEWEST_ORDER}",
-                [*params, limit, offset],
-            )
-            return [(row[0], 0.0) for row in rows], total
+            return self._newest(scope, terms, offset, limit), self._count(where, params)
+        # One pass over the newest matches both ranks them and counts them: fewer than
+        # CANDIDATES is every match, as many is more than a page can show.
+        score = f"ts_rank_cd({self._vector(scope)}, {self.QUERY}, 1)"
         sql = f"""
-            WITH candidates AS (
-                (SELECT d.post_id FROM search_document d WHERE {where}
-                 ORDER BY d.post_id DESC LIMIT {CANDIDATES})
-                UNION
-                (SELECT d.post_id FROM search_document d
-                 WHERE d.title_vector @@ {self.QUERY} AND {where}
-                 ORDER BY d.post_id DESC LIMIT {CANDIDATES})
+            WITH newest AS MATERIALIZED (
+                SELECT v.post_id, {score} AS score FROM search_vector v WHERE {where}
+                ORDER BY v.post_id DESC LIMIT {candidates}
+            ), titles AS MATERIALIZED (
+                SELECT v.post_id FROM search_vector v
+                WHERE v.title_vector @@ {self.QUERY} AND v.post_id IN ({scope.restrict_sql})
+                ORDER BY v.post_id DESC LIMIT {candidates}
+            ), candidates AS (
+                SELECT post_id, score FROM newest
+                UNION ALL
+                SELECT v.post_id, {score} FROM titles JOIN search_vector v
+                ON v.post_id = titles.post_id
+                WHERE titles.post_id NOT IN (SELECT post_id FROM newest) AND {match}
             )
-            SELECT d.post_id, ts_rank_cd({self._vector(scope)}, {self.QUERY}, 1) AS score
-            FROM search_document d JOIN candidates c USING (post_id)
-            ORDER BY score DESC, d.post_id DESC
+            SELECT post_id, score, (SELECT count(*) FROM newest) FROM candidates
+            ORDER BY score DESC, post_id DESC
             LIMIT %s OFFSET %s"""
-        rows = _execute(sql, [*params, *terms, *params, *terms, limit, offset])
-        return [(row[0], float(row[1])) for row in rows], min(total, CANDIDATES)
+        rows = _execute(
+            sql,
+            [
+                *terms, *params, *terms, *scope.restrict_params, *terms, *match_params,
+                limit, offset,
+            ],
+        )  # fmt: skip
+        if not rows:
+            return [], self._count(where, params) if offset else 0
+        return [(row[0], float(row[1])) for row in rows], min(int(rows[0][2]), candidates)
+
+    def _newest(
+        self, scope: Scope, terms: list[Any], offset: int, limit: int
+    ) -> list[tuple[int, float]]:
+        """The scope's posts newest first, each looked up in the index: the planner walks
+        the date index while matches are common, and reads the GIN index when they are rare."""
+        match, params = self._match(scope, terms)
+        rows = _execute(
+            f"SELECT dated.pk, 0 FROM ({scope.dated_sql}) AS dated WHERE EXISTS ("
+            f"SELECT 1 FROM search_vector v WHERE v.post_id = dated.pk AND {match}) "
+            "ORDER BY dated.published_at DESC, dated.pk DESC LIMIT %s OFFSET %s",
+            [*scope.dated_params, *params, limit, offset],
+        )
+        return [(row[0], 0.0) for row in rows]
 
     def snippets(self, query: SearchQuery, post_ids: list[int]) -> dict[int, Snippets]:
         if not post_ids or not query:
@@ -240,9 +366,12 @@ class PostgresBackend(Backend):
         return {row[0]: Snippets(*row[1:]) for row in rows}
 
     def similar_words(self, word: str) -> list[str]:
+        """The closest words by trigrams among those of about the same length and the same
+        first letter (as SQLite's): `word % x` over the whole vocabulary reads most of it."""
         rows = _execute(
-            "SELECT word FROM search_word WHERE word %% %s ORDER BY word <-> %s LIMIT 20",
-            [word, word],
+            "SELECT word FROM search_word WHERE word LIKE %s "  # the pattern_ops index
+            "AND length(word) BETWEEN %s AND %s ORDER BY word <-> %s LIMIT 20",
+            [word[0] + "%", len(word) - 2, len(word) + 2, word],
         )
         return [row[0] for row in rows]
 

@@ -24,11 +24,11 @@ from atlas.lib import pagecache
 from atlas.publishing.models import Post, tags_of
 from atlas.search.backends import Scope, backend
 from atlas.search.query import SearchQuery, Term
-from atlas.search.services import _sql
 
 COUNT = 3
 TERMS = 10
 POOL = 20
+CANDIDATES = 200  # the newest matches (and title matches) ranked: ten OR-ed terms match most posts
 HALF_LIFE_DAYS = 90.0
 _WORD = re.compile(r"[^\W\d_]{3,30}")
 _COMMON_WORDS = """about above after again against also among because been before being below
@@ -87,8 +87,7 @@ def compute_related(post: Post, now: datetime | None = None) -> list[int]:
         return []
     query = SearchQuery(groups=[[Term((term,)) for term in terms]])
     others = Post.objects.published(now).articles().exclude(pk=post.pk)
-    sql, params = _sql(others)
-    scored, _ = backend().rank(query, Scope(sql, params, ""), False, 0, POOL)
+    scored, _ = backend().rank(query, Scope.of(others, ""), False, 0, POOL, candidates=CANDIDATES)
     if not scored:
         return []
     best = max(score for _, score in scored) or 1.0

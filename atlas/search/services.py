@@ -92,23 +92,22 @@ def _sql(posts: QuerySet[Post]) -> tuple[str, list[Any]]:
 
 def reader_scope(request: HttpRequest, filters: Filters | None = None) -> Scope:
     """What a reader may find: published posts (filtered), gated bodies only if readable."""
-    restrict_sql, restrict_params = _sql((filters or Filters()).apply(Post.objects.published()))
+    posts = (filters or Filters()).apply(Post.objects.published())
     gated = [choice for choice in Post.Visibility.values if choice != Post.Visibility.PUBLIC]
     readable = [
         visibility for visibility in gated if can_read(request, Post(visibility=visibility))
     ]
     if len(readable) == len(gated):
-        return Scope(restrict_sql, restrict_params, None)
+        return Scope.of(posts, None)
     if not readable:
-        return Scope(restrict_sql, restrict_params, "")
+        return Scope.of(posts, "")
     full_sql, full_params = _sql(Post.objects.filter(visibility__in=readable))
-    return Scope(restrict_sql, restrict_params, full_sql, full_params)
+    return Scope.of(posts, full_sql, full_params)
 
 
 def staff_scope(posts: QuerySet[Post]) -> Scope:
     """Every post in `posts` (drafts and scheduled too), with its whole text."""
-    sql, params = _sql(posts)
-    return Scope(sql, params, None)
+    return Scope.of(posts, None)
 
 
 def search(
@@ -194,8 +193,7 @@ def suggestion(query: SearchQuery, scope: Scope) -> str:
     if not replacements:
         return ""
     better = query.with_words(replacements)
-    _, total = backend().rank(better, scope, True, 0, 1)
-    return str(better) if total else ""
+    return str(better) if backend().count(better, scope) else ""
 
 
 def words_of(*texts: str) -> set[str]:

@@ -171,7 +171,13 @@ def copy_rows(
     )
     shared_text = tuple(_as_copy_value(value) for value in constants)
     table = quote(model._meta.db_table)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+    statement = f"COPY {table} ({names}) FROM STDIN"
+    # wrap_database_errors: a conflict raises Django's IntegrityError, as an INSERT would
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.copy(statement) as copy,
+    ):
         for row in rows:
             copy.write_row((*row, *shared_text))
 
@@ -226,7 +232,10 @@ def _copy_rows(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} AS "
             f"SELECT {names} FROM {table} WITH NO DATA; TRUNCATE {staging}"
         )
-        with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+        with (
+            connection.wrap_database_errors,
+            cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
         cursor.execute(

@@ -55,10 +55,13 @@ from atlas.members.models import (
 )
 from atlas.members.services import default_newsletters
 
-__all__ = ["ImportFileError", "ImportReport", "import_members", "scan_file"]
+__all__ = ["DEFAULT_BATCH_SIZE", "ImportFileError", "ImportReport", "import_members", "scan_file"]
 
 MAX_LISTED_ERRORS = 1_000
 MAX_BATCH_SIZE = 10_000
+# Rows per transaction: each batch costs a dozen statements and a commit whatever its size
+# (5,000 rather than 2,000 saves ~5% of the server's work on PostgreSQL; bench/README.md).
+DEFAULT_BATCH_SIZE = 5_000
 PREVIEW_ROWS = 20
 YIELD_EVERY_ROWS = 20  # rows checked between offers of the interpreter to the writing thread
 GONE = State.GONE
@@ -146,7 +149,7 @@ def import_members(
     confirmed: bool = False,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
-    batch_size: int = 2000,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     preview_rows: int = PREVIEW_ROWS,
 ) -> ImportReport:
     """Import every row of `source` (a path, or a file open in text or binary mode).

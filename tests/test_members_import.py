@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from atlas.members import models, services
+from atlas.members import importing, models, services
 from atlas.members.import_runs import run_import as run_member_import
 from atlas.members.importing import (
     MAX_LISTED_ERRORS,
@@ -350,6 +350,57 @@ def test_each_created_member_gets_one_imported_event(newsletter: Newsletter) -> 
     assert [(event.member.email, event.detail) for event in events] == [
         ("new@example.org", {"layout": "plain"})
     ]
+
+
+def test_a_row_naming_a_newsletter_twice_subscribes_once(newsletter: Newsletter) -> None:
+    header = "email,name,status,tier,newsletters,labels,created_at,confirmed_at,source"
+    row = 'new@example.org,New,active,free,"newsletter,newsletter",,2024-01-01T00:00:00Z,,web'
+    report = run_import(f"{header}\n{row}\n", [newsletter])
+    assert (report.layout, report.created, report.error_count) == ("atlas", 1, 0)
+    assert list(Subscription.objects.values_list("member__email", "newsletter")) == [
+        ("new@example.org", newsletter.pk)
+    ]
+
+
+def test_a_member_signing_up_while_the_batch_is_written_is_not_counted_as_imported(
+    newsletter: Newsletter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_select_in = importing.select_in
+
+    def sign_up_after_lookup(*args: Any) -> list[tuple[Any, ...]]:
+        found = real_select_in(*args)
+        if args[0] is Member and not Member.objects.filter(email="late@example.org").exists():
+            Member.objects.create(email="late@example.org", source="web")
+        return found
+
+    monkeypatch.setattr(importing, "select_in", sign_up_after_lookup)
+    report = run_import("email\nlate@example.org\nnew@example.org\n", [newsletter])
+    assert report.created == 1
+    assert member("late@example.org").source == "web"
+    events = MemberEvent.objects.filter(kind=MemberEvent.Kind.IMPORTED)
+    assert [event.member.email for event in events] == ["new@example.org"]
+    assert list(member("late@example.org").subscriptions.all()) == []
+
+
+def test_a_file_error_after_the_first_batch_stops_the_import_there(
+    newsletter: Newsletter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_valid_rows = importing.Importer.valid_rows
+    calls: list[int] = []
+
+    def failing_second_batch(self: Any, rows: Any) -> Any:
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise ImportFileError("The second batch cannot be read.")
+        return real_valid_rows(self, rows)
+
+    monkeypatch.setattr(importing.Importer, "valid_rows", failing_second_batch)
+    rows = "".join(f"reader{number}@example.org\n" for number in range(6))
+    with pytest.raises(ImportFileError, match="second batch"):
+        run_import("email\n" + rows, [newsletter], batch_size=2)
+    assert sorted(Member.objects.values_list("email", flat=True)) == [
+        "reader0@example.org", "reader1@example.org",
+    ]  # fmt: skip
 
 
 def test_progress_is_reported_after_each_batch(newsletter: Newsletter) -> None:

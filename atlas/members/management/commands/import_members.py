@@ -18,7 +18,13 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from atlas.members.importing import MAX_BATCH_SIZE, ImportFileError, import_members, scan_file
+from atlas.members.importing import (
+    DEFAULT_BATCH_SIZE,
+    MAX_BATCH_SIZE,
+    ImportFileError,
+    import_members,
+    scan_file,
+)
 from atlas.members.models import Newsletter
 from atlas.members.services import default_newsletters
 
@@ -49,7 +55,10 @@ class Command(BaseCommand):
             "--dry-run", action="store_true",
             help="read and check every row, print what would happen, write nothing",
         )  # fmt: skip
-        parser.add_argument("--batch-size", type=int, default=2000, metavar="N")
+        parser.add_argument(
+            "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
+            help="rows per transaction",
+        )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]

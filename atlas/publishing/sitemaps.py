@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.html import escape
@@ -47,16 +47,26 @@ def post_ranges() -> list[int]:
 
 
 def post_entries(page: int) -> list[Entry]:
+    before, after = url_with_slug("publishing:post", MARK).split(MARK)
+    return [
+        (before + quote(slug, safe=SAFE) + after, modified) for slug, modified in post_rows(page)
+    ]
+
+
+def post_rows(page: int) -> QuerySet[Post, tuple[str, datetime]]:
+    """(slug, last change) of the published posts in the page's range of ids, in id order."""
     low = (page - 1) * POSTS_PER_SITEMAP
     changed = Greatest("published_at", Coalesce("content_modified_at", "published_at"))
-    rows = (
-        Post.objects.published()
-        .filter(pk__gte=low, pk__lt=low + POSTS_PER_SITEMAP)
+    # The range is the query's only condition on the table it reads, and whether each post is
+    # published is a lookup by its id: SQLite without statistics (no ANALYZE) otherwise took
+    # `published()`'s (status, published_at) index for the best path, read every published
+    # post's entry and sorted them, whatever the range (x3 from 10,000 posts to 100,000).
+    published = Post.objects.published().filter(pk=OuterRef("pk"))
+    return (
+        Post.objects.filter(Exists(published), pk__gte=low, pk__lt=low + POSTS_PER_SITEMAP)
         .order_by("pk")
         .values_list("slug", changed)
     )
-    before, after = url_with_slug("publishing:post", MARK).split(MARK)
-    return [(before + quote(slug, safe=SAFE) + after, modified) for slug, modified in rows]
 
 
 def tag_entries() -> list[Entry]:

@@ -91,8 +91,11 @@ def page_entries() -> list[Entry]:
 def index(request: HttpRequest) -> HttpResponse:
     base = current_publication(request).base_url
     sitemaps: list[Entry] = [(section_path(section), None) for section in SECTIONS[:-1]]
-    sitemaps += [(f"{section_path('posts')}?p={page}", None) for page in post_ranges()]
-    return xml_response("sitemapindex", "sitemap", base, sitemaps)
+    # One element per page of posts, the one part that grows with the posts: its address is
+    # reversed and escaped once, and only the page number changes.
+    posts = escape(f"{base}{section_path('posts')}?p=")
+    pages = "".join(f"<sitemap><loc>{posts}{page}</loc></sitemap>\n" for page in post_ranges())
+    return xml_response("sitemapindex", "sitemap", base, sitemaps, written=pages)
 
 
 @require_safe
@@ -120,11 +123,15 @@ def section_path(section: str) -> str:
     return url_with_slug("sitemap_section", section)
 
 
-def xml_response(root: str, element: str, base: str, entries: Iterable[Entry]) -> HttpResponse:
+def xml_response(
+    root: str, element: str, base: str, entries: Iterable[Entry], written: str = ""
+) -> HttpResponse:
+    """The document of `entries`, then of `written` (elements already written)."""
     parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{NAMESPACE}">\n']
     for path, modified in entries:
         lastmod = f"<lastmod>{w3c_date(modified)}</lastmod>" if modified else ""
         parts.append(f"<{element}><loc>{escape(base + path)}</loc>{lastmod}</{element}>\n")
+    parts.append(written)
     parts.append(f"</{root}>\n")
     return HttpResponse("".join(parts), content_type="application/xml; charset=utf-8")
 

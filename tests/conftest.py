@@ -431,6 +431,12 @@ def mailbox_smtputf8(settings: Any) -> Iterator[Mailbox]:
     yield from _serve_mail(settings, Mailbox(smtputf8=True))
 
 
+@pytest.fixture
+def mailbox_in_turn(settings: Any) -> Iterator[Mailbox]:
+    """The same server, without PIPELINING: each command waits for its reply."""
+    yield from _serve_mail(settings, Mailbox(pipelining=False))
+
+
 def _serve_mail(settings: Any, server: Mailbox) -> Iterator[Mailbox]:
     server.start()
     settings.EMAIL_BACKEND = "atlas.lib.smtp.EmailBackend"

@@ -41,6 +41,15 @@ class _Handler:
     # Faults per recipient: an SMTP reply for RCPT ("451 4.7.1 ...") or DATA ("data:554 ..."),
     # "drop" (close the connection after the final dot, before replying), or "slow:0.2".
     faults: dict[str, str] = field(default_factory=dict)
+    pipelining: bool = True
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname
+        if self.pipelining:  # aiosmtpd reads pipelined commands in turn; it only never says so
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -75,10 +84,11 @@ def free_port() -> int:
 
 class Mailbox:
     """`smtputf8`: whether the server offers SMTPUTF8 (RFC 6531); without it, a command or a
-    message with non-ASCII bytes is refused ("500 Error: strict ASCII mode")."""
+    message with non-ASCII bytes is refused ("500 Error: strict ASCII mode"). `pipelining`:
+    whether it offers PIPELINING (RFC 2920), as Postfix and most servers do."""
 
-    def __init__(self, smtputf8: bool = False) -> None:
-        self.handler = _Handler()
+    def __init__(self, smtputf8: bool = False, pipelining: bool = True) -> None:
+        self.handler = _Handler(pipelining=pipelining)
         self.port = free_port()
         self.controller = Controller(
             self.handler, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=smtputf8

@@ -124,14 +124,16 @@ def test_an_error_that_keeps_failing_a_batch_sets_its_recipient_aside_and_the_se
     DeliverySettings.objects.update(batch_size=100)
     addresses = audience("poison{number}@example.org")
     add_subscribers(newsletter, addresses)
-    real_send = SmtpConnection.send
+    real_submit = SmtpConnection.submit
 
-    def send_or_break(self: SmtpConnection, sender: str, recipient: str, data: bytes) -> Any:
+    def submit_or_break(
+        self: SmtpConnection, sender: str, recipient: str, data: bytes, tag: Any
+    ) -> Any:
         if recipient.startswith("poison"):
             raise RuntimeError("unexpected state in the transport")
-        return real_send(self, sender, recipient, data)
+        return real_submit(self, sender, recipient, data, tag)
 
-    monkeypatch.setattr(SmtpConnection, "send", send_or_break)
+    monkeypatch.setattr(SmtpConnection, "submit", submit_or_break)
     send = services.start_send(story, [newsletter])
 
     send_until_settled(send)

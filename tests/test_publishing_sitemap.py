@@ -111,3 +111,18 @@ def test_a_post_sitemap_page_costs_one_query_whatever_the_size(
     statements = [query["sql"] for query in context.captured_queries]
     assert len(statements) == 1
     assert "OFFSET" not in statements[0].upper() and "COUNT(" not in statements[0].upper()
+
+
+def test_a_post_sitemap_page_reads_its_range_of_ids_without_statistics(make_post: Any) -> None:
+    """SQLite with no ANALYZE run: the page reads the primary key's range in order, not the
+    (status, published_at) index of every published post and a sort."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query planner")
+    make_post()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_stat%'")
+        assert cursor.fetchall() == []  # no statistics
+    plan = sitemaps.post_rows(1).explain()
+    outer = plan.splitlines()[0]
+    assert "publishing_post USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in outer, plan
+    assert "TEMP B-TREE" not in plan and "status" not in plan, plan

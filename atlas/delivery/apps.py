@@ -16,16 +16,18 @@ class DeliveryConfig(AppConfig):
         from atlas.delivery.inbound import record_tracking_event
         from atlas.delivery.rendering import sender_header
         from atlas.delivery.services import cancel_scheduled_sends, start_scheduled_sends
+        from atlas.delivery.transport import dkim_keys
         from atlas.lib.hooks import include
         from atlas.members.hooks import register_sender
         from atlas.publishing.hooks import register_role_permissions, register_slot
         from atlas.publishing.services import post_unscheduled, post_went_live
-        from atlas.runtime.hooks import register_periodic_job
+        from atlas.runtime.hooks import register_periodic_job, register_worker_warm_up
 
         register_slot("admin_post_tools", include("delivery/admin_post_tools.html"))
         register_role_permissions("Editor", EDITOR_PERMISSIONS)
         register_sender(sender_header)
         register_periodic_job(lambda: settings.ATLAS_RECOVER_SECONDS, recover)
+        register_worker_warm_up(dkim_keys)  # parsing the keys took ~80 ms per batch under RQ
         post_went_live.connect(start_scheduled_sends, dispatch_uid="delivery-scheduled-sends")
         post_unscheduled.connect(cancel_scheduled_sends, dispatch_uid="delivery-unscheduled-sends")
         tracking.connect(record_tracking_event, dispatch_uid="delivery-anymail-tracking")

@@ -13,6 +13,7 @@ Rules that make "nothing lost, nothing doubled" hold:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -35,7 +36,7 @@ from atlas.delivery.models import Batch, Delivery, DeliverySettings, Send
 from atlas.delivery.rendering import MessageFactory, Recipient
 from atlas.delivery.transport import Transport, dkim_keys, open_transport
 from atlas.lib import pagecache
-from atlas.lib.smtp import ConnectionLost, RecipientError
+from atlas.lib.smtp import ConnectionLost, RecipientError, Reply
 from atlas.members.hooks import full_text_readers
 from atlas.members.models import (
     Member,
@@ -275,6 +276,7 @@ def _send_rows(attempt: Attempt, send: Send) -> int:
     try:
         for row in rows:
             if stop_requested.is_set() or _send_halted(send.pk):
+                _drain(attempt, connection_smtp, send)
                 outcomes.flush()
                 release(batch)
                 return attempt.accepted
@@ -295,15 +297,19 @@ def _send_rows(attempt: Attempt, send: Send) -> int:
                 newsletter_name=names.get(row.newsletter_id, DEFAULT_NEWSLETTER_NAME),
                 full_text=row.full_text,
             )
-            attempt.accepted += _send_one(connection_smtp, factory, recipient, row, send, outcomes)
+            _send_one(attempt, connection_smtp, factory, recipient, row, send)
             pace()
+        _drain(attempt, connection_smtp, send)
         attempt.current = None
     except ConnectionLost as error:
         outcomes.flush()
         _connection_failed(batch, send, str(error))
         return attempt.accepted
     finally:
-        outcomes.flush()  # also on the way out of an error: what was sent is recorded
+        # Also on the way out of an error: what the server acknowledged is recorded.
+        with contextlib.suppress(ConnectionLost):
+            _drain(attempt, connection_smtp, send)
+        outcomes.flush()
         connection_smtp.close()
     Send.objects.filter(pk=send.pk).update(last_progress_at=timezone.now())
     _close_batch(batch)
@@ -311,15 +317,17 @@ def _send_rows(attempt: Attempt, send: Send) -> int:
 
 
 def _send_one(
+    attempt: Attempt,
     smtp: Transport,
     factory: MessageFactory,
     recipient: Recipient,
     row: Delivery,
     send: Send,
-    outcomes: Outcomes,
-) -> int:
-    """Send one message and hold its outcome; an error tied to this one recipient (its address,
-    a message that cannot be built) fails it alone, with the reason."""
+) -> None:
+    """Build one message and hand it over, then record the replies the transport knows by now
+    (this message's, or, pipelined, the one before it); an error tied to this one recipient (its
+    address, a message that cannot be built) fails it alone, with the reason."""
+    outcomes = attempt.outcomes
     try:
         data = factory.build(recipient, row.message_id(factory.domain))
     except DATABASE_TROUBLE:
@@ -328,12 +336,31 @@ def _send_one(
         logger.warning("Could not build the message for delivery %s: %r", row.pk, error)
         detail = f"Could not build the message: {type(error).__name__}: {error}"
         outcomes.add(row, Delivery.State.FAILED, None, detail)
-        return 0
+        return
     try:
-        reply = smtp.send(factory.sender, row.email, data)
+        replies = smtp.submit(factory.sender, row.email, data, row)
     except RecipientError as error:
         outcomes.add(row, Delivery.State.FAILED, None, f"Not sent: {error}")
-        return 0
+        return
+    # A message in flight counts towards the group, so that a worker killed now leaves no
+    # more than `GROUP_SIZE` acknowledged messages unrecorded, as before.
+    outcomes.in_flight = int(all(tagged is not row for tagged, _ in replies))
+    _record(attempt, replies, send)
+
+
+def _drain(attempt: Attempt, smtp: Transport, send: Send) -> None:
+    replies = smtp.drain()
+    attempt.outcomes.in_flight = 0
+    _record(attempt, replies, send)
+
+
+def _record(attempt: Attempt, replies: list[tuple[Delivery, Reply]], send: Send) -> None:
+    for row, reply in replies:
+        attempt.accepted += _record_reply(row, reply, send, attempt.outcomes)
+
+
+def _record_reply(row: Delivery, reply: Reply, send: Send, outcomes: Outcomes) -> int:
+    """Hold the outcome the server gave this message; 1 if it accepted it."""
     if reply.accepted:
         outcomes.add(row, Delivery.State.SENT, reply.code, "", sent=True)
         return 1

@@ -7,7 +7,7 @@ import email.policy
 import itertools
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from anymail.message import AnymailMessage
 from django.conf import settings
@@ -16,11 +16,32 @@ from django.core.mail import get_connection
 from atlas.lib.dkim import DkimKey
 from atlas.lib.smtp import ConnectionLost, Reply, SmtpConnection, SmtpSettings
 
+Tag = TypeVar("Tag")
+
 
 class Transport(Protocol):
+    """`submit` hands a message over and returns the replies known so far, each with the tag of
+    its message; `drain` returns the replies still owed (`SmtpConnection.submit`)."""
+
     def open(self) -> None: ...
-    def send(self, sender: str, recipient: str, data: bytes) -> Reply: ...
+    def submit(
+        self, sender: str, recipient: str, data: bytes, tag: Tag
+    ) -> list[tuple[Tag, Reply]]: ...
+    def drain(self) -> list[tuple[Any, Reply]]: ...
     def close(self) -> None: ...
+
+
+class OneAtATime:
+    """A transport whose every message is answered before the next one is handed over."""
+
+    def send(self, sender: str, recipient: str, data: bytes) -> Reply:
+        raise NotImplementedError
+
+    def submit(self, sender: str, recipient: str, data: bytes, tag: Tag) -> list[tuple[Tag, Reply]]:
+        return [(tag, self.send(sender, recipient, data))]
+
+    def drain(self) -> list[tuple[Any, Reply]]:
+        return []
 
 
 def smtp_settings() -> SmtpSettings:
@@ -43,7 +64,7 @@ def open_transport() -> Transport:
     return FileTransport(Path(getattr(settings, "EMAIL_FILE_PATH", settings.VAR_DIR / "outbox")))
 
 
-class FileTransport:
+class FileTransport(OneAtATime):
     """Local development without a mail server: each message is a file under the outbox."""
 
     counter = itertools.count()
@@ -63,7 +84,7 @@ class FileTransport:
         pass
 
 
-class ProviderTransport:
+class ProviderTransport(OneAtATime):
     """A provider's HTTP API through django-anymail (the provider signs with its own DKIM)."""
 
     def __init__(self, provider: str) -> None:

@@ -9,7 +9,7 @@ import socket
 import ssl
 from dataclasses import dataclass
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, TypeVar
 
 import idna
 from django.core.mail.backends.smtp import EmailBackend as DjangoSmtpBackend
@@ -106,8 +106,13 @@ def _socket_of(client: smtplib.SMTP) -> socket.socket:
     return client.sock
 
 
+Tag = TypeVar("Tag")
+SEND_BUFFER = 256 * 1024
+
+
 class SmtpConnection:
-    """One session. `send` writes an already dot-safe message with a single DATA round trip."""
+    """One session. `send` writes an already dot-safe message with a single DATA round trip;
+    `submit` and `drain` pipeline one message behind the next (see `submit`)."""
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
@@ -115,6 +120,7 @@ class SmtpConnection:
         self.eight_bit = False
         self.pipelining = False
         self.smtputf8 = False
+        self.in_flight: list[Any] = []  # the tag of a message whose final reply is not read yet
 
     def open(self) -> None:
         settings = self.settings
@@ -127,6 +133,9 @@ class SmtpConnection:
             else:
                 self.client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
             _socket_of(self.client).setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            # Room for a whole message: its write returns at once instead of waiting for the
+            # server to read, and the next message is built meanwhile (see `submit`).
+            _socket_of(self.client).setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
             self.client.ehlo()
             if settings.use_tls:
                 self.client.starttls(context=ssl.create_default_context())
@@ -145,6 +154,19 @@ class SmtpConnection:
 
         Raises RecipientError when this message cannot go over this session (the connection
         stays usable), ConnectionLost when the session is gone."""
+        replies = self.submit(sender, recipient, data, None) + self.drain()
+        return replies[-1][1]
+
+    def submit(self, sender: str, recipient: str, data: bytes, tag: Tag) -> list[tuple[Tag, Reply]]:
+        """Hand one message over (`data` as for `send`); return the replies known so far, each
+        with the `tag` of its message.
+
+        Over a session that offers PIPELINING (RFC 2920) the final reply to a message is read
+        with the next message's MAIL, RCPT and DATA, which follow its end of data in the same
+        stream: one round trip a message instead of two, and the caller builds the next message
+        while the server takes this one in. This message's own reply then comes with the next
+        `submit`, or from `drain()`; a session lost meanwhile (ConnectionLost) leaves it unknown.
+        Raises RecipientError for this message alone (nothing of it was written)."""
         client = self.client
         assert client is not None, "open() first"
         sender = envelope_address(sender, self.smtputf8)
@@ -152,16 +174,27 @@ class SmtpConnection:
         options = ["BODY=8BITMIME"] if self.eight_bit else []
         if not (sender.isascii() and recipient.isascii()):
             options.append("SMTPUTF8")
+        if self.pipelining:
+            return self._submit_pipelined(client, sender, recipient, data, options, tag)
         try:
-            if self.pipelining:
-                return self._send_pipelined(client, sender, recipient, data, options)
-            return self._send_in_turn(client, sender, recipient, data, options)
+            return [(tag, self._send_in_turn(client, sender, recipient, data, options))]
         except (TimeoutError, OSError, smtplib.SMTPServerDisconnected) as error:
             self.close()
             raise ConnectionLost(str(error) or type(error).__name__) from error
         except (UnicodeError, smtplib.SMTPException) as error:
             self._reset(client)
             raise RecipientError(f"{type(error).__name__}: {error}"[:400]) from error
+
+    def drain(self) -> list[tuple[Any, Reply]]:
+        """The final reply to the message still in flight, if any (see `submit`)."""
+        if not self.in_flight or self.client is None:
+            return []
+        tag = self.in_flight.pop()
+        try:
+            return [(tag, Reply(*_decoded(self.client.getreply())))]
+        except (TimeoutError, OSError, smtplib.SMTPException) as error:
+            self.close()
+            raise ConnectionLost(str(error) or type(error).__name__) from error
 
     def _send_in_turn(
         self, client: smtplib.SMTP, sender: str, recipient: str, data: bytes, options: list[str]
@@ -183,23 +216,39 @@ class SmtpConnection:
         code, text = client.getreply()
         return Reply(code, text.decode(errors="replace"))
 
-    def _send_pipelined(
-        self, client: smtplib.SMTP, sender: str, recipient: str, data: bytes, options: list[str]
-    ) -> Reply:
-        """MAIL, RCPT and DATA in one write (RFC 2920), then the message: two round trips."""
+    def _submit_pipelined(
+        self,
+        client: smtplib.SMTP,
+        sender: str,
+        recipient: str,
+        data: bytes,
+        options: list[str],
+        tag: Tag,
+    ) -> list[tuple[Tag, Reply]]:
         mail_options = "".join(f" {option}" for option in options)
-        commands = f"MAIL FROM:<{sender}>{mail_options}\r\nRCPT TO:<{recipient}>\r\nDATA\r\n"
-        _socket_of(client).sendall(commands.encode())
-        replies = [Reply(*_decoded(client.getreply())) for _ in range(3)]
-        failed = next((reply for reply in replies[:2] if reply.code >= 300), None)
-        if failed is not None or replies[2].code != 354:
-            if replies[2].code == 354:  # a server that accepted DATA anyway: end it empty
-                _socket_of(client).sendall(b".\r\n")
-                client.getreply()
-            client.rset()
-            return failed or replies[2]
-        _socket_of(client).sendall(data + b".\r\n")
-        return Reply(*_decoded(client.getreply()))
+        try:
+            commands = f"MAIL FROM:<{sender}>{mail_options}\r\nRCPT TO:<{recipient}>\r\nDATA\r\n"
+            encoded = commands.encode()
+        except UnicodeError as error:
+            raise RecipientError(f"{type(error).__name__}: {error}"[:400]) from error
+        try:
+            _socket_of(client).sendall(encoded)
+            known = self.drain() if self.in_flight else []
+            replies = [Reply(*_decoded(client.getreply())) for _ in range(3)]
+            failed = next((reply for reply in replies[:2] if reply.code >= 300), None)
+            if failed is not None or replies[2].code != 354:
+                if replies[2].code == 354:  # a server that accepted DATA anyway: end it empty
+                    _socket_of(client).sendall(b".\r\n")
+                    client.getreply()
+                client.rset()
+                return [*known, (tag, failed or replies[2])]
+            _socket_of(client).sendall(data + b".\r\n")
+        except (TimeoutError, OSError, smtplib.SMTPException) as error:
+            # Mid-stream, any surprise leaves the session's state unknown: it is lost.
+            self.close()
+            raise ConnectionLost(str(error) or type(error).__name__) from error
+        self.in_flight.append(tag)
+        return known
 
     def _reset(self, client: smtplib.SMTP) -> None:
         """After a refusal raised mid-transaction, start the next one clean (RSET)."""
@@ -210,6 +259,7 @@ class SmtpConnection:
             self.close()
 
     def close(self) -> None:
+        self.in_flight.clear()  # its reply, if any, is never read: its outcome stays unknown
         if self.client is None:
             return
         try:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.html import escape
@@ -47,16 +47,26 @@ def post_ranges() -> list[int]:
 
 
 def post_entries(page: int) -> list[Entry]:
+    before, after = url_with_slug("publishing:post", MARK).split(MARK)
+    return [
+        (before + quote(slug, safe=SAFE) + after, modified) for slug, modified in post_rows(page)
+    ]
+
+
+def post_rows(page: int) -> QuerySet[Post, tuple[str, datetime]]:
+    """(slug, last change) of the published posts in the page's range of ids, in id order."""
     low = (page - 1) * POSTS_PER_SITEMAP
     changed = Greatest("published_at", Coalesce("content_modified_at", "published_at"))
-    rows = (
-        Post.objects.published()
-        .filter(pk__gte=low, pk__lt=low + POSTS_PER_SITEMAP)
+    # The range is the query's only condition on the table it reads, and whether each post is
+    # published is a lookup by its id: SQLite without statistics (no ANALYZE) otherwise took
+    # `published()`'s (status, published_at) index for the best path, read every published
+    # post's entry and sorted them, whatever the range (x3 from 10,000 posts to 100,000).
+    published = Post.objects.published().filter(pk=OuterRef("pk"))
+    return (
+        Post.objects.filter(Exists(published), pk__gte=low, pk__lt=low + POSTS_PER_SITEMAP)
         .order_by("pk")
         .values_list("slug", changed)
     )
-    before, after = url_with_slug("publishing:post", MARK).split(MARK)
-    return [(before + quote(slug, safe=SAFE) + after, modified) for slug, modified in rows]
 
 
 def tag_entries() -> list[Entry]:
@@ -81,8 +91,11 @@ def page_entries() -> list[Entry]:
 def index(request: HttpRequest) -> HttpResponse:
     base = current_publication(request).base_url
     sitemaps: list[Entry] = [(section_path(section), None) for section in SECTIONS[:-1]]
-    sitemaps += [(f"{section_path('posts')}?p={page}", None) for page in post_ranges()]
-    return xml_response("sitemapindex", "sitemap", base, sitemaps)
+    # One element per page of posts, the one part that grows with the posts: its address is
+    # reversed and escaped once, and only the page number changes.
+    posts = escape(f"{base}{section_path('posts')}?p=")
+    pages = "".join(f"<sitemap><loc>{posts}{page}</loc></sitemap>\n" for page in post_ranges())
+    return xml_response("sitemapindex", "sitemap", base, sitemaps, written=pages)
 
 
 @require_safe
@@ -110,11 +123,15 @@ def section_path(section: str) -> str:
     return url_with_slug("sitemap_section", section)
 
 
-def xml_response(root: str, element: str, base: str, entries: Iterable[Entry]) -> HttpResponse:
+def xml_response(
+    root: str, element: str, base: str, entries: Iterable[Entry], written: str = ""
+) -> HttpResponse:
+    """The document of `entries`, then of `written` (elements already written)."""
     parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{NAMESPACE}">\n']
     for path, modified in entries:
         lastmod = f"<lastmod>{w3c_date(modified)}</lastmod>" if modified else ""
         parts.append(f"<{element}><loc>{escape(base + path)}</loc>{lastmod}</{element}>\n")
+    parts.append(written)
     parts.append(f"</{root}>\n")
     return HttpResponse("".join(parts), content_type="application/xml; charset=utf-8")
 

@@ -1,5 +1,5 @@
-"""Extension points that runtime owns: the periodic jobs every worker's clock runs, and the steps
-apps take around `atlas restore`.
+"""Extension points that runtime owns: the periodic jobs every worker's clock runs, what a worker
+loads before it takes tasks, and the steps apps take around `atlas restore`.
 
 Runtime knows no app: each app registers its own jobs (`register_periodic_job`) in its
 `AppConfig.ready()`. A job must be idempotent, because every worker runs a clock.
@@ -41,6 +41,17 @@ def register_periodic_job(
     seconds: float | Callable[[], float], run: Callable[[], object]
 ) -> PeriodicJob:
     return periodic_jobs.register(PeriodicJob(seconds, run), caller_depth=2)
+
+
+worker_warm_ups: ExtensionPoint[Callable[[], object]] = ExtensionPoint(
+    "runtime.worker_warm_ups",
+    "What `atlas worker` loads once before it takes tasks (no database): with RQ each task runs "
+    "in a process forked from the worker, which then finds it loaded instead of loading it again.",
+)
+
+
+def register_worker_warm_up(warm_up: Callable[[], object]) -> Callable[[], object]:
+    return worker_warm_ups.register(warm_up, caller_depth=2)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
+from django.urls import get_resolver
 from django.utils.crypto import get_random_string
 
 from atlas.runtime.clock import start_clock
+from atlas.runtime.hooks import worker_warm_ups
 from atlas.runtime.workers import DatabaseWorker
 
 
@@ -21,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-clock", action="store_true", help="Do not run periodic jobs.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        warm_up()
         stop_clock = None if options["no_clock"] else start_clock()
         try:
             if settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
@@ -47,3 +51,13 @@ class Command(BaseCommand):
         finally:
             if stop_clock is not None:
                 stop_clock.set()
+
+
+def warm_up() -> None:
+    """Load once what tasks would load each time: the URLconf (importing it and indexing its
+    names took about a second, paid by every RQ work horse, a process forked per task, on its
+    first `reverse`) and what the apps register."""
+    get_resolver().reverse_dict  # noqa: B018 (reading it imports and indexes every URL)
+    for warm_up_app in worker_warm_ups:
+        warm_up_app()
+    connections.close_all()  # no connection is shared with the processes forked from here

@@ -22,6 +22,8 @@ from django.template import Context
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from atlas.lib import fragments
+
 T = TypeVar("T")
 
 
@@ -146,8 +148,37 @@ def declare_slot(name: str, doc: str) -> None:
     slots.declare_key(name, doc)
 
 
-def register_slot(name: str, renderer: SlotRenderer, *, order: int = 100) -> SlotRenderer:
+def register_slot(
+    name: str, renderer: SlotRenderer, *, order: int = 100, same_for: str = "reader"
+) -> SlotRenderer:
+    """`same_for` says what the renderer's HTML depends on, so that it is rendered no more often
+    than needed: "reader" (the default: every time, for whoever reads), "page" (the same for
+    every reader of one page: kept per page as `atlas.lib.fragments`, on pages whose context
+    names a `fragment_key`), "site" (the same on every page: kept once)."""
+    if same_for not in SAME_FOR:
+        raise HookError(f"same_for is one of {', '.join(SAME_FOR)}, not {same_for!r}.")
+    if same_for != "reader":
+        renderer = _kept_per(same_for, name, renderer)
     return slots.register(renderer, key=name, order=order, caller_depth=2)
+
+
+SAME_FOR = ("reader", "page", "site")
+
+
+def _kept_per(same_for: str, slot_name: str, renderer: SlotRenderer) -> SlotRenderer:
+    def kept(context: Context) -> str:
+        if same_for == "site":
+            page: Any = ()
+        else:
+            page = context.get("fragment_key")
+            if page is None:  # a page that is not the same for every reader (a preview)
+                return renderer(context)
+        key = ("slot", slot_name, id(renderer), *page)
+        return fragments.fragment(key, lambda: conditional_escape(renderer(context)))
+
+    kept.__name__ = kept.__qualname__ = getattr(renderer, "__name__", repr(renderer))
+    kept.__wrapped__ = renderer  # type: ignore[attr-defined]
+    return kept
 
 
 def render_slot(name: str, context: Context) -> SafeString:

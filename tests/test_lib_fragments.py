@@ -15,7 +15,7 @@ from atlas.lib import fragments, pagecache
 from atlas.lib.hooks import HookError, register_slot, slots
 from atlas.members.models import Member
 from atlas.publishing.models import Author, Post, PostAuthor
-from tests.factories import client_for
+from tests.factories import add_comment, client_for
 
 SECRET = "The confidential paragraph about the harbour deal."
 
@@ -129,3 +129,15 @@ def test_held_values_belong_to_their_version(make_post: Any) -> None:
     post.published_at = timezone.now()
     post.save()
     assert fragments.value(("article-authors", post.pk), lambda: ["again"]) == ["again"]
+
+
+def test_a_visitor_gets_the_discussion_of_the_order_they_asked_for(
+    client: Client, make_post: Any, subscriber: Member
+) -> None:
+    post = make_post()
+    add_comment(subscriber, post, "The first word.")
+    add_comment(subscriber, post, "The last word.")
+    oldest_first = client.get(post.get_absolute_url()).text
+    newest_first = client.get(f"{post.get_absolute_url()}?sort=newest").text
+    assert oldest_first.index("The first word.") < oldest_first.index("The last word.")
+    assert newest_first.index("The last word.") < newest_first.index("The first word.")

@@ -8,7 +8,9 @@ owner asks its point for what was registered; it never imports the apps that fil
 
 Page slots are one kind of point: an owner declares a slot's name with `declare_slot()`, apps fill
 it with `register_slot()`, and a template renders it with `{% slot "name" %}` (a built-in tag,
-see `atlas.lib.slot_tags`). Nothing depends on the order of `INSTALLED_APPS`.
+see `atlas.lib.slot_tags`). Nothing depends on the order of `INSTALLED_APPS`. A renderer
+registered `same_for` "visitor", "page" or "site" is rendered once per content version for
+what it depends on (`atlas.lib.fragments`).
 """
 
 from __future__ import annotations

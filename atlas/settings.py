@@ -274,6 +274,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "members:sign_in"
+# Django's database sessions, read by a query compiled once per process (atlas/lib/sessions.py).
+SESSION_ENGINE = "atlas.lib.sessions"
 SESSION_COOKIE_AGE = env.int("ATLAS_SESSION_DAYS", default=60) * 24 * 3600
 # Addresses of reverse proxies in front of Atlas, counted from the right of X-Forwarded-For.
 ATLAS_TRUSTED_PROXIES = env.int("ATLAS_TRUSTED_PROXIES", default=0)

@@ -36,6 +36,7 @@ from atlas.analytics import counting
 from atlas.billing import services as billing_services
 from atlas.billing.models import Tier
 from atlas.delivery.engine import forget_newsletter_names
+from atlas.lib import fragments
 from atlas.lib.storage import s3_storages
 from atlas.members import outbox
 from atlas.members.models import Member, Newsletter, OutboundEmail
@@ -140,11 +141,12 @@ def _empty_count_buffer() -> None:
 @pytest.fixture(autouse=True)
 def _nothing_held_from_another_test() -> None:
     """Processes hold the publication, the day's sponsors and the newsletters' names until the
-    content version moves; tests change them without committing (so without moving it): start
-    each test afresh."""
+    content version moves, and fragments of pages per version; tests change them without
+    committing (so without moving it): start each test afresh."""
     forget_lineup()
     forget_publication()
     forget_newsletter_names()
+    fragments.forget()
 
 
 @pytest.fixture(autouse=True)

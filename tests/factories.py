@@ -200,6 +200,7 @@ def bulk_thread(post: Post, members: list[Member], count: int) -> list[Comment]:
             discussions.attach_reply(comment, created[-1])
         comment.save()
         created.append(comment)
+    discussions.refresh_public_pages()  # as the services do after a comment
     return created
 
 

@@ -22,6 +22,8 @@ from tests.factories import bulk_thread, client_for
 
 
 def count_queries(client: Client, path: str) -> int:
+    """The queries of a page rendered afresh (nothing kept from before: atlas.lib.fragments)."""
+    services.refresh_public_pages()
     with CaptureQueriesContext(connection) as context:
         assert client.get(path).status_code == 200
     return len(context.captured_queries)

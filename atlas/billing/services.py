@@ -46,7 +46,7 @@ def save_tier(tier: Tier) -> list[str]:
     to show staff (the tier is saved either way; prices are retried by `push_pending_tiers`)."""
     with transaction.atomic():
         tier.save()
-        transaction.on_commit(pagecache.invalidate)  # paywalls and /subscribe/ list the tiers
+        pagecache.changed()  # paywalls and /subscribe/ list the tiers
     try:
         push_to_stripe(tier)
     except Exception as error:
@@ -122,7 +122,7 @@ def _push_price(tier: Tier, interval: str, currency: str) -> None:
     Price.objects.create(
         tier=tier, interval=interval, amount=amount, currency=currency, stripe_price_id=created.id
     )
-    transaction.on_commit(pagecache.invalidate)
+    pagecache.changed()
 
 
 def push_pending_tiers() -> int:

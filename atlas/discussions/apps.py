@@ -27,7 +27,7 @@ class DiscussionsConfig(AppConfig):
             register_slot,
         )
 
-        register_slot("discussion", include("discussions/discussion.html"))
+        register_slot("discussion", include("discussions/discussion.html"), same_for="visitor")
         register_data_section("comments", comments_of)
         register_data_section("comment_likes", likes_of)
         register_data_section("comment_reports", reports_of)

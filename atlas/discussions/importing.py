@@ -47,7 +47,7 @@ def import_comments(
             placed[imported.source_id] = comment
             stored[imported.source_id] = comment.pk
         if stored:
-            transaction.on_commit(pagecache.invalidate)
+            pagecache.changed()
     return stored
 
 

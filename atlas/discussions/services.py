@@ -34,7 +34,7 @@ NOT_REPLYABLE = "You can only reply to a published comment on this post."
 
 def refresh_public_pages() -> None:
     """Anonymous readers see the change within seconds: cached pages retire after the commit."""
-    transaction.on_commit(pagecache.invalidate)
+    pagecache.changed()
 
 
 def staff_member(user: Any) -> Member:

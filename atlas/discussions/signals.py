@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 
 from atlas.discussions.models import Comment, DiscussionSettings, PostDiscussion
@@ -14,7 +13,7 @@ from atlas.members.models import Member
 
 
 def _rules_changed(sender: Any, **kwargs: Any) -> None:
-    transaction.on_commit(pagecache.invalidate)
+    pagecache.changed()
 
 
 def _member_leaving(sender: Any, instance: Member, **kwargs: Any) -> None:
@@ -26,7 +25,7 @@ def _member_leaving(sender: Any, instance: Member, **kwargs: Any) -> None:
         is_pinned=False,
     )
     if erased:
-        transaction.on_commit(pagecache.invalidate)
+        pagecache.changed()
 
 
 for model in (DiscussionSettings, PostDiscussion):

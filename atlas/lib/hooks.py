@@ -8,7 +8,9 @@ owner asks its point for what was registered; it never imports the apps that fil
 
 Page slots are one kind of point: an owner declares a slot's name with `declare_slot()`, apps fill
 it with `register_slot()`, and a template renders it with `{% slot "name" %}` (a built-in tag,
-see `atlas.lib.slot_tags`). Nothing depends on the order of `INSTALLED_APPS`.
+see `atlas.lib.slot_tags`). Nothing depends on the order of `INSTALLED_APPS`. A renderer
+registered `same_for` "visitor", "page" or "site" is rendered once per content version for
+what it depends on (`atlas.lib.fragments`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from typing import Any, Generic, TypeVar
 from django.template import Context
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from atlas.lib import fragments
 
 T = TypeVar("T")
 
@@ -146,8 +150,56 @@ def declare_slot(name: str, doc: str) -> None:
     slots.declare_key(name, doc)
 
 
-def register_slot(name: str, renderer: SlotRenderer, *, order: int = 100) -> SlotRenderer:
+def register_slot(
+    name: str, renderer: SlotRenderer, *, order: int = 100, same_for: str = "reader"
+) -> SlotRenderer:
+    """`same_for` says what the renderer's HTML depends on, so that it is rendered no more often
+    than needed (kept as `atlas.lib.fragments`, per content version, on pages whose context
+    names a `fragment_key`):
+
+    - "reader" (the default): rendered every time, for whoever reads;
+    - "visitor": the same for every reader who is not signed in, on one page and query string
+      (rendered every time for the signed in);
+    - "page": the same for every reader of one page;
+    - "site": the same on every page.
+    """
+    if same_for not in SAME_FOR:
+        raise HookError(f"same_for is one of {', '.join(SAME_FOR)}, not {same_for!r}.")
+    if same_for != "reader":
+        renderer = _kept_per(same_for, name, renderer)
     return slots.register(renderer, key=name, order=order, caller_depth=2)
+
+
+SAME_FOR = ("reader", "visitor", "page", "site")
+
+
+def _kept_per(same_for: str, slot_name: str, renderer: SlotRenderer) -> SlotRenderer:
+    def kept(context: Context) -> str:
+        key = _fragment_key(same_for, context)
+        if key is None:
+            return renderer(context)
+        key = ("slot", slot_name, id(renderer), *key)
+        return fragments.fragment(key, lambda: conditional_escape(renderer(context)))
+
+    kept.__name__ = kept.__qualname__ = getattr(renderer, "__name__", repr(renderer))
+    kept.__wrapped__ = renderer  # type: ignore[attr-defined]
+    return kept
+
+
+def _fragment_key(same_for: str, context: Context) -> tuple[Any, ...] | None:
+    """What a kept slot's HTML is kept under on this page, or None: rendered every time."""
+    if same_for == "site":
+        return ()
+    page = context.get("fragment_key")
+    if page is None:  # a page that is not the same for every reader (a preview)
+        return None
+    if same_for == "page":
+        return tuple(page)
+    request = context.get("request")
+    user = context.get("user")
+    if request is None or user is None or user.is_authenticated:
+        return None
+    return ("visitor", *page, request.META.get("QUERY_STRING", ""))
 
 
 def render_slot(name: str, context: Context) -> SafeString:

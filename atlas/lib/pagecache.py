@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 
 VERSION_KEY = "atlas:content-version"
 RETRY_SECONDS = 1.0  # how often an unreachable shared cache is asked again
@@ -187,6 +188,22 @@ def invalidate() -> None:
 
 
 _deferral = threading.local()
+_local_changes = 0
+
+
+def changed() -> None:
+    """What readers see changed in the current transaction: every process's cached pages are
+    retired once it commits (`invalidate`), and this process's fragments of pages
+    (`atlas.lib.fragments`) at once, so that this process never serves them again, even when
+    the transaction is never committed (a test's)."""
+    global _local_changes
+    _local_changes += 1
+    transaction.on_commit(invalidate)
+
+
+def local_changes() -> int:
+    """How many changes this process has made (`changed`): part of the fragments' version."""
+    return _local_changes
 
 
 @contextmanager

@@ -18,7 +18,7 @@ class MembersConfig(AppConfig):
 
         register_read_policy(can_read)
         register_slot("paywall", include("members/paywall.html"))
-        register_slot("subscribe_box", include("members/subscribe_box.html"))
+        register_slot("subscribe_box", include("members/subscribe_box.html"), same_for="visitor")
         register_periodic_job(30.0, send_queued)
         register_member_growth(growth_on)
         register_restore_step(keep_consents, after_restore)

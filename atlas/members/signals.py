@@ -3,7 +3,6 @@ the cached pages and tells workers to read the names again (both follow the cont
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from atlas.lib import pagecache
@@ -11,7 +10,7 @@ from atlas.members.models import Newsletter
 
 
 def _newsletter_changed(sender: Any, **kwargs: Any) -> None:
-    transaction.on_commit(pagecache.invalidate)
+    pagecache.changed()
 
 
 post_save.connect(_newsletter_changed, sender=Newsletter, dispatch_uid="pagecache-save-newsletter")

@@ -172,7 +172,7 @@ def publish_due_posts() -> list[int]:
             won = Post.objects.due().filter(pk=post_id).update(status=Post.Status.PUBLISHED)
             if won:
                 published.append(post_id)
-                transaction.on_commit(pagecache.invalidate)
+                pagecache.changed()
                 transaction.on_commit(partial(post_went_live.send, Post, post_id=post_id))
     if published:
         logger.info("Published %d scheduled post(s): %s", len(published), published)

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from atlas.lib import pagecache
@@ -13,7 +12,7 @@ from atlas.publishing.models import Author, Correction, Post, PostAuthor, Public
 def _content_changed(sender: Any, **kwargs: Any) -> None:
     if getattr(kwargs.get("instance"), "readers_unaffected", False):
         return  # services.save_post: a post that neither is nor was visible
-    transaction.on_commit(pagecache.invalidate)
+    pagecache.changed()
 
 
 for model in (Author, Correction, Post, PostAuthor, Publication, Tag):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +23,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from atlas.lib import fragments
 from atlas.lib.html import split_after_paragraph
 from atlas.lib.keyset import Cursor, InvalidCursor, KeysetPage, keyset_page
 from atlas.lib.signing import Tokens
@@ -152,7 +155,10 @@ def render_article(
     authors: list[Author] | None = None,
     tags: list[Tag] | None = None,
 ) -> HttpResponse:
-    """The article page. A preview of unsaved changes passes its own `authors` and `tags`."""
+    """The article page. A preview of unsaved changes passes its own `authors` and `tags`.
+
+    What is the same for every reader who may (or every reader who may not) read the post is
+    rendered once per content version (`fragment_key`, atlas.lib.fragments); previews never."""
     publication = current_publication(request)
     gated = not can_read(request, post)
     body_before, body_after = (
@@ -160,11 +166,16 @@ def render_article(
         if gated
         else split_after_paragraph(post.body_html, publication.sponsored_after_paragraph)
     )
+    fragment_key = None if preview else ("article", post.pk, gated)
+    if authors is None:
+        authors = _held(preview, ("article-authors", post.pk), lambda: authors_of(post))
+    if tags is None:
+        tags = _held(preview, ("article-tags", post.pk), lambda: tags_of(post))
     # Queries compiled once per process (models.py): this is the page every reader opens.
     context = {
         "post": post,
-        "authors": authors_of(post) if authors is None else authors,
-        "tags": tags_of(post) if tags is None else tags,
+        "authors": authors,
+        "tags": tags,
         # Only a post modified since publication can carry corrections (signals.py keeps it so).
         "corrections": list(Correction.objects.filter(post=post))
         if post.content_modified_at
@@ -173,10 +184,17 @@ def render_article(
         "body_after_slot": body_after,
         "preview": preview,
         "gated": gated,
+        "fragment_key": fragment_key,
         "canonical_url": post.canonical_url or publication.absolute(post.get_absolute_url()),
     }
-    context["structured_data"] = structured_data.for_article(publication, post, context)
+    # Called by the template only when the head is rendered (not when it is kept).
+    context["structured_data"] = partial(structured_data.for_article, publication, post, context)
     return render(request, "publishing/post_detail.html", context)
+
+
+def _held(preview: bool, key: tuple[Any, ...], make: Callable[[], list[Any]]) -> list[Any]:
+    """A published post's authors or tags, read once per content version in this process."""
+    return make() if preview else fragments.value(key, make)
 
 
 def _http_date(post: Post) -> str:

@@ -19,9 +19,9 @@ class SearchConfig(AppConfig):
         from atlas.search import signals, slots
         from atlas.search.staff import staff_search
 
-        register_slot("head", include("search/head_links.html"))
-        register_slot("header", include("search/header_field.html"))
-        register_slot("article_end", slots.article_end, order=50)
+        register_slot("head", include("search/head_links.html"), same_for="site")
+        register_slot("header", include("search/header_field.html"), same_for="site")
+        register_slot("article_end", slots.article_end, order=50, same_for="page")
         register_email_block("footer", EmailBlock(html=slots.email_html, text=slots.email_text))
         register_newsroom_menu_item(
             MenuItem("Search", "newsroom:search", "publishing.view_post"), order=12

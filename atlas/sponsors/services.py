@@ -182,7 +182,7 @@ def retire_pages_if_lineup_changed(day: date) -> bool:
     )
     if changed:
         forget_lineup()
-        transaction.on_commit(pagecache.invalidate)
+        pagecache.changed()
     return bool(changed)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from atlas.lib import pagecache
@@ -14,7 +13,7 @@ from atlas.sponsors.placement import forget_lineup
 
 def _blocks_changed(sender: Any, **kwargs: Any) -> None:
     forget_lineup()  # this process, at once; the others once the change is committed
-    transaction.on_commit(pagecache.invalidate)
+    pagecache.changed()
 
 
 for model in (Campaign, Sponsor, SponsorSettings, SponsorshipOptOut):

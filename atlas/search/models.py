@@ -9,6 +9,7 @@ weighted `tsvector` columns (added by the migration) live on the row itself.
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from atlas.members.models import Newsletter
@@ -34,6 +35,30 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SearchVector(models.Model):
+    """PostgreSQL only: a post's weighted `tsvector`s, written by the triggers of `schema.py`,
+    never by Python. Migration 0002 creates the table (its storage settings and GIN indexes are
+    raw SQL); this model tells Django it exists, so that emptying the database (a test's flush)
+    empties it with the documents it references."""
+
+    document = models.OneToOneField(
+        SearchDocument,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # the table's own ON DELETE CASCADE
+        db_column="post_id",
+        related_name="+",
+    )
+    title_vector = SearchVectorField()
+    public_vector = SearchVectorField()
+    full_vector = SearchVectorField(null=True)
+
+    class Meta:
+        db_table = "search_vector"
+
+    def __str__(self) -> str:
+        return f"Vectors of post {self.pk}"
 
 
 class SearchWord(models.Model):

@@ -47,6 +47,7 @@ from atlas.members.models import (
     email_digest,
 )
 from atlas.publishing.models import Post
+from atlas.runtime import stopping
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ RETRY_DELAYS = [timedelta(minutes=minutes) for minutes in (1, 5, 15, 60)]
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 # The database locked or gone: no batch's fault, so never counted against one.
 DATABASE_TROUBLE = (OperationalError, InterfaceError)
-stop_requested = threading.Event()
+stop_requested = stopping.requested
 
 
 def lease() -> timedelta:

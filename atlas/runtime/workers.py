@@ -33,6 +33,7 @@ from django_tasks_db.utils import exclusive_transaction
 from django_tasks_rq.backend import Job
 from rq.worker import Worker as RQBaseWorker
 
+from atlas.runtime import stopping
 from atlas.runtime.outage import Outage, Stopping, describe, is_outage
 
 logger = logging.getLogger("atlas.runtime.workers")
@@ -159,17 +160,22 @@ class RQJob(Job):
         return run_through_outages(super()._execute, outage, f"Task {self.id}")
 
 
+def _stop_requested(signum: int, frame: FrameType | None) -> None:
+    stopping.requested.set()
+
+
 class RQWorker(RQBaseWorker):
     """RQ's worker, whose SIGTERM reaches the task in hand (see the module).
 
     The work horse runs in a process group of its own, so a service manager's SIGTERM reaches
-    only this process: it passes the signal on. The horse ignores SIGTERM, except where a task
-    has a safe point to stop at and says so with a handler of its own (delivery's batches); the
-    task then returns early and its work is taken up again by the next worker."""
+    only this process: it passes the signal on. In the horse SIGTERM only sets
+    `runtime.stopping.requested`, which a task with a safe point to stop at checks (delivery's
+    batches); the task then returns early and its work is taken up again by the next worker.
+    Other tasks run to their end."""
 
     def setup_work_horse_signals(self) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _stop_requested)
 
     def handle_warm_shutdown_request(self) -> None:
         super().handle_warm_shutdown_request()

@@ -9,7 +9,7 @@ query's time flat however many posts match.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -25,6 +25,9 @@ CANDIDATES = 600
 COUNT_CAP = 501
 SNIPPET_WORDS = 28
 NEWEST_WINDOW = 4  # SQLite, newest first: posts looked up one by one, per result wanted
+# PostgreSQL: a phrase is looked for among the newest posts that have all its words (GIN keeps
+# no positions, so each is read and checked), and every title that has it.
+PHRASE_WINDOW = 3000
 MARK_START, MARK_END = "\x02", "\x03"  # turned into <mark> after escaping (see services)
 
 
@@ -56,6 +59,16 @@ class Scope:
         )  # fmt: skip
 
 
+class Ranking(NamedTuple):
+    """One page of results as (post id, score: higher is better; 0 for newest first), and
+    how many results there are, up to COUNT_CAP; `partial` when that count stopped early, a
+    lower bound (PostgreSQL, a phrase of common words: see PHRASE_WINDOW)."""
+
+    page: list[tuple[int, float]]
+    total: int
+    partial: bool = False
+
+
 @dataclass(frozen=True)
 class Snippets:
     subtitle: str
@@ -74,9 +87,8 @@ class Backend:
         offset: int,
         limit: int,
         candidates: int = CANDIDATES,
-    ) -> tuple[list[tuple[int, float]], int]:
-        """One page of results as (post id, score: higher is better; 0 for newest first),
-        and how many results there are (up to COUNT_CAP). Ranked by relevance, at most the
+    ) -> Ranking:
+        """One page of results and how many there are. Ranked by relevance, at most the
         `candidates` newest matches and as many title matches compete (fewer than
         COUNT_CAP make the count inexact: for related stories, which need no count)."""
         raise NotImplementedError
@@ -132,13 +144,14 @@ class SqliteBackend(Backend):
         offset: int,
         limit: int,
         candidates: int = CANDIDATES,
-    ) -> tuple[list[tuple[int, float]], int]:
+    ) -> Ranking:
         source, params, table = self._source(query, scope)
         if newest:
             total = self.count(query, scope)
             if not total:
-                return [], 0
-            return self._newest(query, scope, offset, limit, dense=total >= COUNT_CAP), total
+                return Ranking([], 0)
+            dense = total >= COUNT_CAP
+            return Ranking(self._newest(query, scope, offset, limit, dense), total)
         # One pass over the newest matches both scores and counts them (as on PostgreSQL):
         # fewer than `candidates` is every match, as many is more than a page can show.
         weights = self.WEIGHTS if table == "search_fts" else self.PUBLIC_WEIGHTS
@@ -169,7 +182,7 @@ class SqliteBackend(Backend):
             )
         ranked = sorted(scores.items(), key=lambda item: (item[1], -item[0]))
         page = [(post_id, -score) for post_id, score in ranked[offset : offset + limit]]
-        return page, len(scores) if len(scores) < candidates else candidates
+        return Ranking(page, min(len(scores), candidates))
 
     def count(self, query: SearchQuery, scope: Scope) -> int:
         source, params, _ = self._source(query, scope)
@@ -251,23 +264,71 @@ class PostgresBackend(Backend):
     vendor = "postgresql"
     QUERY = "websearch_to_tsquery(%s::regconfig, %s)"
 
-    def _match(self, scope: Scope, terms: list[Any]) -> tuple[str, list[Any]]:
-        """The condition on `search_vector v` that its text matches, in this scope."""
+    def _match(self, scope: Scope, terms: list[Any], tsquery: str = QUERY) -> tuple[str, list[Any]]:
+        """The condition on `search_vector v` that its text matches the `tsquery` (with the
+        parameters `terms`), in this scope."""
         if scope.full_text_sql == "":
-            return f"v.public_vector @@ {self.QUERY}", terms
+            return f"v.public_vector @@ {tsquery}", terms
         # full_vector is NULL for a public post: its public_vector is its whole text.
-        full = f"v.full_vector @@ {self.QUERY}"
+        full = f"v.full_vector @@ {tsquery}"
         if scope.full_text_sql:
             full = f"({full} AND v.post_id IN ({scope.full_text_sql}))"
-        return f"(v.public_vector @@ {self.QUERY} OR {full})", [
+        return f"(v.public_vector @@ {tsquery} OR {full})", [
             *terms, *terms, *scope.full_text_params,
         ]  # fmt: skip
 
-    def _where(self, scope: Scope, terms: list[Any]) -> tuple[str, list[Any]]:
-        match, params = self._match(scope, terms)
+    def _where(self, scope: Scope, terms: list[Any], tsquery: str = QUERY) -> tuple[str, list[Any]]:
+        match, params = self._match(scope, terms, tsquery)
         return f"{match} AND v.post_id IN ({scope.restrict_sql})", [
             *params, *scope.restrict_params,
         ]  # fmt: skip
+
+    def _words(self, query: SearchQuery) -> tuple[str, list[Any]]:
+        """A tsquery of the words to find, a phrase's in any order, exclusions left out: what
+        the GIN index answers without reading a post (every match of `query` matches it)."""
+        config = text_search_config()
+        groups = [
+            " || ".join("(" + " && ".join([self.QUERY] * len(term.words)) + ")" for term in group)
+            for group in query.groups
+        ]
+        params = [
+            value
+            for group in query.groups
+            for term in group
+            for word in term.words
+            for value in (config, f'"{word}"')
+        ]
+        return "(" + " && ".join(f"({group})" for group in groups) + ")", params
+
+    def _phrase_window(
+        self, query: SearchQuery, scope: Scope, terms: list[Any], value: str, value_params: Any
+    ) -> tuple[str, list[Any]]:
+        """`SELECT post_id, value` over the newest PHRASE_WINDOW posts of the scope that have
+        every word of the query, `value` NULL where the post does not match it."""
+        match, match_params = self._match(scope, terms)
+        words, words_params = self._words(query)
+        where, where_params = self._where(scope, words_params, words)
+        return (
+            f"SELECT v.post_id, CASE WHEN {match} THEN {value} END AS value "
+            f"FROM search_vector v WHERE {where} ORDER BY v.post_id DESC LIMIT {PHRASE_WINDOW}",
+            [*match_params, *value_params, *where_params],
+        )
+
+    def _phrase_matches(
+        self, query: SearchQuery, scope: Scope, terms: list[Any]
+    ) -> tuple[str, list[Any]]:
+        """Two CTEs: `windowed` (see `_phrase_window`) and `matches`, the ids of its matches
+        and of the newest posts whose title, subtitle or tags match (a phrase there is in the
+        public text too)."""
+        window, params = self._phrase_window(query, scope, terms, "1", [])
+        return (
+            f"windowed AS MATERIALIZED ({window}), matches AS MATERIALIZED ("
+            "SELECT post_id FROM windowed WHERE value IS NOT NULL UNION "
+            f"SELECT post_id FROM (SELECT v.post_id FROM search_vector v "
+            f"WHERE v.title_vector @@ {self.QUERY} AND v.post_id IN ({scope.restrict_sql}) "
+            f"ORDER BY v.post_id DESC LIMIT {COUNT_CAP}) AS titles)",
+            [*params, *terms, *scope.restrict_params],
+        )
 
     def _vector(self, scope: Scope) -> str:
         if scope.full_text_sql == "":
@@ -275,16 +336,24 @@ class PostgresBackend(Backend):
         return "coalesce(v.full_vector, v.public_vector)"
 
     def count(self, query: SearchQuery, scope: Scope) -> int:
-        where, params = self._where(scope, [text_search_config(), query.to_websearch()])
-        return self._count(where, params)
+        return self._count(query, scope, [text_search_config(), query.to_websearch()]).total
 
-    def _count(self, where: str, params: list[Any]) -> int:
+    def _count(self, query: SearchQuery, scope: Scope, terms: list[Any]) -> Ranking:
+        if query.has_phrase:
+            matches, params = self._phrase_matches(query, scope, terms)
+            total, looked_at = _execute(
+                f"WITH {matches} SELECT (SELECT count(*) FROM matches), "
+                "(SELECT count(*) FROM windowed)",
+                params,
+            )[0]
+            return _counted(int(total), int(looked_at))
+        where, params = self._where(scope, terms)
         (total,) = _execute(
             f"SELECT count(*) FROM (SELECT 1 FROM search_vector v WHERE {where} "
             f"LIMIT {COUNT_CAP}) c",
             params,
         )[0]
-        return int(total)
+        return Ranking([], int(total))
 
     def rank(
         self,
@@ -294,20 +363,35 @@ class PostgresBackend(Backend):
         offset: int,
         limit: int,
         candidates: int = CANDIDATES,
-    ) -> tuple[list[tuple[int, float]], int]:
+    ) -> Ranking:
         terms = [text_search_config(), query.to_websearch()]
-        where, params = self._where(scope, terms)
         match, match_params = self._match(scope, terms)
         if newest:
-            return self._newest(scope, terms, offset, limit), self._count(where, params)
+            if query.has_phrase:
+                return self._newest_phrase(query, scope, terms, offset, limit)
+            page = self._newest(scope, terms, offset, limit)
+            return self._count(query, scope, terms)._replace(page=page)
         # One pass over the newest matches both ranks them and counts them: fewer than
         # CANDIDATES is every match, as many is more than a page can show.
         score = f"ts_rank_cd({self._vector(scope)}, {self.QUERY}, 1)"
+        if query.has_phrase:
+            window, newest_params = self._phrase_window(query, scope, terms, score, terms)
+            newest_sql = (
+                f"windowed AS MATERIALIZED ({window}), newest AS MATERIALIZED ("
+                "SELECT post_id, value AS score FROM windowed WHERE value IS NOT NULL "
+                f"ORDER BY post_id DESC LIMIT {candidates})"
+            )
+            looked_at = "(SELECT count(*) FROM windowed)"
+        else:
+            where, where_params = self._where(scope, terms)
+            newest_sql = (
+                f"newest AS MATERIALIZED (SELECT v.post_id, {score} AS score "
+                f"FROM search_vector v WHERE {where} ORDER BY v.post_id DESC LIMIT {candidates})"
+            )
+            newest_params = [*terms, *where_params]
+            looked_at = "0"
         sql = f"""
-            WITH newest AS MATERIALIZED (
-                SELECT v.post_id, {score} AS score FROM search_vector v WHERE {where}
-                ORDER BY v.post_id DESC LIMIT {candidates}
-            ), titles AS MATERIALIZED (
+            WITH {newest_sql}, titles AS MATERIALIZED (
                 SELECT v.post_id FROM search_vector v
                 WHERE v.title_vector @@ {self.QUERY} AND v.post_id IN ({scope.restrict_sql})
                 ORDER BY v.post_id DESC LIMIT {candidates}
@@ -318,19 +402,20 @@ class PostgresBackend(Backend):
                 ON v.post_id = titles.post_id
                 WHERE titles.post_id NOT IN (SELECT post_id FROM newest) AND {match}
             )
-            SELECT post_id, score, (SELECT count(*) FROM newest) FROM candidates
+            SELECT post_id, score, count(*) OVER (), {looked_at} FROM candidates
             ORDER BY score DESC, post_id DESC
             LIMIT %s OFFSET %s"""
         rows = _execute(
             sql,
             [
-                *terms, *params, *terms, *scope.restrict_params, *terms, *match_params,
+                *newest_params, *terms, *scope.restrict_params, *terms, *match_params,
                 limit, offset,
             ],
         )  # fmt: skip
         if not rows:
-            return [], self._count(where, params) if offset else 0
-        return [(row[0], float(row[1])) for row in rows], min(int(rows[0][2]), candidates)
+            return self._count(query, scope, terms) if offset else Ranking([], 0)
+        page = [(row[0], float(row[1])) for row in rows]
+        return _counted(min(int(rows[0][2]), candidates), int(rows[0][3]))._replace(page=page)
 
     def _newest(
         self, scope: Scope, terms: list[Any], offset: int, limit: int
@@ -345,6 +430,24 @@ class PostgresBackend(Backend):
             [*scope.dated_params, *params, limit, offset],
         )
         return [(row[0], 0.0) for row in rows]
+
+    def _newest_phrase(
+        self, query: SearchQuery, scope: Scope, terms: list[Any], offset: int, limit: int
+    ) -> Ranking:
+        """Newest first among a phrase's matches (`_phrase_matches`), counted in the same pass:
+        a walk of the date index could check every post for a rare phrase of common words."""
+        matches, params = self._phrase_matches(query, scope, terms)
+        rows = _execute(
+            f"WITH {matches} SELECT dated.pk, (SELECT count(*) FROM matches), "
+            f"(SELECT count(*) FROM windowed) FROM ({scope.dated_sql}) AS dated "
+            "WHERE dated.pk IN (SELECT post_id FROM matches) "
+            "ORDER BY dated.published_at DESC, dated.pk DESC LIMIT %s OFFSET %s",
+            [*params, *scope.dated_params, limit, offset],
+        )
+        if not rows:
+            return self._count(query, scope, terms) if offset else Ranking([], 0)
+        page = [(row[0], 0.0) for row in rows]
+        return _counted(int(rows[0][1]), int(rows[0][2]))._replace(page=page)
 
     def snippets(self, query: SearchQuery, post_ids: list[int]) -> dict[int, Snippets]:
         if not post_ids or not query:
@@ -374,6 +477,14 @@ class PostgresBackend(Backend):
             [word[0] + "%", len(word) - 2, len(word) + 2, word],
         )
         return [row[0] for row in rows]
+
+
+def _counted(total: int, looked_at: int) -> Ranking:
+    """The count of a phrase's matches among `looked_at` posts of its window: a lower bound
+    when the window was full."""
+    if total >= COUNT_CAP:
+        return Ranking([], COUNT_CAP)
+    return Ranking([], total, partial=looked_at >= PHRASE_WINDOW)
 
 
 def text_search_config() -> str:

@@ -114,12 +114,13 @@ def test_the_migration_fills_the_new_index_from_existing_documents(make_post: An
     assert "Egret survey" in results(visitor(), "egret")
 
 
-def test_a_phrase_of_common_words_is_looked_for_among_the_newest_posts_with_its_words(
+def test_a_phrase_is_looked_for_among_the_newest_posts_with_its_words_and_every_title(
     make_post: Any, monkeypatch: Any
 ) -> None:
-    """PostgreSQL reads each post to check a phrase (GIN keeps no positions): only the newest
-    PHRASE_WINDOW posts with all its words are read, and every title; the count says so."""
-    monkeypatch.setattr(backends, "PHRASE_WINDOW", 4)
+    """PostgreSQL reads each post to check a phrase (GIN keeps no positions) or a word to
+    exclude: only the newest READ_WINDOW posts with all the words to find are read, and every
+    title; the count says so."""
+    monkeypatch.setattr(backends, "READ_WINDOW", 4)
     old = timezone.now() - timedelta(days=900)
     make_post("Minutes of the spring", body="The harbour council met.", published_at=old)
     make_post("Harbour council quarrel", body="A quarrel.", published_at=old)
@@ -132,7 +133,13 @@ def test_a_phrase_of_common_words_is_looked_for_among_the_newest_posts_with_its_
             assert "Minutes of the spring" not in page and "At least 2 results" in page
         else:
             assert "Minutes of the spring" in page and "3 results" in page
-    monkeypatch.setattr(backends, "PHRASE_WINDOW", 100)
+    page = results(visitor(), "harbour -vote")  # a word to exclude is checked post by post too
+    assert "Vote tonight" not in page and "Harbour council quarrel" in page
+    if connection.vendor == "postgresql":
+        assert "Minutes of the spring" not in page and "At least 4 results" in page
+    else:
+        assert "Minutes of the spring" in page and "7 results" in page
+    monkeypatch.setattr(backends, "READ_WINDOW", 100)
     page = results(visitor(), '"harbour council"')
     assert "Minutes of the spring" in page and "3 results" in page
     assert "At least" not in page

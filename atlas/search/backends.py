@@ -25,9 +25,10 @@ CANDIDATES = 600
 COUNT_CAP = 501
 SNIPPET_WORDS = 28
 NEWEST_WINDOW = 4  # SQLite, newest first: posts looked up one by one, per result wanted
-# PostgreSQL: a phrase is looked for among the newest posts that have all its words (GIN keeps
-# no positions, so each is read and checked), and every title that has it.
-PHRASE_WINDOW = 3000
+# PostgreSQL: a query with a phrase or a word to exclude is checked post by post (GIN keeps no
+# positions, nor finds what a post lacks): only among the newest READ_WINDOW posts that have all
+# the words to find (found by the GIN index alone), and every title.
+READ_WINDOW = 3000
 MARK_START, MARK_END = "\x02", "\x03"  # turned into <mark> after escaping (see services)
 
 
@@ -62,7 +63,7 @@ class Scope:
 class Ranking(NamedTuple):
     """One page of results as (post id, score: higher is better; 0 for newest first), and
     how many results there are, up to COUNT_CAP; `partial` when that count stopped early, a
-    lower bound (PostgreSQL, a phrase of common words: see PHRASE_WINDOW)."""
+    lower bound (PostgreSQL, a phrase or an exclusion of common words: see READ_WINDOW)."""
 
     page: list[tuple[int, float]]
     total: int
@@ -300,34 +301,46 @@ class PostgresBackend(Backend):
         ]
         return "(" + " && ".join(f"({group})" for group in groups) + ")", params
 
-    def _phrase_window(
-        self, query: SearchQuery, scope: Scope, terms: list[Any], value: str, value_params: Any
+    def _window(
+        self,
+        query: SearchQuery,
+        scope: Scope,
+        terms: list[Any],
+        value: str,
+        value_params: Any,
+        limit: int,
     ) -> tuple[str, list[Any]]:
-        """`SELECT post_id, value` over the newest PHRASE_WINDOW posts of the scope that have
-        every word of the query, `value` NULL where the post does not match it."""
+        """`SELECT post_id, value, n`: the first `limit` matches (`value` not NULL) among the
+        newest READ_WINDOW posts of the scope that have every word to find, and the last of
+        those posts (`n` = READ_WINDOW, `value` NULL if it does not match) if it is reached:
+        a full window. The walk stops at `limit` matches."""
         match, match_params = self._match(scope, terms)
         words, words_params = self._words(query)
         where, where_params = self._where(scope, words_params, words)
         return (
-            f"SELECT v.post_id, CASE WHEN {match} THEN {value} END AS value "
-            f"FROM search_vector v WHERE {where} ORDER BY v.post_id DESC LIMIT {PHRASE_WINDOW}",
+            f"SELECT post_id, value, n FROM (SELECT v.post_id, "
+            f"CASE WHEN {match} THEN {value} END AS value, "
+            "row_number() OVER (ORDER BY v.post_id DESC) AS n "
+            f"FROM search_vector v WHERE {where} ORDER BY v.post_id DESC "
+            f"LIMIT {READ_WINDOW}) AS window_posts "
+            f"WHERE value IS NOT NULL OR n = {READ_WINDOW} LIMIT {limit + 1}",
             [*match_params, *value_params, *where_params],
         )
 
-    def _phrase_matches(
+    def _window_matches(
         self, query: SearchQuery, scope: Scope, terms: list[Any]
     ) -> tuple[str, list[Any]]:
-        """Two CTEs: `windowed` (see `_phrase_window`) and `matches`, the ids of its matches
-        and of the newest posts whose title, subtitle or tags match (a phrase there is in the
-        public text too)."""
-        window, params = self._phrase_window(query, scope, terms, "1", [])
+        """Two CTEs: `windowed` (see `_window`) and `matches`, the ids of its matches and of
+        the newest posts whose title, subtitle or tags match."""
+        window, params = self._window(query, scope, terms, "1", [], COUNT_CAP)
+        match, match_params = self._match(scope, terms)
         return (
             f"windowed AS MATERIALIZED ({window}), matches AS MATERIALIZED ("
             "SELECT post_id FROM windowed WHERE value IS NOT NULL UNION "
             f"SELECT post_id FROM (SELECT v.post_id FROM search_vector v "
             f"WHERE v.title_vector @@ {self.QUERY} AND v.post_id IN ({scope.restrict_sql}) "
-            f"ORDER BY v.post_id DESC LIMIT {COUNT_CAP}) AS titles)",
-            [*params, *terms, *scope.restrict_params],
+            f"AND {match} ORDER BY v.post_id DESC LIMIT {COUNT_CAP}) AS titles)",
+            [*params, *terms, *scope.restrict_params, *match_params],
         )
 
     def _vector(self, scope: Scope) -> str:
@@ -339,14 +352,14 @@ class PostgresBackend(Backend):
         return self._count(query, scope, [text_search_config(), query.to_websearch()]).total
 
     def _count(self, query: SearchQuery, scope: Scope, terms: list[Any]) -> Ranking:
-        if query.has_phrase:
-            matches, params = self._phrase_matches(query, scope, terms)
+        if _windowed(query):
+            matches, params = self._window_matches(query, scope, terms)
             total, looked_at = _execute(
                 f"WITH {matches} SELECT (SELECT count(*) FROM matches), "
-                "(SELECT count(*) FROM windowed)",
+                "(SELECT max(n) FROM windowed)",
                 params,
             )[0]
-            return _counted(int(total), int(looked_at))
+            return _counted(int(total), looked_at)
         where, params = self._where(scope, terms)
         (total,) = _execute(
             f"SELECT count(*) FROM (SELECT 1 FROM search_vector v WHERE {where} "
@@ -367,21 +380,21 @@ class PostgresBackend(Backend):
         terms = [text_search_config(), query.to_websearch()]
         match, match_params = self._match(scope, terms)
         if newest:
-            if query.has_phrase:
-                return self._newest_phrase(query, scope, terms, offset, limit)
+            if _windowed(query):
+                return self._newest_in_window(query, scope, terms, offset, limit)
             page = self._newest(scope, terms, offset, limit)
             return self._count(query, scope, terms)._replace(page=page)
         # One pass over the newest matches both ranks them and counts them: fewer than
         # CANDIDATES is every match, as many is more than a page can show.
         score = f"ts_rank_cd({self._vector(scope)}, {self.QUERY}, 1)"
-        if query.has_phrase:
-            window, newest_params = self._phrase_window(query, scope, terms, score, terms)
+        if _windowed(query):
+            window, newest_params = self._window(query, scope, terms, score, terms, candidates)
             newest_sql = (
                 f"windowed AS MATERIALIZED ({window}), newest AS MATERIALIZED ("
                 "SELECT post_id, value AS score FROM windowed WHERE value IS NOT NULL "
                 f"ORDER BY post_id DESC LIMIT {candidates})"
             )
-            looked_at = "(SELECT count(*) FROM windowed)"
+            looked_at = "(SELECT max(n) FROM windowed)"
         else:
             where, where_params = self._where(scope, terms)
             newest_sql = (
@@ -415,7 +428,7 @@ class PostgresBackend(Backend):
         if not rows:
             return self._count(query, scope, terms) if offset else Ranking([], 0)
         page = [(row[0], float(row[1])) for row in rows]
-        return _counted(min(int(rows[0][2]), candidates), int(rows[0][3]))._replace(page=page)
+        return _counted(min(int(rows[0][2]), candidates), rows[0][3])._replace(page=page)
 
     def _newest(
         self, scope: Scope, terms: list[Any], offset: int, limit: int
@@ -431,15 +444,15 @@ class PostgresBackend(Backend):
         )
         return [(row[0], 0.0) for row in rows]
 
-    def _newest_phrase(
+    def _newest_in_window(
         self, query: SearchQuery, scope: Scope, terms: list[Any], offset: int, limit: int
     ) -> Ranking:
-        """Newest first among a phrase's matches (`_phrase_matches`), counted in the same pass:
-        a walk of the date index could check every post for a rare phrase of common words."""
-        matches, params = self._phrase_matches(query, scope, terms)
+        """Newest first among the matches of `_window_matches`, counted in the same pass: a
+        walk of the date index could check every post for a rare phrase of common words."""
+        matches, params = self._window_matches(query, scope, terms)
         rows = _execute(
             f"WITH {matches} SELECT dated.pk, (SELECT count(*) FROM matches), "
-            f"(SELECT count(*) FROM windowed) FROM ({scope.dated_sql}) AS dated "
+            f"(SELECT max(n) FROM windowed) FROM ({scope.dated_sql}) AS dated "
             "WHERE dated.pk IN (SELECT post_id FROM matches) "
             "ORDER BY dated.published_at DESC, dated.pk DESC LIMIT %s OFFSET %s",
             [*params, *scope.dated_params, limit, offset],
@@ -447,7 +460,7 @@ class PostgresBackend(Backend):
         if not rows:
             return self._count(query, scope, terms) if offset else Ranking([], 0)
         page = [(row[0], 0.0) for row in rows]
-        return _counted(int(rows[0][1]), int(rows[0][2]))._replace(page=page)
+        return _counted(int(rows[0][1]), rows[0][2])._replace(page=page)
 
     def snippets(self, query: SearchQuery, post_ids: list[int]) -> dict[int, Snippets]:
         if not post_ids or not query:
@@ -479,12 +492,17 @@ class PostgresBackend(Backend):
         return [row[0] for row in rows]
 
 
-def _counted(total: int, looked_at: int) -> Ranking:
-    """The count of a phrase's matches among `looked_at` posts of its window: a lower bound
-    when the window was full."""
+def _windowed(query: SearchQuery) -> bool:
+    """Whether PostgreSQL must read posts to check `query` (see READ_WINDOW)."""
+    return query.has_phrase or bool(query.excluded)
+
+
+def _counted(total: int, last_read: int | None) -> Ranking:
+    """A count of matches, capped; a lower bound if the last post read (`n` of `_window`)
+    was the last of a full window."""
     if total >= COUNT_CAP:
         return Ranking([], COUNT_CAP)
-    return Ranking([], total, partial=looked_at >= PHRASE_WINDOW)
+    return Ranking([], total, partial=last_read == READ_WINDOW)
 
 
 def text_search_config() -> str:

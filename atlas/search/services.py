@@ -67,7 +67,7 @@ class SearchPage:
     total: int
     number: int
     suggestion: str = ""
-    partial: bool = False  # `total` is a lower bound (see backends.PHRASE_WINDOW)
+    partial: bool = False  # `total` is a lower bound (see backends.READ_WINDOW)
 
     @property
     def page_count(self) -> int:

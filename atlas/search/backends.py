@@ -333,15 +333,31 @@ class PostgresBackend(Backend):
         """Two CTEs: `windowed` (see `_window`) and `matches`, the ids of its matches and of
         the newest posts whose title, subtitle or tags match."""
         window, params = self._window(query, scope, terms, "1", [], COUNT_CAP)
-        match, match_params = self._match(scope, terms)
+        titles, titles_params = self._titles(query, scope, terms, COUNT_CAP)
         return (
             f"windowed AS MATERIALIZED ({window}), matches AS MATERIALIZED ("
             "SELECT post_id FROM windowed WHERE value IS NOT NULL UNION "
-            f"SELECT post_id FROM (SELECT v.post_id FROM search_vector v "
-            f"WHERE v.title_vector @@ {self.QUERY} AND v.post_id IN ({scope.restrict_sql}) "
-            f"AND {match} ORDER BY v.post_id DESC LIMIT {COUNT_CAP}) AS titles)",
-            [*params, *terms, *scope.restrict_params, *match_params],
+            f"SELECT post_id FROM ({titles}) AS titles)",
+            [*params, *titles_params],
         )
+
+    def _titles(
+        self, query: SearchQuery, scope: Scope, terms: list[Any], limit: int
+    ) -> tuple[str, list[Any]]:
+        """The newest `limit` posts of the scope whose title, subtitle or tags match. Words
+        to find there are in the public text too, but a word to exclude may be in the body:
+        then the whole text is checked too (the planner ANDs both GIN indexes, and reads only
+        the posts of both)."""
+        sql = (
+            f"SELECT v.post_id FROM search_vector v WHERE v.title_vector @@ {self.QUERY} "
+            f"AND v.post_id IN ({scope.restrict_sql})"
+        )
+        params = [*terms, *scope.restrict_params]
+        if query.excluded:
+            match, match_params = self._match(scope, terms)
+            sql += f" AND {match}"
+            params += match_params
+        return f"{sql} ORDER BY v.post_id DESC LIMIT {limit}", params
 
     def _vector(self, scope: Scope) -> str:
         if scope.full_text_sql == "":
@@ -403,12 +419,9 @@ class PostgresBackend(Backend):
             )
             newest_params = [*terms, *where_params]
             looked_at = "0"
+        titles, titles_params = self._titles(query, scope, terms, candidates)
         sql = f"""
-            WITH {newest_sql}, titles AS MATERIALIZED (
-                SELECT v.post_id FROM search_vector v
-                WHERE v.title_vector @@ {self.QUERY} AND v.post_id IN ({scope.restrict_sql})
-                ORDER BY v.post_id DESC LIMIT {candidates}
-            ), candidates AS (
+            WITH {newest_sql}, titles AS MATERIALIZED ({titles}), candidates AS (
                 SELECT post_id, score FROM newest
                 UNION ALL
                 SELECT v.post_id, {score} FROM titles JOIN search_vector v
@@ -421,8 +434,7 @@ class PostgresBackend(Backend):
         rows = _execute(
             sql,
             [
-                *newest_params, *terms, *scope.restrict_params, *terms, *match_params,
-                limit, offset,
+                *newest_params, *titles_params, *terms, *match_params, limit, offset,
             ],
         )  # fmt: skip
         if not rows:

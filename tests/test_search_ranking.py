@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from atlas.publishing.models import Post
+from atlas.search import backends
 from atlas.search.backends import COUNT_CAP, Scope, backend
 from atlas.search.query import parse
 from tests.factories import client_for, visitor
@@ -76,11 +77,11 @@ def test_the_public_index_never_matches_a_gated_body(make_post: Any) -> None:
     make_post("Members briefing", body=f"The {SECRET} memo.", visibility=Post.Visibility.MEMBERS)
     make_post("Open letter", body="Nothing hidden here.")
     query = parse(SECRET)
-    public, _ = backend().rank(query, Scope.of(Post.objects.all(), ""), False, 0, 10)
-    whole, total = backend().rank(query, Scope.of(Post.objects.all(), None), False, 0, 10)
+    public, _, _ = backend().rank(query, Scope.of(Post.objects.all(), ""), False, 0, 10)
+    whole, total, _ = backend().rank(query, Scope.of(Post.objects.all(), None), False, 0, 10)
     assert public == [] and total == 1
     assert [Post.objects.get(pk=pk).title for pk, _ in whole] == ["Members briefing"]
-    newest, _ = backend().rank(query, Scope.of(Post.objects.all(), ""), True, 0, 10)
+    newest, _, _ = backend().rank(query, Scope.of(Post.objects.all(), ""), True, 0, 10)
     assert newest == []
 
 
@@ -111,3 +112,34 @@ def test_the_migration_fills_the_new_index_from_existing_documents(make_post: An
     assert "Heron survey" in results(visitor(), "herons")
     assert "Egret survey" not in results(visitor(), SECRET)
     assert "Egret survey" in results(visitor(), "egret")
+
+
+def test_a_phrase_is_looked_for_among_the_newest_posts_with_its_words_and_every_title(
+    make_post: Any, monkeypatch: Any
+) -> None:
+    """PostgreSQL reads each post to check a phrase (GIN keeps no positions) or a word to
+    exclude: only the newest READ_WINDOW posts with all the words to find are read, and every
+    title; the count says so."""
+    monkeypatch.setattr(backends, "READ_WINDOW", 4)
+    old = timezone.now() - timedelta(days=900)
+    make_post("Minutes of the spring", body="The harbour council met.", published_at=old)
+    make_post("Harbour council quarrel", body="A quarrel.", published_at=old)
+    many_posts(5, "The council spoke of the harbour, and the harbour of the council.")
+    make_post("Vote tonight", body="A harbour council vote, the last one.")
+    for sort in ("", "newest"):
+        page = results(visitor(), '"harbour council" OR lagoonal -quarrelsome', sort=sort)
+        assert "Vote tonight" in page and "Harbour council quarrel" in page
+        if connection.vendor == "postgresql":  # outside the window: older than 4 with the words
+            assert "Minutes of the spring" not in page and "At least 2 results" in page
+        else:
+            assert "Minutes of the spring" in page and "3 results" in page
+    page = results(visitor(), "harbour -vote")  # a word to exclude is checked post by post too
+    assert "Vote tonight" not in page and "Harbour council quarrel" in page
+    if connection.vendor == "postgresql":
+        assert "Minutes of the spring" not in page and "At least 4 results" in page
+    else:
+        assert "Minutes of the spring" in page and "7 results" in page
+    monkeypatch.setattr(backends, "READ_WINDOW", 100)
+    page = results(visitor(), '"harbour council"')
+    assert "Minutes of the spring" in page and "3 results" in page
+    assert "At least" not in page

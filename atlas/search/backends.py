@@ -9,7 +9,7 @@ query's time flat however many posts match.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -25,6 +25,10 @@ CANDIDATES = 600
 COUNT_CAP = 501
 SNIPPET_WORDS = 28
 NEWEST_WINDOW = 4  # SQLite, newest first: posts looked up one by one, per result wanted
+# PostgreSQL: a query with a phrase or a word to exclude is checked post by post (GIN keeps no
+# positions, nor finds what a post lacks): only among the newest READ_WINDOW posts that have all
+# the words to find (found by the GIN index alone), and every title.
+READ_WINDOW = 3000
 MARK_START, MARK_END = "\x02", "\x03"  # turned into <mark> after escaping (see services)
 
 
@@ -56,6 +60,16 @@ class Scope:
         )  # fmt: skip
 
 
+class Ranking(NamedTuple):
+    """One page of results as (post id, score: higher is better; 0 for newest first), and
+    how many results there are, up to COUNT_CAP; `partial` when that count stopped early, a
+    lower bound (PostgreSQL, a phrase or an exclusion of common words: see READ_WINDOW)."""
+
+    page: list[tuple[int, float]]
+    total: int
+    partial: bool = False
+
+
 @dataclass(frozen=True)
 class Snippets:
     subtitle: str
@@ -74,9 +88,8 @@ class Backend:
         offset: int,
         limit: int,
         candidates: int = CANDIDATES,
-    ) -> tuple[list[tuple[int, float]], int]:
-        """One page of results as (post id, score: higher is better; 0 for newest first),
-        and how many results there are (up to COUNT_CAP). Ranked by relevance, at most the
+    ) -> Ranking:
+        """One page of results and how many there are. Ranked by relevance, at most the
         `candidates` newest matches and as many title matches compete (fewer than
         COUNT_CAP make the count inexact: for related stories, which need no count)."""
         raise NotImplementedError
@@ -132,13 +145,14 @@ class SqliteBackend(Backend):
         offset: int,
         limit: int,
         candidates: int = CANDIDATES,
-    ) -> tuple[list[tuple[int, float]], int]:
+    ) -> Ranking:
         source, params, table = self._source(query, scope)
         if newest:
             total = self.count(query, scope)
             if not total:
-                return [], 0
-            return self._newest(query, scope, offset, limit, dense=total >= COUNT_CAP), total
+                return Ranking([], 0)
+            dense = total >= COUNT_CAP
+            return Ranking(self._newest(query, scope, offset, limit, dense), total)
         # One pass over the newest matches both scores and counts them (as on PostgreSQL):
         # fewer than `candidates` is every match, as many is more than a page can show.
         weights = self.WEIGHTS if table == "search_fts" else self.PUBLIC_WEIGHTS
@@ -169,7 +183,7 @@ class SqliteBackend(Backend):
             )
         ranked = sorted(scores.items(), key=lambda item: (item[1], -item[0]))
         page = [(post_id, -score) for post_id, score in ranked[offset : offset + limit]]
-        return page, len(scores) if len(scores) < candidates else candidates
+        return Ranking(page, min(len(scores), candidates))
 
     def count(self, query: SearchQuery, scope: Scope) -> int:
         source, params, _ = self._source(query, scope)
@@ -251,23 +265,99 @@ class PostgresBackend(Backend):
     vendor = "postgresql"
     QUERY = "websearch_to_tsquery(%s::regconfig, %s)"
 
-    def _match(self, scope: Scope, terms: list[Any]) -> tuple[str, list[Any]]:
-        """The condition on `search_vector v` that its text matches, in this scope."""
+    def _match(self, scope: Scope, terms: list[Any], tsquery: str = QUERY) -> tuple[str, list[Any]]:
+        """The condition on `search_vector v` that its text matches the `tsquery` (with the
+        parameters `terms`), in this scope."""
         if scope.full_text_sql == "":
-            return f"v.public_vector @@ {self.QUERY}", terms
+            return f"v.public_vector @@ {tsquery}", terms
         # full_vector is NULL for a public post: its public_vector is its whole text.
-        full = f"v.full_vector @@ {self.QUERY}"
+        full = f"v.full_vector @@ {tsquery}"
         if scope.full_text_sql:
             full = f"({full} AND v.post_id IN ({scope.full_text_sql}))"
-        return f"(v.public_vector @@ {self.QUERY} OR {full})", [
+        return f"(v.public_vector @@ {tsquery} OR {full})", [
             *terms, *terms, *scope.full_text_params,
         ]  # fmt: skip
 
-    def _where(self, scope: Scope, terms: list[Any]) -> tuple[str, list[Any]]:
-        match, params = self._match(scope, terms)
+    def _where(self, scope: Scope, terms: list[Any], tsquery: str = QUERY) -> tuple[str, list[Any]]:
+        match, params = self._match(scope, terms, tsquery)
         return f"{match} AND v.post_id IN ({scope.restrict_sql})", [
             *params, *scope.restrict_params,
         ]  # fmt: skip
+
+    def _words(self, query: SearchQuery) -> tuple[str, list[Any]]:
+        """A tsquery of the words to find, a phrase's in any order, exclusions left out: what
+        the GIN index answers without reading a post (every match of `query` matches it)."""
+        config = text_search_config()
+        groups = [
+            " || ".join("(" + " && ".join([self.QUERY] * len(term.words)) + ")" for term in group)
+            for group in query.groups
+        ]
+        params = [
+            value
+            for group in query.groups
+            for term in group
+            for word in term.words
+            for value in (config, f'"{word}"')
+        ]
+        return "(" + " && ".join(f"({group})" for group in groups) + ")", params
+
+    def _window(
+        self,
+        query: SearchQuery,
+        scope: Scope,
+        terms: list[Any],
+        value: str,
+        value_params: Any,
+        limit: int,
+    ) -> tuple[str, list[Any]]:
+        """`SELECT post_id, value, n`: the first `limit` matches (`value` not NULL) among the
+        newest READ_WINDOW posts of the scope that have every word to find, and the last of
+        those posts (`n` = READ_WINDOW, `value` NULL if it does not match) if it is reached:
+        a full window. The walk stops at `limit` matches."""
+        match, match_params = self._match(scope, terms)
+        words, words_params = self._words(query)
+        where, where_params = self._where(scope, words_params, words)
+        return (
+            f"SELECT post_id, value, n FROM (SELECT v.post_id, "
+            f"CASE WHEN {match} THEN {value} END AS value, "
+            "row_number() OVER (ORDER BY v.post_id DESC) AS n "
+            f"FROM search_vector v WHERE {where} ORDER BY v.post_id DESC "
+            f"LIMIT {READ_WINDOW}) AS window_posts "
+            f"WHERE value IS NOT NULL OR n = {READ_WINDOW} LIMIT {limit + 1}",
+            [*match_params, *value_params, *where_params],
+        )
+
+    def _window_matches(
+        self, query: SearchQuery, scope: Scope, terms: list[Any]
+    ) -> tuple[str, list[Any]]:
+        """Two CTEs: `windowed` (see `_window`) and `matches`, the ids of its matches and of
+        the newest posts whose title, subtitle or tags match."""
+        window, params = self._window(query, scope, terms, "1", [], COUNT_CAP)
+        titles, titles_params = self._titles(query, scope, terms, COUNT_CAP)
+        return (
+            f"windowed AS MATERIALIZED ({window}), matches AS MATERIALIZED ("
+            "SELECT post_id FROM windowed WHERE value IS NOT NULL UNION "
+            f"SELECT post_id FROM ({titles}) AS titles)",
+            [*params, *titles_params],
+        )
+
+    def _titles(
+        self, query: SearchQuery, scope: Scope, terms: list[Any], limit: int
+    ) -> tuple[str, list[Any]]:
+        """The newest `limit` posts of the scope whose title, subtitle or tags match. Words
+        to find there are in the public text too, but a word to exclude may be in the body:
+        then the whole text is checked too (the planner ANDs both GIN indexes, and reads only
+        the posts of both)."""
+        sql = (
+            f"SELECT v.post_id FROM search_vector v WHERE v.title_vector @@ {self.QUERY} "
+            f"AND v.post_id IN ({scope.restrict_sql})"
+        )
+        params = [*terms, *scope.restrict_params]
+        if query.excluded:
+            match, match_params = self._match(scope, terms)
+            sql += f" AND {match}"
+            params += match_params
+        return f"{sql} ORDER BY v.post_id DESC LIMIT {limit}", params
 
     def _vector(self, scope: Scope) -> str:
         if scope.full_text_sql == "":
@@ -275,16 +365,24 @@ class PostgresBackend(Backend):
         return "coalesce(v.full_vector, v.public_vector)"
 
     def count(self, query: SearchQuery, scope: Scope) -> int:
-        where, params = self._where(scope, [text_search_config(), query.to_websearch()])
-        return self._count(where, params)
+        return self._count(query, scope, [text_search_config(), query.to_websearch()]).total
 
-    def _count(self, where: str, params: list[Any]) -> int:
+    def _count(self, query: SearchQuery, scope: Scope, terms: list[Any]) -> Ranking:
+        if _windowed(query):
+            matches, params = self._window_matches(query, scope, terms)
+            total, looked_at = _execute(
+                f"WITH {matches} SELECT (SELECT count(*) FROM matches), "
+                "(SELECT max(n) FROM windowed)",
+                params,
+            )[0]
+            return _counted(int(total), looked_at)
+        where, params = self._where(scope, terms)
         (total,) = _execute(
             f"SELECT count(*) FROM (SELECT 1 FROM search_vector v WHERE {where} "
             f"LIMIT {COUNT_CAP}) c",
             params,
         )[0]
-        return int(total)
+        return Ranking([], int(total))
 
     def rank(
         self,
@@ -294,43 +392,55 @@ class PostgresBackend(Backend):
         offset: int,
         limit: int,
         candidates: int = CANDIDATES,
-    ) -> tuple[list[tuple[int, float]], int]:
+    ) -> Ranking:
         terms = [text_search_config(), query.to_websearch()]
-        where, params = self._where(scope, terms)
         match, match_params = self._match(scope, terms)
         if newest:
-            return self._newest(scope, terms, offset, limit), self._count(where, params)
+            if _windowed(query):
+                return self._newest_in_window(query, scope, terms, offset, limit)
+            page = self._newest(scope, terms, offset, limit)
+            return self._count(query, scope, terms)._replace(page=page)
         # One pass over the newest matches both ranks them and counts them: fewer than
         # CANDIDATES is every match, as many is more than a page can show.
         score = f"ts_rank_cd({self._vector(scope)}, {self.QUERY}, 1)"
+        if _windowed(query):
+            window, newest_params = self._window(query, scope, terms, score, terms, candidates)
+            newest_sql = (
+                f"windowed AS MATERIALIZED ({window}), newest AS MATERIALIZED ("
+                "SELECT post_id, value AS score FROM windowed WHERE value IS NOT NULL "
+                f"ORDER BY post_id DESC LIMIT {candidates})"
+            )
+            looked_at = "(SELECT max(n) FROM windowed)"
+        else:
+            where, where_params = self._where(scope, terms)
+            newest_sql = (
+                f"newest AS MATERIALIZED (SELECT v.post_id, {score} AS score "
+                f"FROM search_vector v WHERE {where} ORDER BY v.post_id DESC LIMIT {candidates})"
+            )
+            newest_params = [*terms, *where_params]
+            looked_at = "0"
+        titles, titles_params = self._titles(query, scope, terms, candidates)
         sql = f"""
-            WITH newest AS MATERIALIZED (
-                SELECT v.post_id, {score} AS score FROM search_vector v WHERE {where}
-                ORDER BY v.post_id DESC LIMIT {candidates}
-            ), titles AS MATERIALIZED (
-                SELECT v.post_id FROM search_vector v
-                WHERE v.title_vector @@ {self.QUERY} AND v.post_id IN ({scope.restrict_sql})
-                ORDER BY v.post_id DESC LIMIT {candidates}
-            ), candidates AS (
+            WITH {newest_sql}, titles AS MATERIALIZED ({titles}), candidates AS (
                 SELECT post_id, score FROM newest
                 UNION ALL
                 SELECT v.post_id, {score} FROM titles JOIN search_vector v
                 ON v.post_id = titles.post_id
                 WHERE titles.post_id NOT IN (SELECT post_id FROM newest) AND {match}
             )
-            SELECT post_id, score, (SELECT count(*) FROM newest) FROM candidates
+            SELECT post_id, score, count(*) OVER (), {looked_at} FROM candidates
             ORDER BY score DESC, post_id DESC
             LIMIT %s OFFSET %s"""
         rows = _execute(
             sql,
             [
-                *terms, *params, *terms, *scope.restrict_params, *terms, *match_params,
-                limit, offset,
+                *newest_params, *titles_params, *terms, *match_params, limit, offset,
             ],
         )  # fmt: skip
         if not rows:
-            return [], self._count(where, params) if offset else 0
-        return [(row[0], float(row[1])) for row in rows], min(int(rows[0][2]), candidates)
+            return self._count(query, scope, terms) if offset else Ranking([], 0)
+        page = [(row[0], float(row[1])) for row in rows]
+        return _counted(min(int(rows[0][2]), candidates), rows[0][3])._replace(page=page)
 
     def _newest(
         self, scope: Scope, terms: list[Any], offset: int, limit: int
@@ -345,6 +455,24 @@ class PostgresBackend(Backend):
             [*scope.dated_params, *params, limit, offset],
         )
         return [(row[0], 0.0) for row in rows]
+
+    def _newest_in_window(
+        self, query: SearchQuery, scope: Scope, terms: list[Any], offset: int, limit: int
+    ) -> Ranking:
+        """Newest first among the matches of `_window_matches`, counted in the same pass: a
+        walk of the date index could check every post for a rare phrase of common words."""
+        matches, params = self._window_matches(query, scope, terms)
+        rows = _execute(
+            f"WITH {matches} SELECT dated.pk, (SELECT count(*) FROM matches), "
+            f"(SELECT max(n) FROM windowed) FROM ({scope.dated_sql}) AS dated "
+            "WHERE dated.pk IN (SELECT post_id FROM matches) "
+            "ORDER BY dated.published_at DESC, dated.pk DESC LIMIT %s OFFSET %s",
+            [*params, *scope.dated_params, limit, offset],
+        )
+        if not rows:
+            return self._count(query, scope, terms) if offset else Ranking([], 0)
+        page = [(row[0], 0.0) for row in rows]
+        return _counted(int(rows[0][1]), rows[0][2])._replace(page=page)
 
     def snippets(self, query: SearchQuery, post_ids: list[int]) -> dict[int, Snippets]:
         if not post_ids or not query:
@@ -374,6 +502,19 @@ class PostgresBackend(Backend):
             [word[0] + "%", len(word) - 2, len(word) + 2, word],
         )
         return [row[0] for row in rows]
+
+
+def _windowed(query: SearchQuery) -> bool:
+    """Whether PostgreSQL must read posts to check `query` (see READ_WINDOW)."""
+    return query.has_phrase or bool(query.excluded)
+
+
+def _counted(total: int, last_read: int | None) -> Ranking:
+    """A count of matches, capped; a lower bound if the last post read (`n` of `_window`)
+    was the last of a full window."""
+    if total >= COUNT_CAP:
+        return Ranking([], COUNT_CAP)
+    return Ranking([], total, partial=last_read == READ_WINDOW)
 
 
 def text_search_config() -> str:

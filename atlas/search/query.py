@@ -42,6 +42,11 @@ class SearchQuery:
         """The words to find, in order (for "did you mean")."""
         return [word for group in self.groups for term in group for word in term.words]
 
+    @property
+    def has_phrase(self) -> bool:
+        """Whether a term to find is a phrase (more than one word)."""
+        return any(len(term.words) > 1 for group in self.groups for term in group)
+
     def to_fts5(self) -> str:
         """The FTS5 MATCH expression: every term a quoted string, so nothing is an operator."""
         groups = [" OR ".join(_fts5_string(term) for term in group) for group in self.groups]

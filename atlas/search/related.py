@@ -87,7 +87,9 @@ def compute_related(post: Post, now: datetime | None = None) -> list[int]:
         return []
     query = SearchQuery(groups=[[Term((term,)) for term in terms]])
     others = Post.objects.published(now).articles().exclude(pk=post.pk)
-    scored, _ = backend().rank(query, Scope.of(others, ""), False, 0, POOL, candidates=CANDIDATES)
+    scored, _, _ = backend().rank(
+        query, Scope.of(others, ""), False, 0, POOL, candidates=CANDIDATES
+    )
     if not scored:
         return []
     best = max(score for _, score in scored) or 1.0

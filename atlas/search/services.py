@@ -67,6 +67,7 @@ class SearchPage:
     total: int
     number: int
     suggestion: str = ""
+    partial: bool = False  # `total` is a lower bound (see backends.READ_WINDOW)
 
     @property
     def page_count(self) -> int:
@@ -74,7 +75,9 @@ class SearchPage:
 
     @property
     def shown_total(self) -> str:
-        return f"More than {COUNT_CAP - 1}" if self.total >= COUNT_CAP else str(self.total)
+        if self.total >= COUNT_CAP:
+            return f"More than {COUNT_CAP - 1}"
+        return f"At least {self.total}" if self.partial else str(self.total)
 
     @property
     def has_next(self) -> bool:
@@ -123,11 +126,12 @@ def search(
     if not query:
         return SearchPage(query, [], 0, page)
     scope = reader_scope(request, filters)
-    scored, total = backend().rank(query, scope, newest, (page - 1) * PER_PAGE, PER_PAGE)
+    ranking = backend().rank(query, scope, newest, (page - 1) * PER_PAGE, PER_PAGE)
+    scored = ranking.page
     posts = Post.objects.published().for_listing().in_bulk([post_id for post_id, _ in scored])
     results = _results(request, query, [(posts[pk], score) for pk, score in scored if pk in posts])
-    found = SearchPage(query, results, total, page)
-    if not total:
+    found = SearchPage(query, results, ranking.total, page, partial=ranking.partial)
+    if not ranking.total:
         found.suggestion = suggestion(query, scope)
     return found
 
@@ -137,7 +141,7 @@ def search_posts(posts: QuerySet[Post], text: str, limit: int = 20) -> tuple[lis
     query = parse(text)
     if not query:
         return [], 0
-    scored, total = backend().rank(query, staff_scope(posts), False, 0, limit)
+    scored, total, _ = backend().rank(query, staff_scope(posts), False, 0, limit)
     found = posts.select_related(None).in_bulk([post_id for post_id, _ in scored])
     return [found[pk] for pk, _ in scored if pk in found], total
 

@@ -24,6 +24,7 @@ from atlas.discussions.thread import (
 )
 from atlas.lib.markdown import plain_text
 from atlas.lib.urls import url_for, url_with_slug
+from atlas.members.policy import current_member
 from atlas.publishing.context_processors import current_publication
 from atlas.publishing.models import Post
 
@@ -63,7 +64,8 @@ class Discussion:
 def discussion_for(request: HttpRequest, post: Post, gated: bool) -> Discussion:
     if gated:
         return Discussion(post=post, count=comment_count(post), gated=True)
-    rules = DiscussionSettings.for_post(post)
+    # A signed-in member's bans and reply emails are read with the rules, in one query.
+    rules = DiscussionSettings.for_post(post, current_member(request))
     participation = participation_for(request, post, rules)
     sort = Sort.parse(request.GET.get("sort"))
     if getattr(rules, "has_comments", True):
@@ -91,7 +93,12 @@ def discussion_for(request: HttpRequest, post: Post, gated: bool) -> Discussion:
         form_action=url_with_slug("discussions:create", post.slug),
     )
     if participation.member is not None:
-        discussion.reply_emails_on = notifications.wants_reply_emails(participation.member, post.pk)
+        rules_for_member = rules.rules_for(participation.member)
+        discussion.reply_emails_on = (
+            rules_for_member.reply_emails_on
+            if rules_for_member is not None
+            else notifications.wants_reply_emails(participation.member, post.pk)
+        )
     return discussion
 
 

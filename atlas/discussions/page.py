@@ -51,6 +51,7 @@ class Discussion:
     sign_in_url: str = ""
     subscribe_url: str = ""
     form_action: str = ""
+    notifications_url: str = ""
     max_length: int = MAX_LENGTH
     reply_emails_on: bool = True
 
@@ -91,6 +92,7 @@ def discussion_for(request: HttpRequest, post: Post, gated: bool) -> Discussion:
         sign_in_url=f"{url_for('members:sign_in')}?next={quote(path + '#discussion', safe='/')}",
         subscribe_url=f"{url_for('members:subscribe')}?from={quote(path, safe='/')}",
         form_action=url_with_slug("discussions:create", post.slug),
+        notifications_url=url_for("discussions:notifications"),
     )
     if participation.member is not None:
         rules_for_member = rules.rules_for(participation.member)

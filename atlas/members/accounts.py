@@ -23,7 +23,7 @@ BACKEND = "atlas.members.accounts.MemberAccountBackend"
 _user_with_member = CompiledQuery(
     get_user_model(),
     lambda user_id: get_user_model().objects.select_related("member").filter(pk=user_id).order_by(),
-    -8_204_117_392,
+    -2_104_117_392,  # within a 32-bit id (PostgreSQL finds nothing for a value out of range)
 )
 
 

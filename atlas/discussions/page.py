@@ -87,8 +87,9 @@ def discussion_for(request: HttpRequest, post: Post, gated: bool) -> Discussion:
         participation=participation,
         thread_html=render_thread(thread, viewer),
         sort=sort,
-        sort_links=sort_links(path, sort),
-        structured_data=structured_data(request, post, thread),
+        # Shown only with two comments or more, and with one or more (discussion.html).
+        sort_links=sort_links(path, sort) if thread.count > 1 else [],
+        structured_data=structured_data(request, post, thread) if thread.count else None,
         sign_in_url=f"{url_for('members:sign_in')}?next={quote(path + '#discussion', safe='/')}",
         subscribe_url=f"{url_for('members:subscribe')}?from={quote(path, safe='/')}",
         form_action=url_with_slug("discussions:create", post.slug),

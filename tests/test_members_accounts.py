@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from asgiref.sync import async_to_sync
 from django.contrib.auth import authenticate
 from django.db import connection
 from django.test import Client
@@ -102,11 +103,10 @@ def test_the_member_backend_signs_no_one_in_by_password(owner: Any) -> None:
     owner.set_password("a long staff password")
     owner.save()
     backend = accounts.MemberAccountBackend()
-    assert (
-        backend.authenticate(None, username=owner.username, password="a long staff password")
-        is None
-    )
-    signed_in = authenticate(username=owner.username, password="a long staff password")
+    credentials = {"username": owner.username, "password": "a long staff password"}
+    assert async_to_sync(backend.aauthenticate)(None, **credentials) is None
+    assert backend.authenticate(None, **credentials) is None
+    signed_in = authenticate(**credentials)
     assert signed_in == owner and signed_in.backend == MODEL_BACKEND
 
 

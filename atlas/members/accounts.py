@@ -35,6 +35,9 @@ class MemberAccountBackend(ModelBackend):
     def authenticate(self, request: HttpRequest | None, *args: Any, **kwargs: Any) -> None:
         return None
 
+    async def aauthenticate(self, request: HttpRequest | None, *args: Any, **kwargs: Any) -> None:
+        return None
+
     def get_user(self, user_id: Any) -> Any:
         found = _user_with_member(user_id)
         if not found:

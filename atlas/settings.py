@@ -274,6 +274,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "members:sign_in"
+# Members sign in by link with the first, which reads their user and member row in one query
+# (atlas/members/accounts.py); staff by password with Django's own.
+AUTHENTICATION_BACKENDS = [
+    "atlas.members.accounts.MemberAccountBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 # Django's database sessions, read by a query compiled once per process (atlas/lib/sessions.py).
 SESSION_ENGINE = "atlas.lib.sessions"
 SESSION_COOKIE_AGE = env.int("ATLAS_SESSION_DAYS", default=60) * 24 * 3600

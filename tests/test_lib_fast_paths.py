@@ -15,10 +15,20 @@ from django.db.models.constants import OnConflict
 
 from atlas.delivery import ledger
 from atlas.delivery.models import Batch, Delivery
-from atlas.discussions.models import Comment, DiscussionSettings, PostDiscussion
+from atlas.discussions.models import (
+    Comment,
+    CommentingBan,
+    DiscussionSettings,
+    PostDiscussion,
+    ReplyEmailOptOut,
+)
+from atlas.discussions.notifications import wants_reply_emails
+from atlas.discussions.participation import _bans_in_force
 from atlas.lib.bulk import datetime_adapter, insert_rows, insert_statement, select_in
 from atlas.lib.compiled import COMPILED_QUERIES, CompiledQuery
+from atlas.members import accounts
 from atlas.members.models import Member
+from atlas.members.services import user_for
 from atlas.sponsors.counting import destination_of
 from atlas.sponsors.models import Campaign
 
@@ -64,6 +74,48 @@ def test_the_discussion_rules_read_what_the_orm_reads(article: Any, subscriber: 
     PostDiscussion.objects.create(post=article, mode=PostDiscussion.PostMode.CLOSED)
     Comment.objects.create(post=article, member=subscriber, body="x", body_html="<p>x</p>")
     assert compiled() == through_the_orm() == (DiscussionSettings().mode, "closed", True)
+
+
+def test_a_member_s_discussion_rules_read_what_the_separate_queries_read(
+    article: Any, make_post: Any, subscriber: Member
+) -> None:
+    """`for_post(post, member)` reads the bans and reply emails that participation and
+    notifications read on their own."""
+    other_post = make_post("Another story")
+    now = datetime.now(UTC)
+
+    def separate() -> tuple[Any, ...]:
+        ends = [ban.until for ban in _bans_in_force(subscriber.pk, now)]
+        last = max((end for end in ends if end is not None), default=None)
+        return (None in ends, last, wants_reply_emails(subscriber, article.pk))
+
+    def together() -> tuple[Any, ...]:
+        rules = DiscussionSettings.for_post(article, subscriber).rules_for(subscriber)
+        assert rules is not None
+        return (rules.banned_for_good, rules.banned_until, rules.reply_emails_on)
+
+    DiscussionSettings.current()
+    assert together() == separate() == (False, None, True)
+    later, latest = now + timedelta(days=1), now + timedelta(days=3)
+    for until, lifted in ((now - timedelta(days=1), None), (latest, now), (later, None)):
+        CommentingBan.objects.create(member=subscriber, until=until, lifted_at=lifted, reason="x")
+    ReplyEmailOptOut.objects.create(member=subscriber, post=other_post)
+    assert together() == separate() == (False, later, True)
+    CommentingBan.objects.create(member=subscriber, until=None, reason="for good")
+    ReplyEmailOptOut.objects.create(member=subscriber, post=article)
+    assert together() == separate() == (True, later, False)
+
+
+def test_the_member_account_backend_reads_the_user_with_their_member(
+    subscriber: Member, outsider: Any
+) -> None:
+    user = accounts.MemberAccountBackend().get_user(user_for(subscriber).pk)
+    assert user == subscriber.user and accounts._user_with_member in COMPILED_QUERIES
+    assert Member._meta.get_field("user").remote_field.is_cached(user)
+    assert user.member == subscriber and user.member.email == subscriber.email
+    without = accounts.MemberAccountBackend().get_user(outsider.pk)
+    assert without == outsider and not hasattr(without, "member")
+    assert accounts.MemberAccountBackend().get_user(-1) is None
 
 
 def test_the_import_writes_rows_as_bulk_create_would_and_skips_conflicts(db: Any) -> None:

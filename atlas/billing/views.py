@@ -24,6 +24,7 @@ from atlas.billing.models import CheckoutSession
 from atlas.billing.notices import read_portal_link_token
 from atlas.billing.stripe_api import configured
 from atlas.lib.http import client_ip, csrf_ok, safe_next
+from atlas.members import accounts
 from atlas.members import services as member_services
 from atlas.members.models import Member
 from atlas.members.policy import current_member
@@ -129,11 +130,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
         and session.created_member
         and session.browser_key == browser_key(request)
     ):
-        login(
-            request,
-            member_services.user_for(member),
-            backend="django.contrib.auth.backends.ModelBackend",
-        )
+        login(request, member_services.user_for(member), backend=accounts.BACKEND)
         signed_in = member
     context = {
         "session": session,

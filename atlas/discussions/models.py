@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -35,6 +36,17 @@ class Mode(models.TextChoices):
     SIGNED_IN = "signed_in", "Every signed-in member"
     PAID = "paid", "Paying members only"
     CLOSED = "closed", "Nobody (closed, still readable)"
+
+
+@dataclass(frozen=True)
+class MemberRules:
+    """What a member's page of a discussion asks about them: bans in force and reply emails
+    (read with the settings, `DiscussionSettings.for_post(post, member)`)."""
+
+    member_id: int
+    banned_for_good: bool
+    banned_until: datetime | None
+    reply_emails_on: bool
 
 
 class DiscussionSettings(SingletonModel):
@@ -72,15 +84,33 @@ class DiscussionSettings(SingletonModel):
         return "Discussion settings"
 
     @classmethod
-    def for_post(cls, post: Post) -> DiscussionSettings:
+    def for_post(cls, post: Post, member: Member | None = None) -> DiscussionSettings:
         """The settings and, in the same query, the post's own rule (`post_mode`, or None) and
         whether it has any comment at all (`has_comments`: most posts have none, and then the
-        thread needs no query of its own)."""
-        found = next(iter(_settings_for_post(post.pk, post.pk)), None)
+        thread needs no query of its own). With a `member`, also what the page asks about them
+        (`MemberRules`), which the row then holds as `member_rules`."""
+        if member is None:
+            found = next(iter(_settings_for_post(post.pk, post.pk)), None)
+        else:
+            now = timezone.now()
+            found = next(iter(_settings_for_member(post.pk, post.pk, member.pk, member.pk, now,
+                                                   member.pk, post.pk)), None)  # fmt: skip
         if found is None:  # the migration creates the row; someone deleted it
             cls.current()
-            return cls.for_post(post)
+            return cls.for_post(post, member)
+        if member is not None:
+            found.member_rules = MemberRules(
+                member_id=member.pk,
+                banned_for_good=bool(found.banned_for_good),
+                banned_until=found.banned_until,
+                reply_emails_on=not found.reply_opt_out,
+            )
         return found
+
+    def rules_for(self, member: Member) -> MemberRules | None:
+        """What `for_post` read about `member` with the settings, if it read about them."""
+        rules: MemberRules | None = getattr(self, "member_rules", None)
+        return rules if rules is not None and rules.member_id == member.pk else None
 
     def mode_for_post(self) -> str:
         """Who may comment on the post read by `for_post`: its own rule, else the publication's."""
@@ -363,4 +393,44 @@ _settings_for_post = CompiledQuery(
     ),
     _SAMPLE_POST,
     _SAMPLE_POST_AGAIN,
+)
+
+# The same, on a signed-in member's page, with what it asks about them (each sample once).
+_SAMPLE_MEMBER, _SAMPLE_MEMBER_AGAIN, _SAMPLE_MEMBER_THIRD = (
+    -6_120_553_019,
+    -6_120_553_020,
+    -6_120_553_021,
+)
+_settings_for_member = CompiledQuery(
+    DiscussionSettings,
+    lambda post_id, same_post_id, member_id, same_member_id, now, third_member_id, third_post_id: (
+        DiscussionSettings.objects.filter(pk=1).annotate(
+            post_mode=Subquery(PostDiscussion.objects.filter(post_id=post_id).values("mode")[:1]),
+            has_comments=Exists(Comment.objects.filter(post_id=same_post_id)),
+            banned_for_good=Exists(
+                CommentingBan.objects.filter(
+                    member_id=member_id, lifted_at__isnull=True, until__isnull=True
+                )
+            ),
+            banned_until=Subquery(
+                CommentingBan.objects.filter(
+                    member_id=same_member_id, lifted_at__isnull=True, until__gt=now
+                )
+                .order_by("-until")
+                .values("until")[:1]
+            ),
+            reply_opt_out=Exists(
+                ReplyEmailOptOut.objects.filter(member_id=third_member_id).filter(
+                    Q(post__isnull=True) | Q(post_id=third_post_id)
+                )
+            ),
+        )
+    ),
+    _SAMPLE_POST,
+    _SAMPLE_POST_AGAIN,
+    _SAMPLE_MEMBER,
+    _SAMPLE_MEMBER_AGAIN,
+    datetime(1901, 3, 4, 5, 6, 7, 890124, tzinfo=UTC),
+    _SAMPLE_MEMBER_THIRD,
+    -6_120_553_022,
 )

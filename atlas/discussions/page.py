@@ -24,6 +24,7 @@ from atlas.discussions.thread import (
 )
 from atlas.lib.markdown import plain_text
 from atlas.lib.urls import url_for, url_with_slug
+from atlas.members.policy import current_member
 from atlas.publishing.context_processors import current_publication
 from atlas.publishing.models import Post
 
@@ -50,6 +51,7 @@ class Discussion:
     sign_in_url: str = ""
     subscribe_url: str = ""
     form_action: str = ""
+    notifications_url: str = ""
     max_length: int = MAX_LENGTH
     reply_emails_on: bool = True
 
@@ -63,7 +65,8 @@ class Discussion:
 def discussion_for(request: HttpRequest, post: Post, gated: bool) -> Discussion:
     if gated:
         return Discussion(post=post, count=comment_count(post), gated=True)
-    rules = DiscussionSettings.for_post(post)
+    # A signed-in member's bans and reply emails are read with the rules, in one query.
+    rules = DiscussionSettings.for_post(post, current_member(request))
     participation = participation_for(request, post, rules)
     sort = Sort.parse(request.GET.get("sort"))
     if getattr(rules, "has_comments", True):
@@ -84,14 +87,21 @@ def discussion_for(request: HttpRequest, post: Post, gated: bool) -> Discussion:
         participation=participation,
         thread_html=render_thread(thread, viewer),
         sort=sort,
-        sort_links=sort_links(path, sort),
-        structured_data=structured_data(request, post, thread),
+        # Shown only with two comments or more, and with one or more (discussion.html).
+        sort_links=sort_links(path, sort) if thread.count > 1 else [],
+        structured_data=structured_data(request, post, thread) if thread.count else None,
         sign_in_url=f"{url_for('members:sign_in')}?next={quote(path + '#discussion', safe='/')}",
         subscribe_url=f"{url_for('members:subscribe')}?from={quote(path, safe='/')}",
         form_action=url_with_slug("discussions:create", post.slug),
+        notifications_url=url_for("discussions:notifications"),
     )
     if participation.member is not None:
-        discussion.reply_emails_on = notifications.wants_reply_emails(participation.member, post.pk)
+        rules_for_member = rules.rules_for(participation.member)
+        discussion.reply_emails_on = (
+            rules_for_member.reply_emails_on
+            if rules_for_member is not None
+            else notifications.wants_reply_emails(participation.member, post.pk)
+        )
     return discussion
 
 

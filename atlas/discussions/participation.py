@@ -83,7 +83,7 @@ def _refusal(
         return UNCONFIRMED
     if found.mode == Mode.PAID and not member.is_paid:
         return PAID_ONLY
-    return ban_refusal(member) or account_age_refusal(member, settings_row)
+    return ban_refusal(member, settings_row) or account_age_refusal(member, settings_row)
 
 
 # Asked on every signed-in member's article page: compiled once per process.
@@ -97,13 +97,19 @@ _bans_in_force = CompiledQuery(
 )
 
 
-def ban_refusal(member: Member) -> str:
-    ends = [ban.until for ban in _bans_in_force(member.pk, timezone.now())]
-    if not ends:
-        return ""
-    if None in ends:
+def ban_refusal(member: Member, settings_row: DiscussionSettings | None = None) -> str:
+    """`settings_row`, when read for this member (`for_post(post, member)`), already says."""
+    rules = settings_row.rules_for(member) if settings_row is not None else None
+    if rules is not None:
+        for_good, last = rules.banned_for_good, rules.banned_until
+    else:
+        ends = [ban.until for ban in _bans_in_force(member.pk, timezone.now())]
+        for_good = None in ends
+        last = max((end for end in ends if end is not None), default=None)
+    if for_good:
         return "You can no longer comment: a moderator has banned this account from commenting."
-    last = max(end for end in ends if end is not None)
+    if last is None:
+        return ""
     return f"A moderator has banned this account from commenting until {_when(last)}."
 
 

@@ -26,6 +26,10 @@ from weakref import WeakKeyDictionary
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
+from django.db.models.query import (  # type: ignore[attr-defined]  # internals the stubs omit
+    RelatedPopulator,
+    get_related_populators,
+)
 
 Converters = list[tuple[int, list[Callable[..., Any]], Any]]
 
@@ -39,7 +43,8 @@ def _adapt(value: Any, connection: BaseDatabaseWrapper) -> Any:
 @dataclass(frozen=True)
 class _Compiled:
     """What running the query needs: the SQL, the parameters with the samples' positions, and
-    how a row becomes an instance (the model's columns, annotations, converters)."""
+    how a row becomes an instance (the model's columns, annotations, converters, and the models
+    of `select_related`, built by Django's own `RelatedPopulator`)."""
 
     sql: str
     parameters: list[Any]
@@ -48,6 +53,7 @@ class _Compiled:
     model_columns: slice
     annotations: list[tuple[str, int]]
     converters: Converters
+    related: list[RelatedPopulator]
 
 
 class CompiledQuery:
@@ -75,7 +81,7 @@ class CompiledQuery:
             positions.append(found[0])
         columns = compiler.klass_info["select_fields"]
         if columns != list(range(columns[0], columns[-1] + 1)):
-            raise ValueError("A compiled query selects one model's columns, then annotations.")
+            raise ValueError("A compiled query selects its model's columns in one run.")
         expressions = [column[0] for column in compiler.select]
         converters = compiler.get_converters(expressions)
         return _Compiled(
@@ -86,6 +92,7 @@ class CompiledQuery:
             model_columns=slice(columns[0], columns[-1] + 1),
             annotations=list(compiler.annotation_col_map.items()),
             converters=[(index, *converters[index]) for index in sorted(converters)],
+            related=get_related_populators(compiler.klass_info, compiler.select, connection.alias),
         )
 
     def _compiled_for(self, connection: BaseDatabaseWrapper) -> _Compiled:
@@ -128,6 +135,8 @@ class CompiledQuery:
                         value = function(value, expression, connection)
                     row[index] = value
             instance = from_db(alias, attnames, row[model_columns])
+            for populator in compiled.related:
+                populator.populate(row, instance)
             for name, index in compiled.annotations:
                 setattr(instance, name, row[index])
             instances.append(instance)

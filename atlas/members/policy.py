@@ -3,6 +3,8 @@ for paying members as the entitlement rule says (`members/hooks.py`)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.http import HttpRequest
 
 from atlas.lib.compiled import CompiledQuery
@@ -16,11 +18,18 @@ _member_of_user = CompiledQuery(
 )
 
 
+# The user's side of Member.user: MemberAccountBackend reads the member with the user.
+_account = Member._meta.get_field("user").remote_field
+
+
 def current_member(request: HttpRequest) -> Member | None:
-    """The signed-in reader's member row, read once per request."""
+    """The signed-in reader's member row, read once per request (with the user, when the
+    session's backend is MemberAccountBackend)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
+    if _account.is_cached(user):
+        return cast(Member | None, _account.get_cached_value(user))
     held = request.__dict__.get("_current_member")
     if held is None or held[0] != user.pk:
         found = _member_of_user(user.pk)

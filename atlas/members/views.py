@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from atlas.lib.http import client_ip, csrf_ok, safe_next, unsubscribe_link
-from atlas.members import services
+from atlas.members import accounts, services
 from atlas.members.addresses import display_address
 from atlas.members.forms import ChangeEmailForm, ProfileForm, SignInForm, SubscribeForm
 from atlas.members.hooks import plan_of
@@ -109,7 +109,7 @@ def use_email_link(request: HttpRequest, token: str, purpose: str) -> HttpRespon
         greeting = "Welcome back."
     if member is None:
         return render(request, "members/link_invalid.html", {"purpose": purpose}, status=404)
-    login(request, services.user_for(member), backend="django.contrib.auth.backends.ModelBackend")
+    login(request, services.user_for(member), backend=accounts.BACKEND)
     messages.success(request, greeting)  # the account page names the address
     return HttpResponseRedirect(next_path)
 
@@ -207,7 +207,7 @@ def change_email_link(request: HttpRequest, token: str) -> HttpResponse:
     member = services.apply_email_change(token)
     if member is None:
         return render(request, "members/link_invalid.html", {"purpose": purpose}, status=404)
-    login(request, services.user_for(member), backend="django.contrib.auth.backends.ModelBackend")
+    login(request, services.user_for(member), backend=accounts.BACKEND)
     messages.success(request, f"Your address is now {member.email}. Other sessions were ended.")
     return redirect("members:account")
 

@@ -100,13 +100,23 @@ def _probe_statement(model: type[models.Model], columns: str, key: str, array: s
     table, key_column = quote(model._meta.db_table), quote(column(model, key))
     key_field = model._meta.get_field(key)
     assert isinstance(key_field, models.Field), f"{key} is not a concrete field"
-    if not key_field.unique:
+    if not _is_unique(model, key_field):
         return f"SELECT {columns} FROM {table} WHERE {key_column} = ANY({array})"
     return (
         f"SELECT found.* FROM unnest({array}::{key_field.db_type(connection)}[]) "
         "AS wanted(value) "
         f"CROSS JOIN LATERAL "
         f"(SELECT {columns} FROM {table} WHERE {key_column} = wanted.value LIMIT 1) AS found"
+    )
+
+
+def _is_unique(model: type[models.Model], key_field: models.Field[Any, Any]) -> bool:
+    """Whether `key_field` alone is unique, by its own option or by a constraint."""
+    return key_field.unique or any(
+        isinstance(constraint, models.UniqueConstraint)
+        and constraint.fields == (key_field.name,)
+        and constraint.condition is None
+        for constraint in model._meta.constraints
     )
 
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sqlite3
 import zlib
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models
@@ -47,6 +49,51 @@ def _sqlite_datetime(moment: datetime) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return str(moment)
+
+
+# A row for `insert_rows` and `copy_rows`: a tuple of values ready for the database, or on
+# PostgreSQL that tuple already written as one line of COPY's text format (`row_preparer`).
+Row = tuple[Any, ...] | str
+
+
+def row_preparer() -> Callable[[tuple[Any, ...]], Row]:
+    """How to prepare rows for the current database ahead of writing them (in a reading thread,
+    say): PostgreSQL takes them as COPY lines, formatted here in one pass (psycopg's
+    `write_row` costs ~3 µs a row in the writing thread); elsewhere they stay tuples."""
+    if connection.vendor == "postgresql":
+        return copy_line
+    return _as_is
+
+
+def _as_is(values: tuple[Any, ...]) -> Row:
+    return values
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_line(values: Iterable[Any], shared: str = "") -> str:
+    """`values` as one line of PostgreSQL's COPY text format; `shared`, already formatted
+    (`copy_text`), is added to its end."""
+    return "\t".join(map(copy_text, values)) + shared + "\n"
+
+
+def copy_text(value: Any) -> str:
+    """One value in COPY's text format: NULL as \\N, the four special characters escaped."""
+    if value.__class__ is str:
+        return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int | float | Decimal | date):  # a datetime is a date
+        return str(value)  # an aware datetime with its offset, as timestamptz reads it
+    if isinstance(value, Json | Jsonb):
+        return copy_text((value.dumps or json.dumps)(value.obj))
+    if isinstance(value, str):
+        return copy_text(str(value))
+    raise TypeError(f"no COPY text for {type(value).__name__}")
 
 
 def column(model: type[models.Model], name: str) -> str:
@@ -121,13 +168,13 @@ def _is_unique(model: type[models.Model], key_field: models.Field[Any, Any]) -> 
 
 
 def insert_rows(
-    model: type[models.Model], fields: Sequence[str], rows: list[tuple[Any, ...]],
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Row],
     returning: Sequence[str] = (), **shared: Any,
 ) -> list[tuple[Any, ...]]:  # fmt: skip
     """Insert many rows, skipping those a unique constraint refuses.
 
-    `rows` hold values ready for the database for `fields`; `shared` are model values common
-    to every row; every other column takes the model's default, prepared once. With
+    `rows` hold values ready for the database for `fields` (`Row`); `shared` are model values
+    common to every row; every other column takes the model's default, prepared once. With
     `returning`, the values of those fields of the rows inserted (not of those skipped).
     """
     if not rows:
@@ -158,7 +205,7 @@ def insert_rows(
 
 
 def copy_rows(
-    model: type[models.Model], fields: Sequence[str], rows: list[tuple[Any, ...]], **shared: Any
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Row], **shared: Any
 ) -> None:
     """Insert many rows that no constraint can refuse, such as the first rows to refer to a
     row created in this transaction.
@@ -179,24 +226,26 @@ def copy_rows(
             *(quote(field.column) for field in others),
         ]
     )
-    shared_text = tuple(_as_copy_value(value) for value in constants)
+    shared_text = "".join("\t" + copy_text(value) for value in constants)
     table = quote(model._meta.db_table)
-    statement = f"COPY {table} ({names}) FROM STDIN"
     # wrap_database_errors: a conflict raises Django's IntegrityError, as an INSERT would
     with (
         connection.cursor() as cursor,
         connection.wrap_database_errors,
-        cursor.copy(statement) as copy,
+        cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
     ):
-        for row in rows:
-            copy.write_row((*row, *shared_text))
+        copy.write(_copy_lines(rows, shared_text))
 
 
-def _as_copy_value(value: Any) -> Any:
-    """A JSON value as its text, serialised once for every row of a COPY."""
-    if isinstance(value, Json | Jsonb):
-        return (value.dumps or json.dumps)(value.obj)
-    return value
+def _copy_lines(rows: Sequence[Row], shared_text: str = "") -> str:
+    """Rows as COPY text: each line of `rows` as it is (`row_preparer`), each tuple formatted,
+    with `shared_text` at the end of every line."""
+    if not shared_text:
+        return "".join(row if isinstance(row, str) else copy_line(row) for row in rows)
+    return "".join(
+        (row[:-1] + shared_text + "\n") if isinstance(row, str) else copy_line(row, shared_text)
+        for row in rows
+    )
 
 
 def _shared_values(
@@ -219,7 +268,7 @@ def _shared_values(
 def _copy_rows(
     model: type[models.Model],
     columns: Sequence[str],
-    rows: list[tuple[Any, ...]],
+    rows: Sequence[Row],
     others: Sequence[models.Field[Any, Any]],
     constants: tuple[Any, ...],
     returned: Sequence[str],
@@ -246,8 +295,7 @@ def _copy_rows(
             connection.wrap_database_errors,
             cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy,
         ):
-            for row in rows:
-                copy.write_row(row)
+            copy.write(_copy_lines(rows))
         cursor.execute(
             f"INSERT INTO {table} ({all_names}) SELECT {names}{shared_values} FROM {staging} "
             f"ON CONFLICT DO NOTHING{_returning(returned)}",

@@ -84,6 +84,21 @@ def test_copy_rows_writes_every_row_with_the_shared_values(newsletter: Newslette
     assert all(event.created_at is not None for event in events)
 
 
+def test_rows_checked_just_before_still_skip_a_conflict_from_a_concurrent_writer() -> None:
+    """With `rare_conflicts` PostgreSQL inserts without the conflict check first; a row that
+    conflicts after all (a sign-up meanwhile) is skipped and the rest of the batch kept."""
+    with transaction.atomic():
+        Member.objects.create(email="meanwhile@example.org")
+        rows = [("new@example.org", "new@example.org"),
+                ("Meanwhile@example.org", "meanwhile@example.org")]  # fmt: skip
+        inserted = insert_rows(Member, ["email", "email_lower"], rows,
+                               returning=("email_lower",), rare_conflicts=True)  # fmt: skip
+        assert inserted == [("new@example.org",)]
+        alone = [("x@example.org", "x@example.org")]
+        assert insert_rows(Member, ["email", "email_lower"], alone, rare_conflicts=True) == []
+    assert Member.objects.count() == 3
+
+
 def test_copy_line_escapes_what_copy_text_format_reads_specially() -> None:
     moment = datetime(2024, 5, 1, 10, 0, 0, 5, tzinfo=UTC)
     values = ("a\tb\nc\rd\\e", None, "\\N", 7, True, moment, "")

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.constants import OnConflict
 from psycopg.types.json import Json, Jsonb
 
@@ -169,13 +169,18 @@ def _is_unique(model: type[models.Model], key_field: models.Field[Any, Any]) -> 
 
 def insert_rows(
     model: type[models.Model], fields: Sequence[str], rows: Sequence[Row],
-    returning: Sequence[str] = (), **shared: Any,
+    returning: Sequence[str] = (), rare_conflicts: bool = False, **shared: Any,
 ) -> list[tuple[Any, ...]]:  # fmt: skip
     """Insert many rows, skipping those a unique constraint refuses.
 
     `rows` hold values ready for the database for `fields` (`Row`); `shared` are model values
     common to every row; every other column takes the model's default, prepared once. With
     `returning`, the values of those fields of the rows inserted (not of those skipped).
+
+    `rare_conflicts`: the rows were checked against the table just before, so a conflict
+    can only come from a concurrent writer. PostgreSQL then inserts them without the conflict
+    check first (ON CONFLICT costs ~3 µs a row: a probe of every unique index before each row
+    and a second write after it), in a savepoint, and again with the check if one conflicts.
     """
     if not rows:
         return []
@@ -183,7 +188,7 @@ def insert_rows(
     returned = tuple(column(model, name) for name in returning)
     if connection.vendor == "postgresql":
         return _copy_rows(model, [column(model, name) for name in fields], rows, others,
-                          constants, returned)  # fmt: skip
+                          constants, returned, rare_conflicts)  # fmt: skip
     columns = tuple(column(model, name) for name in fields) + tuple(
         model_field.column for model_field in others
     )
@@ -272,6 +277,7 @@ def _copy_rows(
     others: Sequence[models.Field[Any, Any]],
     constants: tuple[Any, ...],
     returned: Sequence[str],
+    rare_conflicts: bool,
 ) -> list[tuple[Any, ...]]:
     """PostgreSQL: COPY into a temporary table with `columns`, then insert what fits.
 
@@ -296,11 +302,15 @@ def _copy_rows(
             cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy,
         ):
             copy.write(_copy_lines(rows))
-        cursor.execute(
-            f"INSERT INTO {table} ({all_names}) SELECT {names}{shared_values} FROM {staging} "
-            f"ON CONFLICT DO NOTHING{_returning(returned)}",
-            constants,
-        )
+        insert = f"INSERT INTO {table} ({all_names}) SELECT {names}{shared_values} FROM {staging}"
+        if rare_conflicts:
+            try:
+                with transaction.atomic():  # a savepoint: the batch survives a conflict
+                    cursor.execute(insert + _returning(returned), constants)
+                    return list(cursor.fetchall()) if returned else []
+            except IntegrityError:
+                pass  # again, skipping the rows that conflict
+        cursor.execute(f"{insert} ON CONFLICT DO NOTHING{_returning(returned)}", constants)
         return list(cursor.fetchall()) if returned else []
 
 

@@ -526,12 +526,12 @@ class Importer:
             return
         member_rows = prepared.member_rows
         values = [member_rows[email_lower] for email_lower in rows]
-        created = [  # not one a concurrent sign-up created meanwhile (skipped: not returned)
-            (member_id, rows[email_lower])
-            for member_id, email_lower in insert_rows(
-                Member, NEW_MEMBER_FIELDS, values, returning=("id", "email_lower"), source="import"
-            )
-        ]
+        inserted = insert_rows(
+            Member, NEW_MEMBER_FIELDS, values, returning=("id", "email_lower"),
+            rare_conflicts=True, source="import",
+        )  # fmt: skip
+        # not one a concurrent sign-up created meanwhile (skipped: not returned)
+        created = [(member_id, rows[email_lower]) for member_id, email_lower in inserted]
         statuses = prepared.statuses
         self.count_created([row for _, row in created], statuses)
         # Rows that refer to members created just now: nothing can conflict with them.

@@ -377,16 +377,15 @@ class Importer:
         Every candidate gets a member row, though those already members will not use theirs:
         it is made beside the writes, and most rows of an import are new."""
         now = timezone.now()
-        statuses = {email_lower: self.status(row) for email_lower, row in candidates.items()}
+        prepared = Prepared(digests={}, statuses={}, member_rows={})
         prepare_row = self.prepare_row
-        return Prepared(
-            digests={email_digest(email_lower): email_lower for email_lower in candidates},
-            statuses=statuses,
-            member_rows={
-                email_lower: prepare_row(self.member_values(row, statuses[email_lower], now))
-                for email_lower, row in candidates.items()
-            },
-        )
+        for number, (email_lower, row) in enumerate(candidates.items()):
+            if number % YIELD_EVERY_ROWS == 0:
+                let_others_run()  # as in valid_rows: the writing thread's answer taken up at once
+            status = prepared.statuses[email_lower] = self.status(row)
+            prepared.digests[email_digest(email_lower)] = email_lower
+            prepared.member_rows[email_lower] = prepare_row(self.member_values(row, status, now))
+        return prepared
 
     def write_batch(
         self, candidates: dict[str, ImportRow], prepared: Prepared | None = None

@@ -109,7 +109,7 @@ def test_copy_line_escapes_what_copy_text_format_reads_specially() -> None:
 
 def test_prepared_rows_are_written_as_they_read(newsletter: Newsletter) -> None:
     """Rows prepared ahead (COPY lines on PostgreSQL) keep every character and every NULL."""
-    prepare = row_preparer()
+    prepare = row_preparer() or tuple
     odd_name = "Tab\there, line\nbreak, back\\slash, \\N, Øster"
     rows = [prepare(("Odd@example.org", "odd@example.org", odd_name, None)),
             prepare(("plain@example.org", "plain@example.org", "", None))]  # fmt: skip

@@ -353,7 +353,7 @@ class Importer:
 
     def checked_batches(
         self, batches: Iterable[list[ImportRow]], preview_rows: int = PREVIEW_ROWS
-    ) -> Iterator[tuple[int, dict[str, ImportRow], Prepared]]:
+    ) -> Iterator[tuple[int, dict[str, ImportRow], Prepared | None]]:
         """Each batch's row count, valid rows (`valid_rows`) and what their writes need
         (`prepare`); the first rows are previewed.
 
@@ -365,22 +365,24 @@ class Importer:
             self.preview_lines.update(row.line for row in batch[: max(0, preview_rows - rows_read)])
             rows_read += len(batch)
             candidates = self.valid_rows(batch)
-            yield len(batch), candidates, self.prepare(candidates)
+            ahead = self.prepare_row is not None  # else written as they are (`row_preparer`)
+            prepared = self.prepare(candidates, beside_writes=True) if ahead else None
+            yield len(batch), candidates, prepared
 
     def import_batch(self, rows: list[ImportRow]) -> None:
         """Check and write one batch (what `import_members` does for each, in two threads)."""
         self.write_batch(self.valid_rows(rows))
 
-    def prepare(self, candidates: dict[str, ImportRow]) -> Prepared:
+    def prepare(self, candidates: dict[str, ImportRow], *, beside_writes: bool = False) -> Prepared:
         """The digests, statuses and member rows of `candidates` (no database: `checked_batches`).
 
         Every candidate gets a member row, though those already members will not use theirs:
         it is made beside the writes, and most rows of an import are new."""
         now = timezone.now()
         prepared = Prepared(digests={}, statuses={}, member_rows={})
-        prepare_row = self.prepare_row
+        prepare_row = self.prepare_row or tuple
         for number, (email_lower, row) in enumerate(candidates.items()):
-            if number % YIELD_EVERY_ROWS == 0:
+            if beside_writes and number % YIELD_EVERY_ROWS == 0:
                 let_others_run()  # as in valid_rows: the writing thread's answer taken up at once
             status = prepared.statuses[email_lower] = self.status(row)
             prepared.digests[email_digest(email_lower)] = email_lower
@@ -534,7 +536,7 @@ class Importer:
         statuses = prepared.statuses
         self.count_created([row for _, row in created], statuses)
         # Rows that refer to members created just now: nothing can conflict with them.
-        prepare_row = self.prepare_row
+        prepare_row = self.prepare_row or tuple
         subscriptions = []
         for member_id, row in created:
             status = subscription_status(statuses[row.email.lower()])

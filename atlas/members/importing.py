@@ -273,9 +273,9 @@ class SeenAddresses:
 
 @dataclass
 class Prepared:
-    """What the writes of one batch's valid rows need that the database does not decide:
-    worked out beside the writes of the batch before (`checked_batches`), by lower-cased address.
-    """
+    """What the writes of one batch's valid rows need that the database does not decide, by
+    lower-cased address: on PostgreSQL worked out beside the previous batch's writes
+    (`checked_batches`), elsewhere by the writing thread (`bulk.row_preparer`)."""
 
     digests: dict[str, str]  # the address's digest (suppressions) -> the address
     statuses: dict[str, str]  # a new member's status (`Importer.status`)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from atlas.lib.bulk import copy_rows, insert_rows, select_in
+from atlas.lib.bulk import copy_line, copy_rows, insert_rows, row_preparer, select_in
 from atlas.lib.readahead import read_ahead
 from atlas.members.models import Member, MemberEvent, Newsletter, Subscription, Suppression
 
@@ -81,6 +82,45 @@ def test_copy_rows_writes_every_row_with_the_shared_values(newsletter: Newslette
         (each.pk, "ü") for each in members
     ]
     assert all(event.created_at is not None for event in events)
+
+
+def test_rows_checked_just_before_still_skip_a_conflict_from_a_concurrent_writer() -> None:
+    """With `rare_conflicts` PostgreSQL inserts without the conflict check first; a row that
+    conflicts after all (a sign-up meanwhile) is skipped and the rest of the batch kept."""
+    with transaction.atomic():
+        Member.objects.create(email="meanwhile@example.org")
+        rows = [("new@example.org", "new@example.org"),
+                ("Meanwhile@example.org", "meanwhile@example.org")]  # fmt: skip
+        inserted = insert_rows(Member, ["email", "email_lower"], rows,
+                               returning=("email_lower",), rare_conflicts=True)  # fmt: skip
+        assert inserted == [("new@example.org",)]
+        alone = [("x@example.org", "x@example.org")]
+        assert insert_rows(Member, ["email", "email_lower"], alone, rare_conflicts=True) == []
+    assert Member.objects.count() == 3
+
+
+def test_copy_line_escapes_what_copy_text_format_reads_specially() -> None:
+    moment = datetime(2024, 5, 1, 10, 0, 0, 5, tzinfo=UTC)
+    values = ("a\tb\nc\rd\\e", None, "\\N", 7, True, moment, "")
+    assert copy_line(values, "\tshared") == (
+        "a\\tb\\nc\\rd\\\\e\t\\N\t\\\\N\t7\tt\t2024-05-01 10:00:00.000005+00:00\t\tshared\n"
+    )
+
+
+def test_prepared_rows_are_written_as_they_read(newsletter: Newsletter) -> None:
+    """Rows prepared ahead (COPY lines on PostgreSQL) keep every character and every NULL."""
+    prepare = row_preparer() or tuple
+    odd_name = "Tab\there, line\nbreak, back\\slash, \\N, Øster"
+    rows = [prepare(("Odd@example.org", "odd@example.org", odd_name, None)),
+            prepare(("plain@example.org", "plain@example.org", "", None))]  # fmt: skip
+    fields = ["email", "email_lower", "name", "confirmed_at"]
+    inserted = insert_rows(Member, fields, rows, returning=("id", "email_lower"))
+    assert sorted(email for _, email in inserted) == ["odd@example.org", "plain@example.org"]
+    odd = Member.objects.get(email_lower="odd@example.org")
+    assert (odd.email, odd.name, odd.confirmed_at) == ("Odd@example.org", odd_name, None)
+    subscriptions = [prepare((member_id, newsletter.pk, "active")) for member_id, _ in inserted]
+    copy_rows(Subscription, ["member", "newsletter", "status"], subscriptions)
+    assert Subscription.objects.filter(newsletter=newsletter, status="active").count() == 2
 
 
 @postgresql_only

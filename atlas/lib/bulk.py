@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sqlite3
 import zlib
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.constants import OnConflict
 from psycopg.types.json import Json, Jsonb
 
@@ -46,6 +48,63 @@ def _sqlite_datetime(moment: datetime) -> str:
         return str(moment)[:-6]  # without its "+00:00"
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return str(moment)
+
+
+# A row for `insert_rows` and `copy_rows`: a tuple of values ready for the database, or on
+# PostgreSQL that tuple already written as one line of COPY's text format (`row_preparer`).
+Row = tuple[Any, ...] | str
+
+
+def row_preparer() -> Callable[[tuple[Any, ...]], Row] | None:
+    """How to prepare rows for the current database ahead of writing them (in a reading
+    thread, say), or None when there is nothing to gain. PostgreSQL takes them as COPY lines,
+    formatted here in one pass (psycopg's `write_row` costs ~3 µs a row in the writing
+    thread). SQLite takes the tuples themselves: preparing them ahead only moved work to the
+    reading thread, which on SQLite is the busier one (bench/README.md)."""
+    if connection.vendor == "postgresql":
+        return copy_line
+    return None
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_line(values: Sequence[Any], shared: str = "") -> str:
+    """`values` as one line of PostgreSQL's COPY text format; `shared`, already formatted
+    (`copy_text`), is added to its end."""
+    line = "\t".join([value if value.__class__ is str else copy_text(value) for value in values])
+    # Most lines have no character to escape: joined once, checked once (a tab too many
+    # means a value held one), and escaped value by value only when needed.
+    if line.count("\t") != len(values) - 1 or "\\" in line or "\n" in line or "\r" in line:
+        line = "\t".join(map(copy_text, values))
+    return line + shared + "\n"
+
+
+def copy_text(value: Any) -> str:
+    """One value in COPY's text format: NULL as \\N, the four special characters escaped."""
+    if value.__class__ is str:
+        return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime):
+        return _moment_text(value)
+    if isinstance(value, int | float | Decimal | date):
+        return str(value)
+    if isinstance(value, Json | Jsonb):
+        return copy_text((value.dumps or json.dumps)(value.obj))
+    if isinstance(value, str):
+        return copy_text(str(value))
+    raise TypeError(f"no COPY text for {type(value).__name__}")
+
+
+@functools.lru_cache(maxsize=1024)
+def _moment_text(moment: datetime) -> str:
+    """A datetime with its offset, as timestamptz reads it; remembered, since an import's
+    rows share a few (the time of the import, the dates of a migration): 1 µs each."""
     return str(moment)
 
 
@@ -100,7 +159,7 @@ def _probe_statement(model: type[models.Model], columns: str, key: str, array: s
     table, key_column = quote(model._meta.db_table), quote(column(model, key))
     key_field = model._meta.get_field(key)
     assert isinstance(key_field, models.Field), f"{key} is not a concrete field"
-    if not key_field.unique:
+    if not _is_unique(model, key_field):
         return f"SELECT {columns} FROM {table} WHERE {key_column} = ANY({array})"
     return (
         f"SELECT found.* FROM unnest({array}::{key_field.db_type(connection)}[]) "
@@ -110,15 +169,30 @@ def _probe_statement(model: type[models.Model], columns: str, key: str, array: s
     )
 
 
+def _is_unique(model: type[models.Model], key_field: models.Field[Any, Any]) -> bool:
+    """Whether `key_field` alone is unique, by its own option or by a constraint."""
+    return key_field.unique or any(
+        isinstance(constraint, models.UniqueConstraint)
+        and constraint.fields == (key_field.name,)
+        and constraint.condition is None
+        for constraint in model._meta.constraints
+    )
+
+
 def insert_rows(
-    model: type[models.Model], fields: Sequence[str], rows: list[tuple[Any, ...]],
-    returning: Sequence[str] = (), **shared: Any,
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Row],
+    returning: Sequence[str] = (), rare_conflicts: bool = False, **shared: Any,
 ) -> list[tuple[Any, ...]]:  # fmt: skip
     """Insert many rows, skipping those a unique constraint refuses.
 
-    `rows` hold values ready for the database for `fields`; `shared` are model values common
-    to every row; every other column takes the model's default, prepared once. With
+    `rows` hold values ready for the database for `fields` (`Row`); `shared` are model values
+    common to every row; every other column takes the model's default, prepared once. With
     `returning`, the values of those fields of the rows inserted (not of those skipped).
+
+    `rare_conflicts`: the rows were checked against the table just before, so a conflict
+    can only come from a concurrent writer. PostgreSQL then inserts them without the conflict
+    check first (ON CONFLICT costs ~3 µs a row: a probe of every unique index before each row
+    and a second write after it), in a savepoint, and again with the check if one conflicts.
     """
     if not rows:
         return []
@@ -126,7 +200,7 @@ def insert_rows(
     returned = tuple(column(model, name) for name in returning)
     if connection.vendor == "postgresql":
         return _copy_rows(model, [column(model, name) for name in fields], rows, others,
-                          constants, returned)  # fmt: skip
+                          constants, returned, rare_conflicts)  # fmt: skip
     columns = tuple(column(model, name) for name in fields) + tuple(
         model_field.column for model_field in others
     )
@@ -148,7 +222,7 @@ def insert_rows(
 
 
 def copy_rows(
-    model: type[models.Model], fields: Sequence[str], rows: list[tuple[Any, ...]], **shared: Any
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Row], **shared: Any
 ) -> None:
     """Insert many rows that no constraint can refuse, such as the first rows to refer to a
     row created in this transaction.
@@ -169,24 +243,26 @@ def copy_rows(
             *(quote(field.column) for field in others),
         ]
     )
-    shared_text = tuple(_as_copy_value(value) for value in constants)
+    shared_text = "".join("\t" + copy_text(value) for value in constants)
     table = quote(model._meta.db_table)
-    statement = f"COPY {table} ({names}) FROM STDIN"
     # wrap_database_errors: a conflict raises Django's IntegrityError, as an INSERT would
     with (
         connection.cursor() as cursor,
         connection.wrap_database_errors,
-        cursor.copy(statement) as copy,
+        cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
     ):
-        for row in rows:
-            copy.write_row((*row, *shared_text))
+        copy.write(_copy_lines(rows, shared_text))
 
 
-def _as_copy_value(value: Any) -> Any:
-    """A JSON value as its text, serialised once for every row of a COPY."""
-    if isinstance(value, Json | Jsonb):
-        return (value.dumps or json.dumps)(value.obj)
-    return value
+def _copy_lines(rows: Sequence[Row], shared_text: str = "") -> str:
+    """Rows as COPY text: each line of `rows` as it is (`row_preparer`), each tuple formatted,
+    with `shared_text` at the end of every line."""
+    if not shared_text:
+        return "".join(row if isinstance(row, str) else copy_line(row) for row in rows)
+    return "".join(
+        (row[:-1] + shared_text + "\n") if isinstance(row, str) else copy_line(row, shared_text)
+        for row in rows
+    )
 
 
 def _shared_values(
@@ -209,10 +285,11 @@ def _shared_values(
 def _copy_rows(
     model: type[models.Model],
     columns: Sequence[str],
-    rows: list[tuple[Any, ...]],
+    rows: Sequence[Row],
     others: Sequence[models.Field[Any, Any]],
     constants: tuple[Any, ...],
     returned: Sequence[str],
+    rare_conflicts: bool,
 ) -> list[tuple[Any, ...]]:
     """PostgreSQL: COPY into a temporary table with `columns`, then insert what fits.
 
@@ -236,13 +313,16 @@ def _copy_rows(
             connection.wrap_database_errors,
             cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy,
         ):
-            for row in rows:
-                copy.write_row(row)
-        cursor.execute(
-            f"INSERT INTO {table} ({all_names}) SELECT {names}{shared_values} FROM {staging} "
-            f"ON CONFLICT DO NOTHING{_returning(returned)}",
-            constants,
-        )
+            copy.write(_copy_lines(rows))
+        insert = f"INSERT INTO {table} ({all_names}) SELECT {names}{shared_values} FROM {staging}"
+        if rare_conflicts:
+            try:
+                with transaction.atomic():  # a savepoint: the batch survives a conflict
+                    cursor.execute(insert + _returning(returned), constants)
+                    return list(cursor.fetchall()) if returned else []
+            except IntegrityError:
+                pass  # again, skipping the rows that conflict
+        cursor.execute(f"{insert} ON CONFLICT DO NOTHING{_returning(returned)}", constants)
         return list(cursor.fetchall()) if returned else []
 
 

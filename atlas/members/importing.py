@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from atlas.lib.bulk import copy_rows, datetime_adapter, insert_rows, select_in
+from atlas.lib.bulk import Row, copy_rows, datetime_adapter, insert_rows, row_preparer, select_in
 from atlas.lib.readahead import let_others_run, read_ahead
 from atlas.members.addresses import normalize_email
 from atlas.members.import_formats import (
@@ -169,10 +169,10 @@ def import_members(
         report = ImportReport(layout=reading.layout.name, dry_run=dry_run)
         importer = Importer(report, newsletters, list(labels), confirmed, dry_run=dry_run)
         checked = importer.checked_batches(batches(paced(reading.rows), batch_size), preview_rows)
-        # The next batch is read and checked in a thread while this one is written.
-        for row_count, candidates in read_ahead(checked):
+        # The next batch is read, checked and prepared in a thread while this one is written.
+        for row_count, candidates, prepared in read_ahead(checked):
             report.rows += row_count
-            importer.write_batch(candidates)
+            importer.write_batch(candidates, prepared)
             if progress is not None:
                 progress(report.rows)
     report.preview.sort()
@@ -272,10 +272,21 @@ class SeenAddresses:
 
 
 @dataclass
+class Prepared:
+    """What the writes of one batch's valid rows need that the database does not decide, by
+    lower-cased address: on PostgreSQL worked out beside the previous batch's writes
+    (`checked_batches`), elsewhere by the writing thread (`bulk.row_preparer`)."""
+
+    digests: dict[str, str]  # the address's digest (suppressions) -> the address
+    statuses: dict[str, str]  # a new member's status (`Importer.status`)
+    member_rows: dict[str, Row]  # a new member's row, ready for `insert_rows`
+
+
+@dataclass
 class BatchPlan:
     """What one batch will write, worked out before the writes."""
 
-    new_rows: list[ImportRow] = field(default_factory=list)
+    new_rows: dict[str, ImportRow] = field(default_factory=dict)  # by lower-cased address
     changed_members: list[Member] = field(default_factory=list)
     subscriptions: list[tuple[int, int, str]] = field(default_factory=list)  # existing members
     label_links: list[tuple[int, ImportRow]] = field(default_factory=list)  # existing members
@@ -301,6 +312,7 @@ class Importer:
         self.common_label_ids = [self.label_id(name) for name in names if name]
         self.preview_lines: set[int] = set()
         self.adapt = datetime_adapter()
+        self.prepare_row = row_preparer()
 
     def label_id(self, name: str) -> int:
         name = name.strip()[: Label._meta.get_field("name").max_length]
@@ -341,8 +353,9 @@ class Importer:
 
     def checked_batches(
         self, batches: Iterable[list[ImportRow]], preview_rows: int = PREVIEW_ROWS
-    ) -> Iterator[tuple[int, dict[str, ImportRow]]]:
-        """Each batch's row count and valid rows (`valid_rows`); the first rows are previewed.
+    ) -> Iterator[tuple[int, dict[str, ImportRow], Prepared | None]]:
+        """Each batch's row count, valid rows (`valid_rows`) and what their writes need
+        (`prepare`); the first rows are previewed.
 
         Runs beside `write_batch` (`read_ahead`): it touches only the duplicate check, the
         errors and the preview, never the database.
@@ -351,19 +364,42 @@ class Importer:
         for batch in batches:
             self.preview_lines.update(row.line for row in batch[: max(0, preview_rows - rows_read)])
             rows_read += len(batch)
-            yield len(batch), self.valid_rows(batch)
+            candidates = self.valid_rows(batch)
+            ahead = self.prepare_row is not None  # else written as they are (`row_preparer`)
+            prepared = self.prepare(candidates, beside_writes=True) if ahead else None
+            yield len(batch), candidates, prepared
 
     def import_batch(self, rows: list[ImportRow]) -> None:
         """Check and write one batch (what `import_members` does for each, in two threads)."""
         self.write_batch(self.valid_rows(rows))
 
-    def write_batch(self, candidates: dict[str, ImportRow]) -> None:
+    def prepare(self, candidates: dict[str, ImportRow], *, beside_writes: bool = False) -> Prepared:
+        """The digests, statuses and member rows of `candidates` (no database: `checked_batches`).
+
+        Every candidate gets a member row, though those already members will not use theirs:
+        it is made beside the writes, and most rows of an import are new."""
+        now = timezone.now()
+        prepared = Prepared(digests={}, statuses={}, member_rows={})
+        prepare_row = self.prepare_row or tuple
+        for number, (email_lower, row) in enumerate(candidates.items()):
+            if beside_writes and number % YIELD_EVERY_ROWS == 0:
+                let_others_run()  # as in valid_rows: the writing thread's answer taken up at once
+            status = prepared.statuses[email_lower] = self.status(row)
+            prepared.digests[email_digest(email_lower)] = email_lower
+            prepared.member_rows[email_lower] = prepare_row(self.member_values(row, status, now))
+        return prepared
+
+    def write_batch(
+        self, candidates: dict[str, ImportRow], prepared: Prepared | None = None
+    ) -> None:
         """Write one batch of checked rows, in one transaction."""
         if not candidates:
             return
-        digests = {email_digest(email): email for email in candidates}
+        if prepared is None:
+            prepared = self.prepare(candidates)
         with transaction.atomic():
             existing = select_in(Member, EXISTING_FIELDS, "email_lower", list(candidates))
+            digests = prepared.digests
             suppressed = select_in(Suppression, ["email_digest"], "email_digest", list(digests))
             plan = self.plan(
                 candidates,
@@ -374,12 +410,12 @@ class Importer:
                 {digests[digest] for (digest,) in suppressed},
             )
             if self.dry_run:
-                self.count_created(plan.new_rows)
+                self.count_created(plan.new_rows.values(), prepared.statuses)
                 return
             Member.objects.bulk_update(plan.changed_members, CHANGEABLE_FIELDS)
             self.add_subscriptions(plan.subscriptions)
             self.add_labels(plan.label_links)
-            self.create_members(plan.new_rows)
+            self.create_members(plan.new_rows, prepared)
 
     def valid_rows(self, rows: list[ImportRow]) -> dict[str, ImportRow]:
         """Rows by lower-cased address, each with a normalised address; errors reported."""
@@ -421,8 +457,9 @@ class Importer:
             elif member is not None:
                 self.plan_update(plan, member, row)
             else:
-                plan.new_rows.append(row)
-                self.outcome(row, f"new member, {self.status(row)}")
+                plan.new_rows[email_lower] = row
+                if row.line in self.preview_lines:
+                    self.outcome(row, f"new member, {self.status(row)}")
         return plan
 
     def plan_update(self, plan: BatchPlan, member: Member, row: ImportRow) -> None:
@@ -468,11 +505,11 @@ class Importer:
             return Member.Status.ACTIVE
         return Member.Status.PENDING
 
-    def count_created(self, rows: list[ImportRow]) -> None:
+    def count_created(self, rows: Iterable[ImportRow], statuses: dict[str, str]) -> None:
         """What creating `rows` counts as, in the report (a dry run stops here)."""
-        self.report.created += len(rows)
         for row in rows:
-            status = self.status(row)
+            self.report.created += 1
+            status = statuses[row.email.lower()]
             if status == Member.Status.ACTIVE:
                 self.report.created_active += 1
             elif status == Member.Status.PENDING:
@@ -485,36 +522,34 @@ class Importer:
                 for slug in row.newsletters:
                     self.newsletter_id(slug)
 
-    def create_members(self, rows: list[ImportRow]) -> None:
+    def create_members(self, rows: dict[str, ImportRow], prepared: Prepared) -> None:
         if not rows:
             return
-        now = timezone.now()
-        values = [self.member_values(row, now) for row in rows]
-        by_email = {row.email.lower(): row for row in rows}
-        created = [  # not one a concurrent sign-up created meanwhile (skipped: not returned)
-            (member_id, by_email[email_lower])
-            for member_id, email_lower in insert_rows(
-                Member, NEW_MEMBER_FIELDS, values, returning=("id", "email_lower"), source="import"
-            )
-        ]
-        self.count_created([row for _, row in created])
+        member_rows = prepared.member_rows
+        values = [member_rows[email_lower] for email_lower in rows]
+        inserted = insert_rows(
+            Member, NEW_MEMBER_FIELDS, values, returning=("id", "email_lower"),
+            rare_conflicts=True, source="import",
+        )  # fmt: skip
+        # not one a concurrent sign-up created meanwhile (skipped: not returned)
+        created = [(member_id, rows[email_lower]) for member_id, email_lower in inserted]
+        statuses = prepared.statuses
+        self.count_created([row for _, row in created], statuses)
         # Rows that refer to members created just now: nothing can conflict with them.
-        self.add_subscriptions(
-            [
-                (member_id, newsletter_id, self.status(row))
-                for member_id, row in created
-                for newsletter_id in self.newsletters_of(row)
-            ],
-            new_members=True,
-        )
+        prepare_row = self.prepare_row or tuple
+        subscriptions = []
+        for member_id, row in created:
+            status = subscription_status(statuses[row.email.lower()])
+            subscriptions += [prepare_row((member_id, newsletter_id, status))
+                              for newsletter_id in self.newsletters_of(row)]  # fmt: skip
+        copy_rows(Subscription, SUBSCRIPTION_FIELDS, subscriptions)
         self.add_labels(created, new_members=True)
         self.suppress([row for _, row in created if row.state in GONE])
-        events = [(member_id,) for member_id, _ in created]
+        events = [prepare_row((member_id,)) for member_id, _ in created]
         detail = {"layout": self.report.layout}
         copy_rows(MemberEvent, ["member"], events, kind=MemberEvent.Kind.IMPORTED, detail=detail)
 
-    def member_values(self, row: ImportRow, now: Any) -> tuple[Any, ...]:
-        status = self.status(row)
+    def member_values(self, row: ImportRow, status: str, now: Any) -> tuple[Any, ...]:
         details = row.details
         adapt = self.adapt
         confirmed_at = adapt(row.confirmed_at or now) if status == Member.Status.ACTIVE else None
@@ -524,20 +559,14 @@ class Importer:
             *([details.get(name, "") for name in DETAIL_FIELDS] if details else NO_DETAILS),
         )  # fmt: skip
 
-    def add_subscriptions(
-        self, wanted: list[tuple[int, int, str]], *, new_members: bool = False
-    ) -> None:
-        """New subscriptions only: one that exists, even unsubscribed, is left as it is."""
+    def add_subscriptions(self, wanted: list[tuple[int, int, str]]) -> None:
+        """Existing members' new subscriptions only: one that exists, even unsubscribed, is
+        left as it is."""
         values = [
-            (
-                member_id,
-                newsletter_id,
-                Subscription.Status.UNSUBSCRIBED if status in GONE else status,
-            )
+            (member_id, newsletter_id, subscription_status(status))
             for member_id, newsletter_id, status in wanted
         ]
-        insert = copy_rows if new_members else insert_rows
-        insert(Subscription, ["member", "newsletter", "status"], values)
+        insert_rows(Subscription, SUBSCRIPTION_FIELDS, values)
 
     def add_labels(
         self, members: list[tuple[int, ImportRow]], *, new_members: bool = False
@@ -557,6 +586,12 @@ class Importer:
         insert_rows(Suppression, ["email_digest", "reason"], values)
 
 
+def subscription_status(status: str) -> str:
+    """A new subscription's status for a member's status: gone in any way is unsubscribed."""
+    return Subscription.Status.UNSUBSCRIBED if status in GONE else status
+
+
+SUBSCRIPTION_FIELDS = ("member", "newsletter", "status")
 EXISTING_FIELDS = ("id", "email_lower", "name", "status", "tier", "stripe_customer_id", "notes")
 CHANGEABLE_FIELDS = ["name", "tier", "stripe_customer_id", "notes", "updated_at"]
 DETAIL_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "referrer", "notes",

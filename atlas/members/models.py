@@ -72,7 +72,9 @@ class Member(models.Model):
         COMPED = "comped", "Complimentary"
 
     email = EmailAddressField()
-    email_lower = models.CharField(max_length=254, unique=True, editable=False)
+    # Unique by a constraint, not `unique=True`: on PostgreSQL the field option adds a second
+    # index (`varchar_pattern_ops`, for LIKE 'prefix%') that no query uses and every insert pays.
+    email_lower = models.CharField(max_length=254, editable=False)
     name = models.CharField(max_length=120, blank=True)
     comment_name = models.CharField(
         max_length=60, blank=True, help_text="Shown with comments; the name when empty."
@@ -88,7 +90,6 @@ class Member(models.Model):
     stripe_customer_id = models.CharField(
         max_length=255,
         blank=True,
-        db_index=True,
         help_text="The reader's customer at Stripe (from an import, or set when they pay).",
     )
     user = models.OneToOneField(
@@ -119,7 +120,12 @@ class Member(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["email_lower"], name="members_member_email_lower_key")
+        ]
         indexes = [
+            # In Meta rather than `db_index=True`, for the same reason as `email_lower`.
+            models.Index(fields=["stripe_customer_id"], name="members_stripe_customer"),
             models.Index(fields=["status", "created_at"]),
             # Sends walk the active members in key order, a batch at a time: without this,
             # SQLite picks the status index and sorts every active member for each batch.
@@ -153,9 +159,13 @@ class Subscription(models.Model):
         ACTIVE = "active", "Subscribed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="subscriptions")
+    # No index of their own: `unique_subscription` starts with the member and the
+    # (newsletter, status) index with the newsletter, and every index costs each insert.
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="subscriptions", db_index=False
+    )
     newsletter = models.ForeignKey(
-        Newsletter, on_delete=models.CASCADE, related_name="subscriptions"
+        Newsletter, on_delete=models.CASCADE, related_name="subscriptions", db_index=False
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)

@@ -43,7 +43,7 @@ def add_subscribers(count: int) -> None:
     )
 
 
-def start_worker(mailbox: Any) -> subprocess.Popen:
+def start_worker(mailbox: Any, log: Any = subprocess.DEVNULL) -> subprocess.Popen:
     environment = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -54,8 +54,8 @@ def start_worker(mailbox: Any) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "atlas", "worker"],
         env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
         start_new_session=True,
     )
 
@@ -127,19 +127,39 @@ def test_kill_nine_at_random_loses_nothing_and_doubles_at_most_one_uncommitted_g
 
 @pytest.mark.django_db(transaction=True)
 def test_sigterm_finishes_the_message_in_hand_and_releases_the_batch(
-    mailbox: Any, make_post: Any, django_capture_on_commit_callbacks: Any, empty_task_queue: None
+    mailbox: Any,
+    make_post: Any,
+    django_capture_on_commit_callbacks: Any,
+    empty_task_queue: None,
+    tmp_path: Any,
 ) -> None:
     for number in range(RECIPIENTS):
         mailbox.faults[f"r{number}@example.org"] = "slow:0.003"
     send = start_send(django_capture_on_commit_callbacks, make_post)
-    worker = start_worker(mailbox)
+    log = (tmp_path / "worker.log").open("w")
+    worker = start_worker(mailbox, log)
     try:
         deadline = time.monotonic() + 60
         while len(mailbox.messages) < 50 and time.monotonic() < deadline:
             time.sleep(0.05)
         asked = time.monotonic()
         os.killpg(worker.pid, signal.SIGTERM)  # as a service manager stops a unit
-        worker.wait(timeout=30)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            processes = "\n".join(
+                line
+                for line in subprocess.run(
+                    ["ps", "-eo", "pid,ppid,pgid,stat,wchan:20,args"],
+                    capture_output=True, text=True, check=False,
+                ).stdout.splitlines()
+                if "atlas" in line or "rq" in line
+            )  # fmt: skip
+            log.flush()
+            pytest.fail(
+                f"the worker did not stop within 30 s of SIGTERM\n{processes}\n"
+                + (tmp_path / "worker.log").read_text()[-6000:]
+            )
         assert time.monotonic() - asked < 30
         assert not Batch.objects.filter(send=send, status=Batch.Status.CLAIMED).exists()
         # The batch in hand stopped part way (on either queue: RQ's horse is told too), and

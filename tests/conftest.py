@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -77,6 +78,27 @@ RUN = os.environ.get("PYTEST_XDIST_WORKER", "main")
 os.environ["ATLAS_CACHE_PREFIX"] = f"atlas-test-{RUN}"  # for the processes tests start
 settings.ATLAS_CACHE_PREFIX = os.environ["ATLAS_CACHE_PREFIX"]
 settings.CACHES["default"]["KEY_PREFIX"] = settings.ATLAS_CACHE_PREFIX
+
+
+def redis_database_of_this_run(url: str) -> str:
+    """RQ's queue keys (`rq:*`) take no prefix: each pytest-xdist worker after the first uses the
+    Redis database below the one named (gw1 of db 15 uses 14, ...), so that an `atlas worker` one
+    test starts never runs a task another worker's test queued, against the wrong database."""
+    index = int(RUN[2:]) if RUN.startswith("gw") and RUN[2:].isdigit() else 0
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(database - index) % 16}"))
+
+
+if settings.REDIS_URL:
+    os.environ["REDIS_URL"] = redis_database_of_this_run(settings.REDIS_URL)
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+    if (
+        "LOCATION" in settings.CACHES["default"]
+        and "redis" in settings.CACHES["default"]["BACKEND"]
+    ):
+        settings.CACHES["default"]["LOCATION"] = settings.REDIS_URL
+    settings.RQ_QUEUES["default"]["URL"] = settings.REDIS_URL
 
 AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 BROWSER_FIXTURES = {"playwright", "chromium", "browser_page", "new_page"}

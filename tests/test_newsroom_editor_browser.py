@@ -288,7 +288,9 @@ def test_killing_the_browser_mid_typing_loses_nothing_before_the_last_autosave(
         )  # fmt: skip
     try:
         port = devtools_port(profile, process)
-        chromium = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+        chromium = playwright.chromium.connect_over_cdp(
+            f"http://127.0.0.1:{port}", timeout=90_000
+        )  # a loaded machine
         page = signed_in_page(chromium, newsroom["url"], "ines")
         page.goto("/newsroom/posts/new/")
         page.fill("#id_title", "Notes from the night shift")

@@ -177,6 +177,17 @@ class RQWorker(RQBaseWorker):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, _stop_requested)
 
+    def subscribe(self) -> None:
+        """RQ's, but its listener thread reads the worker's channel a second at a time, not 60 s:
+        on stopping, `unsubscribe` closes the connection that thread may still be reading, and
+        waited for it, so a stopped worker could linger up to a minute before exiting."""
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        # RQ declares `pubsub_thread` as None only: hence the ignore.
+        self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]
+            sleep_time=1, daemon=True, exception_handler=self._pubsub_exception_handler
+        )
+
     def handle_warm_shutdown_request(self) -> None:
         super().handle_warm_shutdown_request()
         if self.horse_pid:

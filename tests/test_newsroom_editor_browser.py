@@ -20,6 +20,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from atlas.delivery.models import Send
 from atlas.members.models import Member, Newsletter, Subscription
@@ -280,17 +281,28 @@ def test_killing_the_browser_mid_typing_loses_nothing_before_the_last_autosave(
     staff("ines", "Inês Duarte")
     # A Chromium of our own (to kill with SIGKILL), found through the port it writes into its
     # profile; its output goes to a file, as a pipe left unread would fill and stall it.
-    profile = tmp_path / "profile"
-    with open(tmp_path / "chromium.log", "w") as log:
-        process = subprocess.Popen(
-            [CHROMIUM, *CHROMIUM_ARGS, "--remote-debugging-port=0", f"--user-data-dir={profile}"],
-            stdout=log, stderr=log,
-        )  # fmt: skip
+    # Connecting over CDP now and then never completes on a loaded machine: a second Chromium
+    # is started then (the browser's start is not what this test is about).
+    for attempt in range(2):
+        profile = tmp_path / f"profile-{attempt}"
+        with open(tmp_path / f"chromium-{attempt}.log", "w") as log:
+            process = subprocess.Popen(
+                [CHROMIUM, *CHROMIUM_ARGS, "--remote-debugging-port=0",
+                 f"--user-data-dir={profile}"],
+                stdout=log, stderr=log,
+            )  # fmt: skip
+        try:
+            port = devtools_port(profile, process)
+            chromium = playwright.chromium.connect_over_cdp(
+                f"http://127.0.0.1:{port}", timeout=45_000
+            )
+            break
+        except PlaywrightTimeoutError:
+            process.kill()
+            process.wait(timeout=10)
+            if attempt == 1:
+                raise
     try:
-        port = devtools_port(profile, process)
-        chromium = playwright.chromium.connect_over_cdp(
-            f"http://127.0.0.1:{port}", timeout=90_000
-        )  # a loaded machine
         page = signed_in_page(chromium, newsroom["url"], "ines")
         page.goto("/newsroom/posts/new/")
         page.fill("#id_title", "Notes from the night shift")

@@ -141,6 +141,12 @@ def answers(port: int) -> bool:
         return False
 
 
+def page(port: int, path: str) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", path)
+    return connection.getresponse().read().decode()
+
+
 def worker_pids(log: Path) -> list[int]:
     return [int(pid) for pid in re.findall(r"The worker started \(pid (\d+)\)", log.read_text())]
 
@@ -148,19 +154,25 @@ def worker_pids(log: Path) -> list[int]:
 @pytest.mark.xdist_group("task-queue")
 @pytest.mark.django_db(transaction=True)
 def test_atlas_run_restarts_a_killed_worker_while_the_web_keeps_answering(
-    tmp_path: Path, empty_task_queue: None
+    tmp_path: Path, empty_task_queue: None, article: Any
 ) -> None:
     port = free_port()
     log = tmp_path / "run.log"
+    environment = process_environment()
+    environment.pop("ATLAS_PUBLIC_URL", None)
+    environment.pop("PORT", None)
     with log.open("w") as output:
         run = subprocess.Popen(
             [sys.executable, "-m", "atlas", "run", "--no-demo", "--port", str(port)],
-            env=process_environment(),
+            env=environment,
             stdout=output,
             stderr=output,
         )
     try:
         assert eventually(lambda: answers(port) and worker_pids(log), 90), log.read_text()
+        # Links (canonical, mail) name the port this run serves on, not the default 8000.
+        canonical = f'<link rel="canonical" href="http://127.0.0.1:{port}/posts/{article.slug}/">'
+        assert canonical in page(port, article.get_absolute_url())
         first = worker_pids(log)[0]
         os.kill(first, signal.SIGKILL)
         killed = time.monotonic()

@@ -35,6 +35,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.link_to_port(options["port"])
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         password = self.load_demo_when_empty(options["no_demo"])
@@ -53,6 +54,14 @@ class Command(BaseCommand):
         status = supervisor.run()
         if status:
             raise SystemExit(status)
+
+    @staticmethod
+    def link_to_port(port: int) -> None:
+        """Links in mail and feeds name the port this run serves on (the web server and worker
+        inherit it), unless ATLAS_PUBLIC_URL names the site's address."""
+        if "ATLAS_PUBLIC_URL" not in os.environ:
+            os.environ["PORT"] = str(port)
+            settings.ATLAS_PUBLIC_URL = f"http://127.0.0.1:{port}"
 
     def load_demo_when_empty(self, skip: bool) -> str:
         """Load the demo into an empty database; the Owner's password when it was just made."""

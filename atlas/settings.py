@@ -197,7 +197,7 @@ if env.str("EMAIL_URL", default=""):
         email_settings["EMAIL_BACKEND"] = "atlas.lib.smtp.EmailBackend"
     vars().update(email_settings)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "atlas.lib.smtp.CapturedEmailBackend"  # Django's file backend
     EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Atlas <newsroom@localhost>")
 # Newsletters: a provider's API instead of SMTP (any django-anymail backend name, e.g. "mailgun",

@@ -7,11 +7,14 @@ import re
 import smtplib
 import socket
 import ssl
+from collections.abc import Iterable
 from dataclasses import dataclass
+from email.header import Header
 from email.utils import parseaddr
 from typing import Any, TypeVar
 
 import idna
+from django.core.mail.backends.filebased import EmailBackend as DjangoFileBackend
 from django.core.mail.backends.smtp import EmailBackend as DjangoSmtpBackend
 
 _ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})\b")
@@ -54,6 +57,24 @@ def envelope_address(address: str, smtputf8: bool) -> str:
     if not address.isascii() and not smtputf8:
         raise RecipientError(INTERNATIONAL_REFUSED)
     return address
+
+
+def utf8_address_headers(message: bytes, addresses: Iterable[str]) -> bytes:
+    """`message` with every non-ASCII local part of `addresses` written in UTF-8 in its headers
+    (RFC 6532), as newsletters write them. Django writes such a local part as an RFC 2047 word
+    (`=?utf-8?b?...?=@example.org`), which names another address: a reply would go nowhere."""
+    head, separator, body = message.partition(b"\r\n\r\n" if b"\r\n" in message else b"\n\n")
+    for address in addresses:
+        local, at, _ = parseaddr(address)[1].rpartition("@")
+        if at and not local.isascii():
+            encoded = Header(local, "utf-8").encode().encode("ascii")
+            head = head.replace(encoded + b"@", local.encode() + b"@")
+    return head + separator + body
+
+
+def message_addresses(email_message: Any) -> list[str]:
+    """Every address a Django message names in its headers."""
+    return [email_message.from_email, *email_message.recipients(), *email_message.reply_to]
 
 
 @dataclass(frozen=True)
@@ -293,6 +314,8 @@ class EmailBackend(DjangoSmtpBackend):
         ]
         international = not all(address.isascii() for address in [sender, *recipients])
         message = email_message.message().as_bytes(linesep="\r\n")
+        if international:  # only over SMTPUTF8: envelope_address refused it otherwise
+            message = utf8_address_headers(message, message_addresses(email_message))
         try:
             self.connection.sendmail(
                 sender, recipients, message, mail_options=["SMTPUTF8"] if international else []
@@ -302,3 +325,14 @@ class EmailBackend(DjangoSmtpBackend):
                 raise
             return False
         return True
+
+
+class CapturedEmailBackend(DjangoFileBackend):
+    """Django's file backend (mail captured under var/outbox when no EMAIL_URL is set), writing
+    each message as the SMTP backend sends it to a server that offers SMTPUTF8: a non-ASCII
+    local part in UTF-8 in the headers, not an RFC 2047 word."""
+
+    def write_message(self, message: Any) -> None:
+        data = utf8_address_headers(message.message().as_bytes(), message_addresses(message))
+        stream: Any = self.stream  # opened in binary mode ("ab") by Django's file backend
+        stream.write(data + b"\n" + b"-" * 79 + b"\n")

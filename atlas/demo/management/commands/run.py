@@ -107,6 +107,6 @@ class Command(BaseCommand):
 
     @staticmethod
     def mail_destination() -> str:
-        if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        if settings.EMAIL_BACKEND == "atlas.lib.smtp.CapturedEmailBackend":
             return f"written to {settings.EMAIL_FILE_PATH}"
         return f"sent through {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"

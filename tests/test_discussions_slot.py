@@ -11,7 +11,8 @@ from django.test import Client
 
 from atlas.discussions import moderation
 from atlas.discussions.models import CommentingBan, ReplyEmailOptOut
-from atlas.discussions.slot import CSRF_MARK, STRUCTURED_DATA_MARK, THREAD_MARK
+from atlas.discussions.slot import CSRF_MARK, NAME_MARK, STRUCTURED_DATA_MARK, THREAD_MARK
+from atlas.lib import fragments
 from atlas.members.models import Member
 from atlas.publishing.models import Post
 from tests.factories import add_comment, client_for
@@ -33,6 +34,15 @@ def test_members_see_the_form_under_their_own_name(
     )
     assert "You comment as <strong>Rosa Reader</strong>" in rosa and "Omar" not in rosa
     assert "You comment as <strong>Omar Other</strong>" in omar and "Rosa" not in omar
+
+
+def test_members_who_may_comment_share_one_kept_discussion(
+    article: Post, subscriber: Member, other_subscriber: Member, make_member: Any
+) -> None:
+    for member in (subscriber, other_subscriber, make_member("Third Reader")):
+        discussion_of(client_for(member), article)
+    kept = [key for key in fragments._state[1] if key[0] == "discussion-view"]
+    assert len(kept) == 1
 
 
 def test_a_new_name_shows_on_the_next_page(article: Post, subscriber: Member) -> None:
@@ -106,7 +116,9 @@ def test_no_stand_in_reaches_a_page(article: Post, subscriber: Member, client: C
     for reader in (client_for(subscriber), client, client_for(subscriber)):
         html = reader.get(article.get_absolute_url()).text
         assert '"@type":"Comment"' in html
-        assert all(mark not in html for mark in (CSRF_MARK, THREAD_MARK, STRUCTURED_DATA_MARK))
+        assert all(
+            mark not in html for mark in (CSRF_MARK, NAME_MARK, THREAD_MARK, STRUCTURED_DATA_MARK)
+        )
 
 
 def test_a_visitor_gets_no_csrf_token_or_cookie(article: Post, client: Client) -> None:

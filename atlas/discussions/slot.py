@@ -2,12 +2,12 @@
 
 A signed-in reader's discussion is drawn for them on every request, but what its template shows
 depends on a handful of values (`DiscussionView`): the count, the sort, what this reader may do
-and why not, the name they comment under. Members who may comment under the same name see the
-same form. The template is rendered with those values alone, so the HTML kept for a view (in
-`atlas.lib.fragments`, per content version, keyed by the view itself) is exactly what any
-request with an equal view would render. What differs from one request to the next is put in
-place afterwards: the CSRF token (a new mask each time), the thread (with the reader's own
-buttons, `rendering.render_thread`) and its structured data.
+and why not; every member who may comment in a thread sees the same form. The template is
+rendered with those values alone, so the HTML kept for a view (in `atlas.lib.fragments`, per
+content version, keyed by the view itself) is exactly what any request with an equal view would
+render. What differs from one reader or request to the next is put in place afterwards: the
+CSRF token (a new mask each time), the name they comment under (escaped), the thread (with the
+reader's own buttons, `rendering.render_thread`) and its structured data.
 
 A view with messages to show (after a post) is rendered and not kept: messages are shown once.
 """
@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template import Context
 from django.template.loader import get_template
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from atlas.discussions.page import Discussion, SortLink, discussion_for
@@ -35,6 +36,7 @@ TEMPLATE = "discussions/discussion.html"
 # reader writes (their name, shown in the form) can contain them by design.
 _PER_PROCESS = secrets.token_hex(16)
 CSRF_MARK = f"csrf{_PER_PROCESS}"
+NAME_MARK = f"<!--commenter-name {_PER_PROCESS}-->"
 THREAD_MARK = f"<!--thread {_PER_PROCESS}-->"
 STRUCTURED_DATA_MARK = f"<!--structured-data {_PER_PROCESS}-->"
 
@@ -52,7 +54,6 @@ class DiscussionView:
     has_member: bool = False
     is_closed: bool = False
     refusal: str = ""
-    commenter_name: str = ""
     has_thread: bool = False
     sort: str = ""
     sort_links: tuple[SortLink, ...] = ()
@@ -98,7 +99,6 @@ def view_of(request: HttpRequest, discussion: Discussion) -> DiscussionView:
         has_member=member is not None,
         is_closed=participation.is_closed,
         refusal=participation.refusal,
-        commenter_name=_commenter_name(request, discussion) if participation.can_comment else "",
         has_thread=bool(discussion.thread_html),
         sort=discussion.sort,
         sort_links=tuple(discussion.sort_links),
@@ -114,10 +114,13 @@ def view_of(request: HttpRequest, discussion: Discussion) -> DiscussionView:
 
 
 def fill_in(html: str, request: HttpRequest, discussion: Discussion) -> SafeString:
-    """The kept HTML with this request's CSRF token, thread and structured data in place (the
-    token first: what the thread brings is never searched for a stand-in)."""
+    """The kept HTML with this request's CSRF token, name, thread and structured data in place
+    (in this order: what a reader wrote is never searched for the token's stand-in, and holds
+    no `<` that could start another's)."""
     if CSRF_MARK in html:  # only signed-in readers have forms: the others get no CSRF cookie
         html = html.replace(CSRF_MARK, get_token(request))
+    if NAME_MARK in html:
+        html = html.replace(NAME_MARK, conditional_escape(_commenter_name(request, discussion)))
     html = html.replace(THREAD_MARK, discussion.thread_html, 1)
     if discussion.structured_data is not None:
         html = html.replace(STRUCTURED_DATA_MARK, jsonld(discussion.structured_data), 1)
@@ -129,6 +132,7 @@ def _render(view: DiscussionView) -> str:
     context: dict[str, Any] = {
         "view": view,
         "csrf_token": CSRF_MARK,
+        "commenter_name": mark_safe(NAME_MARK),
         "thread_html": mark_safe(THREAD_MARK),
         "structured_data": mark_safe(STRUCTURED_DATA_MARK),
     }

@@ -32,8 +32,9 @@ from atlas.publishing.context_processors import site_urls
 from atlas.publishing.templatetags.publishing import jsonld
 
 TEMPLATE = "discussions/discussion.html"
-# Stand-ins for what is put in place on each request. Random for each process: no text a
-# reader writes (their name, shown in the form) can contain them by design.
+# Stand-ins for what is put in place on each request, random for each process so that no text
+# from outside (a name, a path) holds one but by chance. The CSRF token's is replaced first,
+# before any reader's text is in; the others begin with `<`, which escaped text never holds.
 _PER_PROCESS = secrets.token_hex(16)
 CSRF_MARK = f"csrf{_PER_PROCESS}"
 NAME_MARK = f"<!--commenter-name {_PER_PROCESS}-->"

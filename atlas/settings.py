@@ -75,7 +75,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "atlas.publishing.middleware.RedirectMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
+    # Django's, without ETags on pages with a CSRF token (never the same bytes twice).
+    "atlas.lib.http.ConditionalGetWithoutTokenETags",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

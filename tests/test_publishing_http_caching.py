@@ -49,6 +49,19 @@ def test_etag_revalidation_answers_304(client: Client, story: Any) -> None:
     assert again.content == b""
 
 
+def test_a_page_with_a_csrf_token_gets_no_etag_but_still_answers_304_by_date(
+    story: Any, subscriber_client: Client
+) -> None:
+    """Its token is masked afresh in every response: an ETag could never match."""
+    first = subscriber_client.get(story.get_absolute_url())
+    assert "csrfmiddlewaretoken" in first.text and "private" in first["Cache-Control"]
+    assert not first.has_header("ETag")
+    again = subscriber_client.get(
+        story.get_absolute_url(), headers={"If-Modified-Since": first["Last-Modified"]}
+    )
+    assert again.status_code == 304
+
+
 def test_last_modified_revalidation_answers_304(client: Client, story: Any) -> None:
     first = client.get(story.get_absolute_url())
     again = client.get(

@@ -19,7 +19,7 @@ class DiscussionsConfig(AppConfig):
         from atlas.discussions import signals  # noqa: F401
         from atlas.discussions.exporting import comments_of, likes_of, reports_of
         from atlas.discussions.importing import import_comments
-        from atlas.lib.hooks import include
+        from atlas.discussions.slot import discussion_slot
         from atlas.members.hooks import register_data_section
         from atlas.publishing.hooks import (
             register_comment_importer,
@@ -27,7 +27,7 @@ class DiscussionsConfig(AppConfig):
             register_slot,
         )
 
-        register_slot("discussion", include("discussions/discussion.html"), same_for="visitor")
+        register_slot("discussion", discussion_slot, same_for="visitor")
         register_data_section("comments", comments_of)
         register_data_section("comment_likes", likes_of)
         register_data_section("comment_reports", reports_of)

@@ -31,7 +31,7 @@ from atlas.publishing.models import Post
 COMMENTS_IN_STRUCTURED_DATA = 100  # enough for search engines; the page itself shows all
 
 
-@dataclass
+@dataclass(frozen=True)
 class SortLink:
     label: str
     url: str

@@ -397,17 +397,20 @@ def forget_newsletter_names() -> None:
 
 
 def _still_wanted(send: Send, rows: list[Delivery]) -> set[int]:
-    """Members of these rows who may still receive this send (one query)."""
+    """Members of these rows who may still receive this send (one query).
+
+    Asked as the preparation asks (`subscribed_members`: each member's subscription looked up by
+    its key), within the batch's range of member IDs: joined to the subscriptions instead, on
+    PostgreSQL without statistics yet (a list just imported), the plan walked every subscriber
+    of the newsletter for each batch, ~0.1 s a batch at 20,000 subscribers and growing."""
     member_ids = [row.member_id for row in rows if row.member_id]
+    if not member_ids:
+        return set()
     newsletter_ids = list(send.newsletters.values_list("pk", flat=True))
-    return set(
-        Member.objects.filter(
-            pk__in=member_ids,
-            status=Member.Status.ACTIVE,
-            subscriptions__newsletter_id__in=newsletter_ids,
-            subscriptions__status=Subscription.Status.ACTIVE,
-        ).values_list("pk", flat=True)
+    members = subscribed_members(newsletter_ids, Send.Audience.ALL, []).filter(
+        pk__in=member_ids, pk__gte=min(member_ids), pk__lte=max(member_ids)
     )
+    return set(members.order_by().values_list("pk", flat=True))
 
 
 def _defer(row: Delivery, send: Send, code: int, detail: str, outcomes: Outcomes) -> None:

@@ -84,3 +84,34 @@ def test_on_postgresql_a_group_is_one_statement(batch: Batch) -> None:
         outcomes.flush()
     assert len(queries.captured_queries) == 1
     assert Delivery.objects.filter(batch=batch, state="sent").count() == 5
+
+
+def test_every_detail_is_written_as_given_whatever_its_characters(batch: Batch) -> None:
+    """On PostgreSQL a group's columns travel as arrays: braces, commas, backslashes, quotes,
+    the word NULL and empty text must come back unchanged, as must missing codes and times."""
+    details = [
+        "",
+        "NULL",
+        'a {brace}, a comma, a "quote" and a \\ backslash',
+        "550 5.1.1 <reader@example.org>: Recipient address rejected; naïve",
+        "{}",
+    ]
+    retry_at = timezone.now() + timedelta(minutes=1)
+    outcomes = ledger.Outcomes(batch.pk)
+    chosen = rows(batch)[: len(details)]
+    for number, (row, detail) in enumerate(zip(chosen, details, strict=True)):
+        if number % 2:
+            outcomes.add(row, Delivery.State.DEFERRED, 451, detail, retry_at=retry_at)
+        else:
+            outcomes.add(row, Delivery.State.FAILED, None, detail)
+    outcomes.flush()
+    written = {row.pk: row for row in rows(batch)}
+    for number, (row, detail) in enumerate(zip(chosen, details, strict=True)):
+        stored = written[row.pk]
+        assert stored.detail == detail
+        assert stored.attempts == 1 and stored.sent_at is None
+        if number % 2:
+            assert (stored.state, stored.smtp_code, stored.retry_at) == ("deferred", 451, retry_at)
+        else:
+            assert (stored.state, stored.smtp_code, stored.retry_at) == ("failed", None, None)
+    assert all(row.state == Delivery.State.PENDING for row in rows(batch)[len(details) :])

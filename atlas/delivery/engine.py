@@ -274,9 +274,14 @@ def _send_rows(attempt: Attempt, send: Send) -> int:
         return 0
     Send.objects.filter(pk=send.pk).update(connection_errors=0)
     last_renewal = time.monotonic()
+    # Each message is built before the one before it is handed over, so that the transport can
+    # announce its envelope ahead (`SmtpConnection.submit`).
+    held: tuple[Delivery, bytes] | None = None
     try:
         for row in rows:
             if stop_requested.is_set() or _send_halted(send.pk):
+                if held is not None:  # built and announced: finish it
+                    _hand_over(attempt, connection_smtp, factory, held, send)
                 _drain(attempt, connection_smtp, send)
                 outcomes.flush()
                 release(batch)
@@ -298,7 +303,15 @@ def _send_rows(attempt: Attempt, send: Send) -> int:
                 newsletter_name=names.get(row.newsletter_id, DEFAULT_NEWSLETTER_NAME),
                 full_text=row.full_text,
             )
-            _send_one(attempt, connection_smtp, factory, recipient, row, send)
+            data = _build(outcomes, factory, recipient, row)
+            if data is None:
+                continue
+            if held is not None:
+                _hand_over(attempt, connection_smtp, factory, held, send, next_recipient=row.email)
+                pace()
+            held = (row, data)
+        if held is not None:
+            _hand_over(attempt, connection_smtp, factory, held, send)
             pace()
         _drain(attempt, connection_smtp, send)
         attempt.current = None
@@ -317,29 +330,38 @@ def _send_rows(attempt: Attempt, send: Send) -> int:
     return attempt.accepted
 
 
-def _send_one(
-    attempt: Attempt,
-    smtp: Transport,
-    factory: MessageFactory,
-    recipient: Recipient,
-    row: Delivery,
-    send: Send,
-) -> None:
-    """Build one message and hand it over, then record the replies the transport knows by now
-    (this message's, or, pipelined, the one before it); an error tied to this one recipient (its
-    address, a message that cannot be built) fails it alone, with the reason."""
-    outcomes = attempt.outcomes
+def _build(
+    outcomes: Outcomes, factory: MessageFactory, recipient: Recipient, row: Delivery
+) -> bytes | None:
+    """The message's bytes; None when it cannot be built: an error tied to this one recipient
+    (its address, what is written for them) fails it alone, with the reason."""
     try:
-        data = factory.build(recipient, row.message_id(factory.domain))
+        return factory.build(recipient, row.message_id(factory.domain))
     except DATABASE_TROUBLE:
         raise
     except Exception as error:
         logger.warning("Could not build the message for delivery %s: %r", row.pk, error)
         detail = f"Could not build the message: {type(error).__name__}: {error}"
         outcomes.add(row, Delivery.State.FAILED, None, detail)
-        return
+        return None
+
+
+def _hand_over(
+    attempt: Attempt,
+    smtp: Transport,
+    factory: MessageFactory,
+    built: tuple[Delivery, bytes],
+    send: Send,
+    next_recipient: str = "",
+) -> None:
+    """Hand one built message over, then record the replies the transport knows by now (this
+    message's, or, pipelined, the one before it); an address the session cannot carry fails
+    this recipient alone."""
+    row, data = built
+    attempt.current = row
+    outcomes = attempt.outcomes
     try:
-        replies = smtp.submit(factory.sender, row.email, data, row)
+        replies = smtp.submit(factory.sender, row.email, data, row, next_recipient=next_recipient)
     except RecipientError as error:
         outcomes.add(row, Delivery.State.FAILED, None, f"Not sent: {error}")
         return

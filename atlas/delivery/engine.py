@@ -30,7 +30,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django_tasks import task
 
-from atlas.delivery import stalls
+from atlas.delivery import ledger, stalls
 from atlas.delivery.ledger import Attempt, Outcomes
 from atlas.delivery.models import Batch, Delivery, DeliverySettings, Send
 from atlas.delivery.rendering import MessageFactory, Recipient
@@ -154,19 +154,13 @@ def _add_batch(send: Send, rows: list[tuple[int, str, str, int]]) -> int | None:
         return None
     batch = Batch.objects.create(send=send)
     entitled = _entitlement(send, [row[0] for row in rows])
-    Delivery.objects.bulk_create(
+    ledger.add_deliveries(
+        send.pk,
+        batch.pk,
         [
-            Delivery(
-                send=send,
-                batch=batch,
-                member_id=member_id,
-                newsletter_id=newsletter_id,
-                email=email,
-                full_text=entitled(member_id),
-            )
+            (member_id, newsletter_id, email, entitled(member_id))
             for member_id, email, tier, newsletter_id in rows
         ],
-        ignore_conflicts=True,
     )
     send.prepared_through = rows[-1][0]
     send.preparing_until = timezone.now() + lease()  # renewed with every batch

@@ -9,6 +9,10 @@ at most `GROUP_SIZE` accepted messages unrecorded: they are sent again (same Mes
 On PostgreSQL a group is one statement sent in one round trip (its own transaction, or part of
 the caller's): BEGIN, the updates and COMMIT were four round trips to a server that, on a busy
 machine, waits for a core at each.
+
+A batch's rows are inserted the same way (`add_deliveries`): one statement, no model instances
+(Django's `bulk_create` spent ~50 µs of the worker's time per recipient building and reading
+back 500 of them).
 """
 
 from __future__ import annotations
@@ -47,6 +51,38 @@ _POSTGRESQL_SQL = (
     "WHERE delivery.id = outcome.id"
 )
 _POSTGRESQL_WITH_PROGRESS_SQL = f"{_POSTGRESQL_SQL}; {_PROGRESS_SQL}"
+
+_COLUMNS = (
+    "send_id, batch_id, member_id, newsletter_id, email, full_text, state, attempts, detail, "
+    "bounced, complained"
+)
+_NEW_ROW = f"'{Delivery.State.PENDING}', 0, '', false, false"
+_INSERT_SQL = (
+    f"INSERT INTO {Delivery._meta.db_table} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, "
+    f"{_NEW_ROW}) ON CONFLICT DO NOTHING"
+)
+_POSTGRESQL_INSERT_SQL = (
+    f"INSERT INTO {Delivery._meta.db_table} ({_COLUMNS}) SELECT %s, %s, member_id, newsletter_id, "
+    f"email, full_text, {_NEW_ROW} FROM unnest(%s::bigint[], %s::bigint[], %s::text[], "
+    "%s::boolean[]) AS recipient (member_id, newsletter_id, email, full_text) "
+    "ON CONFLICT DO NOTHING"
+)
+
+NewDelivery = tuple[int | None, int | None, str, bool]  # member, newsletter, email, full text
+
+
+def add_deliveries(send_id: int, batch_id: int, recipients: list[NewDelivery]) -> None:
+    """Pending rows for these recipients, in one statement; a member who already has a row for
+    this send keeps it (the unique constraint)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            columns = [list(column) for column in zip(*recipients, strict=True)]
+            cursor.execute(_POSTGRESQL_INSERT_SQL, [send_id, batch_id, *columns])
+        else:
+            cursor.executemany(
+                _INSERT_SQL, [(send_id, batch_id, *recipient) for recipient in recipients]
+            )
+
 
 Outcome = tuple[str, int | None, str, int, datetime | None, datetime | None, int]
 

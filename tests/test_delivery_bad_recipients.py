@@ -127,11 +127,11 @@ def test_an_error_that_keeps_failing_a_batch_sets_its_recipient_aside_and_the_se
     real_submit = SmtpConnection.submit
 
     def submit_or_break(
-        self: SmtpConnection, sender: str, recipient: str, data: bytes, tag: Any
+        self: SmtpConnection, sender: str, recipient: str, data: bytes, tag: Any, **options: Any
     ) -> Any:
         if recipient.startswith("poison"):
             raise RuntimeError("unexpected state in the transport")
-        return real_submit(self, sender, recipient, data, tag)
+        return real_submit(self, sender, recipient, data, tag, **options)
 
     monkeypatch.setattr(SmtpConnection, "submit", submit_or_break)
     send = services.start_send(story, [newsletter])

@@ -13,7 +13,7 @@ from atlas.delivery import engine, services
 from atlas.delivery.engine import prepare_send_task
 from atlas.delivery.models import Batch, Delivery, DeliverySettings, Send
 from atlas.members import services as member_services
-from atlas.members.models import Member, Newsletter, Suppression
+from atlas.members.models import Member, Newsletter, Subscription, Suppression
 from tests.factories import newsletter_subscribers, run_send
 from tests.mailbox import free_port
 
@@ -178,6 +178,39 @@ def test_members_who_leave_before_their_turn_are_suppressed(
     engine.deliver_batch(send.batches.get().pk)
     assert states(send)["reader1@example.org"] == Delivery.State.SUPPRESSED
     assert not mailbox.to("reader1@example.org")
+
+
+def test_who_is_still_wanted_is_read_from_each_members_subscriptions(
+    story: Any, newsletter: Newsletter, mailbox: Any
+) -> None:
+    """Between preparation and sending: a member who left every newsletter, one who left one of
+    the send's two, one whose address bounced, one who moved from one to the other, one whose
+    subscription is gone; only members with an active account and an active subscription to a
+    newsletter of the send still get it."""
+    weekly = Newsletter.objects.create(name="Weekly", slug="weekly")
+    members = newsletter_subscribers(6, newsletter)
+    Subscription.objects.create(member=members[2], newsletter=weekly, status="active")
+    send = services.start_send(story, [newsletter, weekly])
+    prepare_send_task.call(send.pk)
+    member_services.unsubscribe(members[1])  # every newsletter
+    Subscription.objects.filter(member=members[2], newsletter=newsletter).update(
+        status=Subscription.Status.UNSUBSCRIBED
+    )  # still on the weekly
+    Member.objects.filter(pk=members[3].pk).update(status=Member.Status.BOUNCED)
+    Subscription.objects.filter(member=members[4]).update(status=Subscription.Status.UNSUBSCRIBED)
+    Subscription.objects.create(member=members[4], newsletter=weekly, status="active")
+    Subscription.objects.filter(member=members[5]).delete()
+    engine.deliver_batch(send.batches.get().pk)
+    assert states(send) == {
+        "reader0@example.org": Delivery.State.SENT,
+        "reader1@example.org": Delivery.State.SUPPRESSED,
+        "reader2@example.org": Delivery.State.SENT,
+        "reader3@example.org": Delivery.State.SUPPRESSED,
+        "reader4@example.org": Delivery.State.SENT,
+        "reader5@example.org": Delivery.State.SUPPRESSED,
+    }
+    received = sorted(address for item in mailbox.messages for address in item.recipients)
+    assert received == ["reader0@example.org", "reader2@example.org", "reader4@example.org"]
 
 
 def test_an_outage_longer_than_the_window_waits_for_staff(

@@ -84,3 +84,67 @@ def test_on_postgresql_a_group_is_one_statement(batch: Batch) -> None:
         outcomes.flush()
     assert len(queries.captured_queries) == 1
     assert Delivery.objects.filter(batch=batch, state="sent").count() == 5
+
+
+def test_every_detail_is_written_as_given_whatever_its_characters(batch: Batch) -> None:
+    """On PostgreSQL a group's columns travel as arrays: braces, commas, backslashes, quotes,
+    the word NULL and empty text must come back unchanged, as must missing codes and times."""
+    details = [
+        "",
+        "NULL",
+        'a {brace}, a comma, a "quote" and a \\ backslash',
+        "550 5.1.1 <reader@example.org>: Recipient address rejected; naïve",
+        "{}",
+    ]
+    retry_at = timezone.now() + timedelta(minutes=1)
+    outcomes = ledger.Outcomes(batch.pk)
+    chosen = rows(batch)[: len(details)]
+    for number, (row, detail) in enumerate(zip(chosen, details, strict=True)):
+        if number % 2:
+            outcomes.add(row, Delivery.State.DEFERRED, 451, detail, retry_at=retry_at)
+        else:
+            outcomes.add(row, Delivery.State.FAILED, None, detail)
+    outcomes.flush()
+    written = {row.pk: row for row in rows(batch)}
+    for number, (row, detail) in enumerate(zip(chosen, details, strict=True)):
+        stored = written[row.pk]
+        assert stored.detail == detail
+        assert stored.attempts == 1 and stored.sent_at is None
+        if number % 2:
+            assert (stored.state, stored.smtp_code, stored.retry_at) == ("deferred", 451, retry_at)
+        else:
+            assert (stored.state, stored.smtp_code, stored.retry_at) == ("failed", None, None)
+    assert all(row.state == Delivery.State.PENDING for row in rows(batch)[len(details) :])
+
+
+def test_a_batchs_rows_are_added_in_one_statement_as_the_model_would_make_them(
+    batch: Batch, newsletter: Newsletter
+) -> None:
+    """`add_deliveries` writes without model instances: its rows must read back exactly as
+    rows made by the model's defaults, and a member already in this send keeps their row."""
+    existing = rows(batch)[0]
+    Delivery.objects.filter(pk=existing.pk).update(state=Delivery.State.SENT)
+    extra = newsletter_subscribers(2, newsletter, prefix="late")
+    recipients: list[ledger.NewDelivery] = [
+        (existing.member_id, newsletter.pk, "changed@example.org", True),
+        (extra[0].pk, newsletter.pk, extra[0].email, False),
+        (extra[1].pk, None, extra[1].email, True),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        ledger.add_deliveries(batch.send_id, batch.pk, recipients)
+    if connection.vendor == "postgresql":
+        assert len(queries.captured_queries) == 1
+    kept = Delivery.objects.get(pk=existing.pk)
+    assert (kept.state, kept.email) == (Delivery.State.SENT, existing.email)
+    fields = [field.attname for field in Delivery._meta.concrete_fields if field.attname != "id"]
+    for member, newsletter_id, email, full_text in recipients[1:]:
+        added = Delivery.objects.values(*fields).get(send_id=batch.send_id, member=member)
+        expected = Delivery(
+            send_id=batch.send_id,
+            batch_id=batch.pk,
+            member_id=member,
+            newsletter_id=newsletter_id,
+            email=email,
+            full_text=full_text,
+        )
+        assert added == {name: getattr(expected, name) for name in fields}

@@ -30,7 +30,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django_tasks import task
 
-from atlas.delivery import stalls
+from atlas.delivery import ledger, stalls
 from atlas.delivery.ledger import Attempt, Outcomes
 from atlas.delivery.models import Batch, Delivery, DeliverySettings, Send
 from atlas.delivery.rendering import MessageFactory, Recipient
@@ -154,19 +154,13 @@ def _add_batch(send: Send, rows: list[tuple[int, str, str, int]]) -> int | None:
         return None
     batch = Batch.objects.create(send=send)
     entitled = _entitlement(send, [row[0] for row in rows])
-    Delivery.objects.bulk_create(
+    ledger.add_deliveries(
+        send.pk,
+        batch.pk,
         [
-            Delivery(
-                send=send,
-                batch=batch,
-                member_id=member_id,
-                newsletter_id=newsletter_id,
-                email=email,
-                full_text=entitled(member_id),
-            )
+            (member_id, newsletter_id, email, entitled(member_id))
             for member_id, email, tier, newsletter_id in rows
         ],
-        ignore_conflicts=True,
     )
     send.prepared_through = rows[-1][0]
     send.preparing_until = timezone.now() + lease()  # renewed with every batch
@@ -274,9 +268,14 @@ def _send_rows(attempt: Attempt, send: Send) -> int:
         return 0
     Send.objects.filter(pk=send.pk).update(connection_errors=0)
     last_renewal = time.monotonic()
+    # Each message is built before the one before it is handed over, so that the transport can
+    # announce its envelope ahead (`SmtpConnection.submit`).
+    held: tuple[Delivery, bytes] | None = None
     try:
         for row in rows:
             if stop_requested.is_set() or _send_halted(send.pk):
+                if held is not None:  # built and announced: finish it
+                    _hand_over(attempt, connection_smtp, factory, held, send)
                 _drain(attempt, connection_smtp, send)
                 outcomes.flush()
                 release(batch)
@@ -298,7 +297,15 @@ def _send_rows(attempt: Attempt, send: Send) -> int:
                 newsletter_name=names.get(row.newsletter_id, DEFAULT_NEWSLETTER_NAME),
                 full_text=row.full_text,
             )
-            _send_one(attempt, connection_smtp, factory, recipient, row, send)
+            data = _build(outcomes, factory, recipient, row)
+            if data is None:
+                continue
+            if held is not None:
+                _hand_over(attempt, connection_smtp, factory, held, send, next_recipient=row.email)
+                pace()
+            held = (row, data)
+        if held is not None:
+            _hand_over(attempt, connection_smtp, factory, held, send)
             pace()
         _drain(attempt, connection_smtp, send)
         attempt.current = None
@@ -317,29 +324,38 @@ def _send_rows(attempt: Attempt, send: Send) -> int:
     return attempt.accepted
 
 
-def _send_one(
-    attempt: Attempt,
-    smtp: Transport,
-    factory: MessageFactory,
-    recipient: Recipient,
-    row: Delivery,
-    send: Send,
-) -> None:
-    """Build one message and hand it over, then record the replies the transport knows by now
-    (this message's, or, pipelined, the one before it); an error tied to this one recipient (its
-    address, a message that cannot be built) fails it alone, with the reason."""
-    outcomes = attempt.outcomes
+def _build(
+    outcomes: Outcomes, factory: MessageFactory, recipient: Recipient, row: Delivery
+) -> bytes | None:
+    """The message's bytes; None when it cannot be built: an error tied to this one recipient
+    (its address, what is written for them) fails it alone, with the reason."""
     try:
-        data = factory.build(recipient, row.message_id(factory.domain))
+        return factory.build(recipient, row.message_id(factory.domain))
     except DATABASE_TROUBLE:
         raise
     except Exception as error:
         logger.warning("Could not build the message for delivery %s: %r", row.pk, error)
         detail = f"Could not build the message: {type(error).__name__}: {error}"
         outcomes.add(row, Delivery.State.FAILED, None, detail)
-        return
+        return None
+
+
+def _hand_over(
+    attempt: Attempt,
+    smtp: Transport,
+    factory: MessageFactory,
+    built: tuple[Delivery, bytes],
+    send: Send,
+    next_recipient: str = "",
+) -> None:
+    """Hand one built message over, then record the replies the transport knows by now (this
+    message's, or, pipelined, the one before it); an address the session cannot carry fails
+    this recipient alone."""
+    row, data = built
+    attempt.current = row
+    outcomes = attempt.outcomes
     try:
-        replies = smtp.submit(factory.sender, row.email, data, row)
+        replies = smtp.submit(factory.sender, row.email, data, row, next_recipient=next_recipient)
     except RecipientError as error:
         outcomes.add(row, Delivery.State.FAILED, None, f"Not sent: {error}")
         return
@@ -397,17 +413,20 @@ def forget_newsletter_names() -> None:
 
 
 def _still_wanted(send: Send, rows: list[Delivery]) -> set[int]:
-    """Members of these rows who may still receive this send (one query)."""
+    """Members of these rows who may still receive this send (one query).
+
+    Asked as the preparation asks (`subscribed_members`: each member's subscription looked up by
+    its key), within the batch's range of member IDs: joined to the subscriptions instead, on
+    PostgreSQL without statistics yet (a list just imported), the plan walked every subscriber
+    of the newsletter for each batch, ~0.1 s a batch at 20,000 subscribers and growing."""
     member_ids = [row.member_id for row in rows if row.member_id]
+    if not member_ids:
+        return set()
     newsletter_ids = list(send.newsletters.values_list("pk", flat=True))
-    return set(
-        Member.objects.filter(
-            pk__in=member_ids,
-            status=Member.Status.ACTIVE,
-            subscriptions__newsletter_id__in=newsletter_ids,
-            subscriptions__status=Subscription.Status.ACTIVE,
-        ).values_list("pk", flat=True)
+    members = subscribed_members(newsletter_ids, Send.Audience.ALL, []).filter(
+        pk__in=member_ids, pk__gte=min(member_ids), pk__lte=max(member_ids)
     )
+    return set(members.order_by().values_list("pk", flat=True))
 
 
 def _defer(row: Delivery, send: Send, code: int, detail: str, outcomes: Outcomes) -> None:

@@ -9,6 +9,10 @@ at most `GROUP_SIZE` accepted messages unrecorded: they are sent again (same Mes
 On PostgreSQL a group is one statement sent in one round trip (its own transaction, or part of
 the caller's): BEGIN, the updates and COMMIT were four round trips to a server that, on a busy
 machine, waits for a core at each.
+
+A batch's rows are inserted the same way (`add_deliveries`): one statement, no model instances
+(Django's `bulk_create` spent ~50 µs of the worker's time per recipient building and reading
+back 500 of them).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -30,20 +35,54 @@ _RECORD_SQL = (
     "attempts = %s, sent_at = %s, retry_at = %s WHERE id = %s"
 )
 _PROGRESS_SQL = f"UPDATE {Batch._meta.db_table} SET stalls = 0 WHERE id = %s"
-# PostgreSQL: the group's rows as one VALUES list. Several statements in one query string are
-# one transaction (psycopg binds the values on the client and sends a simple query), so the
+# PostgreSQL: the group's rows as one array per column. Several statements in one query string
+# are one transaction (psycopg binds the values on the client and sends a simple query), so the
 # setting below holds for this group's commit only: a killed *worker* loses nothing committed;
 # only a crash of the database server could forget the last fraction of a second of outcomes,
-# which are then sent again (never lost).
+# which are then sent again (never lost). The text is the same whatever the group's size, so
+# psycopg parses it once per process (a VALUES list of 20 rows was parsed for every group).
 _POSTGRESQL_SQL = (
     "SELECT set_config('synchronous_commit', 'off', true); "
     f"UPDATE {Delivery._meta.db_table} AS delivery SET state = outcome.state, "
     "smtp_code = outcome.smtp_code, detail = outcome.detail, attempts = outcome.attempts, "
-    "sent_at = outcome.sent_at, retry_at = outcome.retry_at FROM (VALUES {rows}) "
-    "AS outcome (state, smtp_code, detail, attempts, sent_at, retry_at, id) "
+    "sent_at = outcome.sent_at, retry_at = outcome.retry_at FROM unnest(%s::text[], "
+    "%s::integer[], %s::text[], %s::integer[], %s::timestamptz[], %s::timestamptz[], "
+    "%s::bigint[]) AS outcome (state, smtp_code, detail, attempts, sent_at, retry_at, id) "
     "WHERE delivery.id = outcome.id"
 )
-_POSTGRESQL_ROW = "(%s, %s::integer, %s, %s::integer, %s::timestamptz, %s::timestamptz, %s::bigint)"
+_POSTGRESQL_WITH_PROGRESS_SQL = f"{_POSTGRESQL_SQL}; {_PROGRESS_SQL}"
+
+_COLUMNS = (
+    "send_id, batch_id, member_id, newsletter_id, email, full_text, state, attempts, detail, "
+    "bounced, complained"
+)
+_NEW_ROW = f"'{Delivery.State.PENDING}', 0, '', false, false"
+_INSERT_SQL = (
+    f"INSERT INTO {Delivery._meta.db_table} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, "
+    f"{_NEW_ROW}) ON CONFLICT DO NOTHING"
+)
+_POSTGRESQL_INSERT_SQL = (
+    f"INSERT INTO {Delivery._meta.db_table} ({_COLUMNS}) SELECT %s, %s, member_id, newsletter_id, "
+    f"email, full_text, {_NEW_ROW} FROM unnest(%s::bigint[], %s::bigint[], %s::text[], "
+    "%s::boolean[]) AS recipient (member_id, newsletter_id, email, full_text) "
+    "ON CONFLICT DO NOTHING"
+)
+
+NewDelivery = tuple[int | None, int | None, str, bool]  # member, newsletter, email, full text
+
+
+def add_deliveries(send_id: int, batch_id: int, recipients: list[NewDelivery]) -> None:
+    """Pending rows for these recipients, in one statement; a member who already has a row for
+    this send keeps it (the unique constraint)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            columns = [list(column) for column in zip(*recipients, strict=True)]
+            cursor.execute(_POSTGRESQL_INSERT_SQL, [send_id, batch_id, *columns])
+        else:
+            cursor.executemany(
+                _INSERT_SQL, [(send_id, batch_id, *recipient) for recipient in recipients]
+            )
+
 
 Outcome = tuple[str, int | None, str, int, datetime | None, datetime | None, int]
 
@@ -96,10 +135,10 @@ class Outcomes:
         self.pending = []
 
     def _flush_in_one_statement(self) -> None:
-        sql = _POSTGRESQL_SQL.format(rows=", ".join([_POSTGRESQL_ROW] * len(self.pending)))
-        parameters = [value for outcome in self.pending for value in outcome]
+        parameters: list[Any] = [list(column) for column in zip(*self.pending, strict=True)]
+        sql = _POSTGRESQL_SQL
         if not self.committed:
-            sql += "; " + _PROGRESS_SQL
+            sql = _POSTGRESQL_WITH_PROGRESS_SQL
             parameters.append(self.batch_id)
         with connection.cursor() as cursor:
             cursor.execute(sql, parameters)

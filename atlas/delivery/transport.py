@@ -21,11 +21,12 @@ Tag = TypeVar("Tag")
 
 class Transport(Protocol):
     """`submit` hands a message over and returns the replies known so far, each with the tag of
-    its message; `drain` returns the replies still owed (`SmtpConnection.submit`)."""
+    its message (and may announce the next message's recipient); `drain` returns the replies
+    still owed (`SmtpConnection.submit`)."""
 
     def open(self) -> None: ...
     def submit(
-        self, sender: str, recipient: str, data: bytes, tag: Tag
+        self, sender: str, recipient: str, data: bytes, tag: Tag, next_recipient: str = ""
     ) -> list[tuple[Tag, Reply]]: ...
     def drain(self) -> list[tuple[Any, Reply]]: ...
     def close(self) -> None: ...
@@ -37,7 +38,9 @@ class OneAtATime:
     def send(self, sender: str, recipient: str, data: bytes) -> Reply:
         raise NotImplementedError
 
-    def submit(self, sender: str, recipient: str, data: bytes, tag: Tag) -> list[tuple[Tag, Reply]]:
+    def submit(
+        self, sender: str, recipient: str, data: bytes, tag: Tag, next_recipient: str = ""
+    ) -> list[tuple[Tag, Reply]]:
         return [(tag, self.send(sender, recipient, data))]
 
     def drain(self) -> list[tuple[Any, Reply]]:

@@ -142,6 +142,7 @@ class SmtpConnection:
         self.pipelining = False
         self.smtputf8 = False
         self.in_flight: list[Any] = []  # the tag of a message whose final reply is not read yet
+        self.announced = b""  # the next message's envelope, sent ahead (see `submit`)
 
     def open(self) -> None:
         settings = self.settings
@@ -178,7 +179,9 @@ class SmtpConnection:
         replies = self.submit(sender, recipient, data, None) + self.drain()
         return replies[-1][1]
 
-    def submit(self, sender: str, recipient: str, data: bytes, tag: Tag) -> list[tuple[Tag, Reply]]:
+    def submit(
+        self, sender: str, recipient: str, data: bytes, tag: Tag, next_recipient: str = ""
+    ) -> list[tuple[Tag, Reply]]:
         """Hand one message over (`data` as for `send`); return the replies known so far, each
         with the `tag` of its message.
 
@@ -187,16 +190,25 @@ class SmtpConnection:
         stream: one round trip a message instead of two, and the caller builds the next message
         while the server takes this one in. This message's own reply then comes with the next
         `submit`, or from `drain()`; a session lost meanwhile (ConnectionLost) leaves it unknown.
+        Given the `next_recipient` (whose message is built already), its envelope is written
+        right after this message's end of data, so that the server has answered it by the time
+        the caller, having built another message, hands that one over: the next `submit` must
+        then be that recipient's, or the session ends.
         Raises RecipientError for this message alone (nothing of it was written)."""
         client = self.client
         assert client is not None, "open() first"
+        if self.pipelining:
+            commands = self._envelope(sender, recipient)
+            following = b""
+            if next_recipient:
+                with contextlib.suppress(RecipientError):  # it fails alone in its own turn
+                    following = self._envelope(sender, next_recipient)
+            return self._submit_pipelined(client, commands, data, tag, following)
         sender = envelope_address(sender, self.smtputf8)
         recipient = envelope_address(recipient, self.smtputf8)
         options = ["BODY=8BITMIME"] if self.eight_bit else []
         if not (sender.isascii() and recipient.isascii()):
             options.append("SMTPUTF8")
-        if self.pipelining:
-            return self._submit_pipelined(client, sender, recipient, data, options, tag)
         try:
             return [(tag, self._send_in_turn(client, sender, recipient, data, options))]
         except (TimeoutError, OSError, smtplib.SMTPServerDisconnected) as error:
@@ -237,23 +249,28 @@ class SmtpConnection:
         code, text = client.getreply()
         return Reply(code, text.decode(errors="replace"))
 
-    def _submit_pipelined(
-        self,
-        client: smtplib.SMTP,
-        sender: str,
-        recipient: str,
-        data: bytes,
-        options: list[str],
-        tag: Tag,
-    ) -> list[tuple[Tag, Reply]]:
-        mail_options = "".join(f" {option}" for option in options)
+    def _envelope(self, sender: str, recipient: str) -> bytes:
+        """MAIL, RCPT and DATA for one message, as written on the wire."""
+        sender = envelope_address(sender, self.smtputf8)
+        recipient = envelope_address(recipient, self.smtputf8)
+        options = " BODY=8BITMIME" if self.eight_bit else ""
+        if not (sender.isascii() and recipient.isascii()):
+            options += " SMTPUTF8"
         try:
-            commands = f"MAIL FROM:<{sender}>{mail_options}\r\nRCPT TO:<{recipient}>\r\nDATA\r\n"
-            encoded = commands.encode()
+            return f"MAIL FROM:<{sender}>{options}\r\nRCPT TO:<{recipient}>\r\nDATA\r\n".encode()
         except UnicodeError as error:
             raise RecipientError(f"{type(error).__name__}: {error}"[:400]) from error
+
+    def _submit_pipelined(
+        self, client: smtplib.SMTP, commands: bytes, data: bytes, tag: Tag, following: bytes
+    ) -> list[tuple[Tag, Reply]]:
+        announced, self.announced = self.announced, b""
+        if announced and announced != commands:
+            self.close()  # the server waits for another message's data: end the session
+            raise ConnectionLost("The message after the one announced was another.")
         try:
-            _socket_of(client).sendall(encoded)
+            if not announced:
+                _socket_of(client).sendall(commands)
             known = self.drain() if self.in_flight else []
             replies = [Reply(*_decoded(client.getreply())) for _ in range(3)]
             failed = next((reply for reply in replies[:2] if reply.code >= 300), None)
@@ -263,12 +280,13 @@ class SmtpConnection:
                     client.getreply()
                 client.rset()
                 return [*known, (tag, failed or replies[2])]
-            _socket_of(client).sendall(data + b".\r\n")
+            _socket_of(client).sendall(data + b".\r\n" + following)
         except (TimeoutError, OSError, smtplib.SMTPException) as error:
             # Mid-stream, any surprise leaves the session's state unknown: it is lost.
             self.close()
             raise ConnectionLost(str(error) or type(error).__name__) from error
         self.in_flight.append(tag)
+        self.announced = following
         return known
 
     def _reset(self, client: smtplib.SMTP) -> None:
@@ -281,9 +299,12 @@ class SmtpConnection:
 
     def close(self) -> None:
         self.in_flight.clear()  # its reply, if any, is never read: its outcome stays unknown
+        announced, self.announced = self.announced, b""
         if self.client is None:
             return
         try:
+            if announced:  # the server may be reading a message: QUIT would be part of it
+                raise smtplib.SMTPServerDisconnected("ended with a message announced")
             self.client.quit()
         except (OSError, smtplib.SMTPException):
             with contextlib.suppress(OSError):

@@ -196,7 +196,7 @@ def insert_rows(
     """
     if not rows:
         return []
-    others, constants = _shared_values(model, fields, shared)
+    others, constants = shared_values(model, fields, shared)
     returned = tuple(column(model, name) for name in returning)
     if connection.vendor == "postgresql":
         return _copy_rows(model, [column(model, name) for name in fields], rows, others,
@@ -235,7 +235,7 @@ def copy_rows(
     if connection.vendor != "postgresql":
         insert_rows(model, fields, rows, **shared)
         return
-    others, constants = _shared_values(model, fields, shared)
+    others, constants = shared_values(model, fields, shared)
     quote = connection.ops.quote_name
     names = ", ".join(
         [
@@ -265,10 +265,11 @@ def _copy_lines(rows: Sequence[Row], shared_text: str = "") -> str:
     )
 
 
-def _shared_values(
+def shared_values(
     model: type[models.Model], fields: Sequence[str], shared: dict[str, Any]
 ) -> tuple[list[models.Field[Any, Any]], tuple[Any, ...]]:
-    """The fields not in `fields`, and their values for every row: `shared`, else defaults."""
+    """The fields not in `fields`, and their values for every row: `shared`, else defaults
+    (ready for the database: parameters of a statement, or `copy_text`)."""
     template = model(**shared)
     others = [
         model_field
@@ -301,7 +302,7 @@ def _copy_rows(
     names = ", ".join(quote(name) for name in columns)
     staging = quote(f"atlas_bulk_{zlib.crc32(f'{table} {names}'.encode()):08x}")
     all_names = ", ".join([names, *(quote(model_field.column) for model_field in others)])
-    shared_values = "".join(
+    shared_casts = "".join(
         f", CAST(%s AS {model_field.db_type(connection)})" for model_field in others
     )
     with connection.cursor() as cursor:
@@ -314,7 +315,7 @@ def _copy_rows(
             cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy,
         ):
             copy.write(_copy_lines(rows))
-        insert = f"INSERT INTO {table} ({all_names}) SELECT {names}{shared_values} FROM {staging}"
+        insert = f"INSERT INTO {table} ({all_names}) SELECT {names}{shared_casts} FROM {staging}"
         if rare_conflicts:
             try:
                 with transaction.atomic():  # a savepoint: the batch survives a conflict

@@ -74,9 +74,10 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 def copy_line(values: Sequence[Any], shared: str = "") -> str:
     """`values` as one line of PostgreSQL's COPY text format; `shared`, already formatted
     (`copy_text`), is added to its end."""
-    line = "\t".join([value if value.__class__ is str else copy_text(value) for value in values])
+    line = "\t".join([value if isinstance(value, str) else copy_text(value) for value in values])
     # Most lines have no character to escape: joined once, checked once (a tab too many
-    # means a value held one), and escaped value by value only when needed.
+    # means a value held one), and escaped value by value only when needed. A `str` subclass
+    # (a model's TextChoices member, say) is joined as the text it holds.
     if line.count("\t") != len(values) - 1 or "\\" in line or "\n" in line or "\r" in line:
         line = "\t".join(map(copy_text, values))
     return line + shared + "\n"

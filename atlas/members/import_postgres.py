@@ -132,11 +132,11 @@ def insert_statement(fields: tuple[str, ...], *, skip_conflicts: bool) -> str:
         ), subscriptions AS (
             INSERT INTO {quote(Subscription._meta.db_table)}
                 ({names(Subscription, SUBSCRIPTION_FIELDS)}{subscription_others})
-            SELECT member_id, newsletter_id, subscription_status{subscription_casts}
-            FROM linked CROSS JOIN unnest(newsletter_ids) AS newsletter_id
+            SELECT member_id, unnest(newsletter_ids), subscription_status{subscription_casts}
+            FROM linked
         ), labels AS (
             INSERT INTO {quote(through._meta.db_table)} ({label_columns})
-            SELECT member_id, label_id FROM linked CROSS JOIN unnest(label_ids) AS label_id
+            SELECT member_id, unnest(label_ids) FROM linked WHERE cardinality(label_ids) > 0
         ), events AS (
             INSERT INTO {quote(MemberEvent._meta.db_table)}
                 ({names(MemberEvent, ["member"])}{event_others})

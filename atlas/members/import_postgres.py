@@ -6,7 +6,7 @@ One statement then inserts the members and, from the ids that insert returns, th
 subscriptions, labels and "imported" events (data-modifying `WITH` queries, run once each).
 
 Before, the ids came back to Python, which made one COPY line per subscription, label and event
-and sent them in three more COPYs: ~6 µs a member in the writing thread, and three more round
+and sent them in three more COPYs: ~5 µs a member in the writing thread, and three more round
 trips a batch, while the server did the same inserts. The foreign keys are all still checked at
 commit, and a member a concurrent sign-up created meanwhile gets nothing (it is not returned).
 """

@@ -107,6 +107,12 @@ def test_copy_line_escapes_what_copy_text_format_reads_specially() -> None:
     )
 
 
+def test_copy_line_writes_a_text_choice_as_its_value() -> None:
+    values = (Member.Status.ACTIVE, Member.Tier.FREE, "tab\there")
+    assert copy_line(values) == "active\tfree\ttab\\there\n"
+    assert copy_line((Member.Status.PENDING, None)) == "pending\t\\N\n"
+
+
 def test_prepared_rows_are_written_as_they_read(newsletter: Newsletter) -> None:
     """Rows prepared ahead (COPY lines on PostgreSQL) keep every character and every NULL."""
     prepare = row_preparer() or tuple

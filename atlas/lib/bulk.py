@@ -74,9 +74,10 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 def copy_line(values: Sequence[Any], shared: str = "") -> str:
     """`values` as one line of PostgreSQL's COPY text format; `shared`, already formatted
     (`copy_text`), is added to its end."""
-    line = "\t".join([value if value.__class__ is str else copy_text(value) for value in values])
+    line = "\t".join([value if isinstance(value, str) else copy_text(value) for value in values])
     # Most lines have no character to escape: joined once, checked once (a tab too many
-    # means a value held one), and escaped value by value only when needed.
+    # means a value held one), and escaped value by value only when needed. A `str` subclass
+    # (a model's TextChoices member, say) is joined as the text it holds.
     if line.count("\t") != len(values) - 1 or "\\" in line or "\n" in line or "\r" in line:
         line = "\t".join(map(copy_text, values))
     return line + shared + "\n"
@@ -196,7 +197,7 @@ def insert_rows(
     """
     if not rows:
         return []
-    others, constants = _shared_values(model, fields, shared)
+    others, constants = shared_values(model, fields, shared)
     returned = tuple(column(model, name) for name in returning)
     if connection.vendor == "postgresql":
         return _copy_rows(model, [column(model, name) for name in fields], rows, others,
@@ -235,7 +236,7 @@ def copy_rows(
     if connection.vendor != "postgresql":
         insert_rows(model, fields, rows, **shared)
         return
-    others, constants = _shared_values(model, fields, shared)
+    others, constants = shared_values(model, fields, shared)
     quote = connection.ops.quote_name
     names = ", ".join(
         [
@@ -265,10 +266,11 @@ def _copy_lines(rows: Sequence[Row], shared_text: str = "") -> str:
     )
 
 
-def _shared_values(
+def shared_values(
     model: type[models.Model], fields: Sequence[str], shared: dict[str, Any]
 ) -> tuple[list[models.Field[Any, Any]], tuple[Any, ...]]:
-    """The fields not in `fields`, and their values for every row: `shared`, else defaults."""
+    """The fields not in `fields`, and their values for every row: `shared`, else defaults
+    (ready for the database: parameters of a statement, or `copy_text`)."""
     template = model(**shared)
     others = [
         model_field
@@ -301,7 +303,7 @@ def _copy_rows(
     names = ", ".join(quote(name) for name in columns)
     staging = quote(f"atlas_bulk_{zlib.crc32(f'{table} {names}'.encode()):08x}")
     all_names = ", ".join([names, *(quote(model_field.column) for model_field in others)])
-    shared_values = "".join(
+    shared_casts = "".join(
         f", CAST(%s AS {model_field.db_type(connection)})" for model_field in others
     )
     with connection.cursor() as cursor:
@@ -314,7 +316,7 @@ def _copy_rows(
             cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy,
         ):
             copy.write(_copy_lines(rows))
-        insert = f"INSERT INTO {table} ({all_names}) SELECT {names}{shared_values} FROM {staging}"
+        insert = f"INSERT INTO {table} ({all_names}) SELECT {names}{shared_casts} FROM {staging}"
         if rare_conflicts:
             try:
                 with transaction.atomic():  # a savepoint: the batch survives a conflict

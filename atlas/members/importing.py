@@ -19,11 +19,9 @@ import codecs
 import io
 import itertools
 import time
-from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from hashlib import blake2b
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO, cast
 
@@ -34,7 +32,9 @@ from django.utils.text import slugify
 
 from atlas.lib.bulk import Row, copy_rows, datetime_adapter, insert_rows, row_preparer, select_in
 from atlas.lib.readahead import let_others_run, read_ahead
+from atlas.members import import_postgres
 from atlas.members.addresses import normalize_email
+from atlas.members.import_fingerprints import SeenAddresses
 from atlas.members.import_formats import (
     LAYOUT_NAMES,
     NAME_LENGTH,
@@ -55,7 +55,10 @@ from atlas.members.models import (
 )
 from atlas.members.services import default_newsletters
 
-__all__ = ["DEFAULT_BATCH_SIZE", "ImportFileError", "ImportReport", "import_members", "scan_file"]
+__all__ = [
+    "DEFAULT_BATCH_SIZE", "ImportFileError", "ImportReport", "SeenAddresses", "import_members",
+    "scan_file",
+]  # fmt: skip
 
 MAX_LISTED_ERRORS = 1_000
 MAX_BATCH_SIZE = 10_000
@@ -229,48 +232,6 @@ def scan_file(file: BinaryIO, chunk_size: int = 1 << 20) -> int:
 # Writing: one transaction and a handful of queries per batch.
 
 
-class SeenAddresses:
-    """The addresses met so far in one file, as 64-bit fingerprints in an open-addressing table.
-
-    About 16 bytes per address at worst (8-byte slots, at most half full): 17 MB for a
-    million addresses, against ~100 MB for a Python set of the same fingerprints. Two
-    different addresses share a fingerprint with odds of about 1 in 36 million per
-    million-row file; the second would then be reported as a duplicate.
-    """
-
-    def __init__(self, capacity: int = 1 << 12) -> None:
-        self._slots = array("Q", [0]) * capacity
-        self._count = 0
-
-    def add(self, email_lower: str) -> bool:
-        """Remember the address; False if it was already there."""
-        key = int.from_bytes(blake2b(email_lower.encode(), digest_size=8).digest()) or 1
-        if not self._insert(self._slots, key):
-            return False
-        self._count += 1
-        if self._count * 2 > len(self._slots):
-            self._grow()
-        return True
-
-    @staticmethod
-    def _insert(slots: array[int], key: int) -> bool:
-        mask = len(slots) - 1
-        position = key & mask
-        while (current := slots[position]) != 0:
-            if current == key:
-                return False
-            position = (position + 1) & mask
-        slots[position] = key
-        return True
-
-    def _grow(self) -> None:
-        larger = array("Q", [0]) * (len(self._slots) * 2)
-        for key in self._slots:
-            if key:
-                self._insert(larger, key)
-        self._slots = larger
-
-
 @dataclass
 class Prepared:
     """What the writes of one batch's valid rows need that the database does not decide, by
@@ -309,7 +270,8 @@ class Importer:
             newsletters = default_newsletters()
         self.default_newsletter_ids = tuple(newsletter.pk for newsletter in newsletters)
         names = dict.fromkeys(name.strip() for name in labels)
-        self.common_label_ids = [self.label_id(name) for name in names if name]
+        self.common_label_ids = tuple(dict.fromkeys(self.label_id(name) for name in names if name))
+        self.array_texts: dict[tuple[int, ...], str] = {}
         self.preview_lines: set[int] = set()
         self.adapt = datetime_adapter()
         self.prepare_row = row_preparer()
@@ -323,6 +285,11 @@ class Importer:
             else:
                 self.label_ids[name] = Label.objects.get_or_create(name=name)[0].pk
         return self.label_ids[name]
+
+    def label_ids_of(self, row: ImportRow) -> tuple[int, ...]:
+        """The labels a row's member gets: the import's, and the row's own."""
+        names = (self.label_id(name) for name in row.labels)
+        return tuple(dict.fromkeys([*self.common_label_ids, *names]))
 
     def newsletters_of(self, row: ImportRow) -> tuple[int, ...]:
         """The newsletters a row joins: its own (Atlas's export, by slug), else the import's."""
@@ -525,29 +492,64 @@ class Importer:
     def create_members(self, rows: dict[str, ImportRow], prepared: Prepared) -> None:
         if not rows:
             return
+        if self.prepare_row is None:
+            created = self.create_members_in_steps(rows, prepared)
+        else:  # PostgreSQL: the member rows are COPY lines
+            created = self.create_members_at_once(rows, prepared)
+        # not one a concurrent sign-up created meanwhile (skipped: not returned)
+        self.count_created(created, prepared.statuses)
+        self.suppress([row for row in created if row.state in GONE])
+
+    def create_members_in_steps(
+        self, rows: dict[str, ImportRow], prepared: Prepared
+    ) -> list[ImportRow]:
+        """The members, then rows that refer to them: nothing can conflict with those."""
         member_rows = prepared.member_rows
         values = [member_rows[email_lower] for email_lower in rows]
         inserted = insert_rows(
             Member, NEW_MEMBER_FIELDS, values, returning=("id", "email_lower"),
             rare_conflicts=True, source="import",
         )  # fmt: skip
-        # not one a concurrent sign-up created meanwhile (skipped: not returned)
         created = [(member_id, rows[email_lower]) for member_id, email_lower in inserted]
         statuses = prepared.statuses
-        self.count_created([row for _, row in created], statuses)
-        # Rows that refer to members created just now: nothing can conflict with them.
-        prepare_row = self.prepare_row or tuple
-        subscriptions = []
-        for member_id, row in created:
-            status = subscription_status(statuses[row.email.lower()])
-            subscriptions += [prepare_row((member_id, newsletter_id, status))
-                              for newsletter_id in self.newsletters_of(row)]  # fmt: skip
+        subscriptions = [
+            (member_id, newsletter_id, subscription_status(statuses[row.email.lower()]))
+            for member_id, row in created
+            for newsletter_id in self.newsletters_of(row)
+        ]
         copy_rows(Subscription, SUBSCRIPTION_FIELDS, subscriptions)
         self.add_labels(created, new_members=True)
-        self.suppress([row for _, row in created if row.state in GONE])
-        events = [prepare_row((member_id,)) for member_id, _ in created]
+        events = [(member_id,) for member_id, _ in created]
         detail = {"layout": self.report.layout}
         copy_rows(MemberEvent, ["member"], events, kind=MemberEvent.Kind.IMPORTED, detail=detail)
+        return [row for _, row in created]
+
+    def create_members_at_once(
+        self, rows: dict[str, ImportRow], prepared: Prepared
+    ) -> list[ImportRow]:
+        """PostgreSQL: one statement inserts the members with their subscriptions, labels and
+        events (`import_postgres`)."""
+        statuses, member_rows = prepared.statuses, prepared.member_rows
+        arrays = self.array_texts
+        lines = {}
+        for email_lower, row in rows.items():
+            newsletter_ids = self.newsletters_of(row)
+            label_ids = self.label_ids_of(row) if row.labels else self.common_label_ids
+            lines[email_lower] = import_postgres.staged_line(
+                cast(str, member_rows[email_lower]),
+                subscription_status(statuses[email_lower]),
+                arrays.get(newsletter_ids) or self.array_text(newsletter_ids),
+                arrays.get(label_ids) or self.array_text(label_ids),
+            )
+        created = import_postgres.create_members(
+            lines, NEW_MEMBER_FIELDS, layout=self.report.layout
+        )
+        return [rows[email_lower] for email_lower in created]
+
+    def array_text(self, ids: tuple[int, ...]) -> str:
+        """`import_postgres.array_text`, remembered: most rows share a few."""
+        text = self.array_texts[ids] = import_postgres.array_text(ids)
+        return text
 
     def member_values(self, row: ImportRow, status: str, now: Any) -> tuple[Any, ...]:
         details = row.details
@@ -571,13 +573,8 @@ class Importer:
     def add_labels(
         self, members: list[tuple[int, ImportRow]], *, new_members: bool = False
     ) -> None:
-        values = [
-            (member_id, label_id)
-            for member_id, row in members
-            for label_id in dict.fromkeys(
-                [*self.common_label_ids, *(self.label_id(name) for name in row.labels)]
-            )
-        ]
+        values = [(member_id, label_id)
+                  for member_id, row in members for label_id in self.label_ids_of(row)]  # fmt: skip
         insert = copy_rows if new_members else insert_rows
         insert(Member.labels.through, ["member", "label"], values)
 

@@ -144,8 +144,8 @@ class ConditionalGetWithoutTokenETags(ConditionalGetMiddleware):
 
     Django masks the token afresh in every response (against BREACH), so such a page (a signed-in
     member's article, with its discussion's forms) never has the same bytes twice: its ETag, the
-    MD5 of the whole page, could never match, and cost ~50 µs on every request. Last-Modified
-    still answers 304 where the view sets it."""
+    MD5 of the whole page, could never match, and cost ~50 µs on every request. (A signed-in
+    reader's page carries no Last-Modified either: `publishing.http.public_page`.)"""
 
     def needs_etag(self, response: HttpResponseBase) -> bool:
         # get_token() makes CsrfViewMiddleware (inside this one) send the CSRF cookie.

@@ -25,6 +25,9 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return response
         if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
             patch_cache_control(response, private=True, no_cache=True)
+            # A signed-in reader's page changes with them (access, comments, their name), not
+            # only with the post: nothing to revalidate against, never a 304 from the post's date.
+            response.headers.pop("Last-Modified", None)
         else:
             patch_cache_control(
                 response, public=True, max_age=settings.ATLAS_CACHE_MAX_AGE, must_revalidate=True

@@ -153,3 +153,27 @@ def test_postgresql_connections_come_from_a_pool_of_the_size_asked(
     assert printed.stdout.split()[-3:] == ["ConnectionPool", "3", "0"], printed.stderr
     without = atlas("shell", "-c", script, ATLAS_VAR_DIR=str(tmp_path), DATABASE_URL=url)
     assert "ConnectionPool" not in without.stdout
+
+
+@pytest.mark.slow
+def test_postgresql_prepares_a_statement_run_again_unless_turned_off(
+    tmp_path: Path, db: object
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    script = (
+        "from django.contrib.auth.models import Group; from django.db import connection; "
+        "[Group.objects.filter(name=f'g{i}').exists() for i in range(3)]; "
+        "cursor = connection.cursor(); "
+        'cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '
+        "'%auth_group%'\"); print('prepared', cursor.fetchone()[0])"
+    )
+    printed = atlas("shell", "-c", script, ATLAS_VAR_DIR=str(tmp_path), DATABASE_URL=url)
+    assert printed.stdout.split()[-2:] == ["prepared", "1"], printed.stderr
+    off = atlas(
+        "shell", "-c", script, ATLAS_VAR_DIR=str(tmp_path), DATABASE_URL=url,
+        ATLAS_DB_PREPARED_STATEMENTS="0",
+    )  # fmt: skip
+    assert off.stdout.split()[-2:] == ["prepared", "0"], off.stderr

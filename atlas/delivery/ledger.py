@@ -35,22 +35,26 @@ _RECORD_SQL = (
     "attempts = %s, sent_at = %s, retry_at = %s WHERE id = %s"
 )
 _PROGRESS_SQL = f"UPDATE {Batch._meta.db_table} SET stalls = 0 WHERE id = %s"
-# PostgreSQL: the group's rows as one array per column. Several statements in one query string
-# are one transaction (psycopg binds the values on the client and sends a simple query), so the
-# setting below holds for this group's commit only: a killed *worker* loses nothing committed;
-# only a crash of the database server could forget the last fraction of a second of outcomes,
-# which are then sent again (never lost). The text is the same whatever the group's size, so
-# psycopg parses it once per process (a VALUES list of 20 rows was parsed for every group).
-_POSTGRESQL_SQL = (
-    "SELECT set_config('synchronous_commit', 'off', true); "
-    f"UPDATE {Delivery._meta.db_table} AS delivery SET state = outcome.state, "
+# PostgreSQL: the group's rows as one array per column, in one statement (one transaction):
+# the UPDATEs run as data-modifying WITH queries, and the SELECT turns synchronous commit off
+# for this transaction only, so a killed *worker* loses nothing committed; only a crash of the
+# database server could forget the last fraction of a second of outcomes, which are then sent
+# again (never lost). The text is the same whatever the group's size, so PostgreSQL prepares it
+# once per connection (a VALUES list of 20 rows was parsed for every group).
+_POSTGRESQL_UPDATE = (
+    f"outcomes AS (UPDATE {Delivery._meta.db_table} AS delivery SET state = outcome.state, "
     "smtp_code = outcome.smtp_code, detail = outcome.detail, attempts = outcome.attempts, "
     "sent_at = outcome.sent_at, retry_at = outcome.retry_at FROM unnest(%s::text[], "
     "%s::integer[], %s::text[], %s::integer[], %s::timestamptz[], %s::timestamptz[], "
     "%s::bigint[]) AS outcome (state, smtp_code, detail, attempts, sent_at, retry_at, id) "
-    "WHERE delivery.id = outcome.id"
+    "WHERE delivery.id = outcome.id)"
 )
-_POSTGRESQL_WITH_PROGRESS_SQL = f"{_POSTGRESQL_SQL}; {_PROGRESS_SQL}"
+_ASYNCHRONOUS_COMMIT = "SELECT set_config('synchronous_commit', 'off', true)"
+_POSTGRESQL_SQL = f"WITH {_POSTGRESQL_UPDATE} {_ASYNCHRONOUS_COMMIT}"
+_POSTGRESQL_WITH_PROGRESS_SQL = (
+    f"WITH {_POSTGRESQL_UPDATE}, progress AS ("
+    f"UPDATE {Batch._meta.db_table} SET stalls = 0 WHERE id = %s) {_ASYNCHRONOUS_COMMIT}"
+)
 
 _COLUMNS = (
     "send_id, batch_id, member_id, newsletter_id, email, full_text, state, attempts, detail, "

@@ -191,6 +191,10 @@ def test_atlas_run_restarts_a_killed_worker_while_the_web_keeps_answering(
         assert eventually(lambda: not alive(second), 5)
         assert not answers(port)
     finally:
-        if run.poll() is None:
-            run.kill()
-            run.wait()
+        if run.poll() is None:  # a failed assertion: stop its children too, then it
+            run.send_signal(signal.SIGTERM)
+            try:
+                run.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                run.kill()
+                run.wait()

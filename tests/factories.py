@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import os
+import signal
+import subprocess
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
@@ -147,6 +149,19 @@ def wsgi_get(middleware: Any, path: str = "/posts/a/", **extra: str) -> None:
 
 
 # Processes a test starts ---------------------------------------------------------------------
+
+
+def stop_gracefully(process: subprocess.Popen[Any], seconds: float) -> None:
+    """SIGTERM, as a service manager stops a process (it stops what it started), and SIGKILL
+    if it is still running after `seconds`."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def database_url() -> str:

@@ -15,6 +15,7 @@ from django.db import connection
 from atlas.lib.secrets import load_or_create_secret_key
 from atlas.runtime import checks
 from atlas.runtime.checks import is_patched
+from tests.factories import database_url
 
 
 def atlas(*arguments: str, **environment: str) -> subprocess.CompletedProcess[str]:
@@ -139,8 +140,7 @@ def test_postgresql_connections_come_from_a_pool_of_the_size_asked(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the pool is PostgreSQL's")
-    database = connection.settings_dict
-    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    url = database_url()
     script = (
         "from django.db import connection; connection.ensure_connection(); "
         "print(type(connection.pool).__name__, getattr(connection.pool, 'max_size', None), "
@@ -161,8 +161,7 @@ def test_postgresql_prepares_a_statement_run_again_unless_turned_off(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
-    database = connection.settings_dict
-    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    url = database_url()
     script = (
         "from django.contrib.auth.models import Group; from django.db import connection; "
         "[Group.objects.filter(name=f'g{i}').exists() for i in range(3)]; "

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from atlas.runtime.supervisor import Child, Supervisor
-from tests.factories import eventually, process_environment
+from tests.factories import eventually, process_environment, stop_gracefully
 from tests.mailbox import free_port
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(120)"]
@@ -191,10 +191,4 @@ def test_atlas_run_restarts_a_killed_worker_while_the_web_keeps_answering(
         assert eventually(lambda: not alive(second), 5)
         assert not answers(port)
     finally:
-        if run.poll() is None:  # a failed assertion: stop its children too, then it
-            run.send_signal(signal.SIGTERM)
-            try:
-                run.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                run.kill()
-                run.wait()
+        stop_gracefully(run, 40)  # after a failed assertion: its web server and worker too

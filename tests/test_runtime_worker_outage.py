@@ -28,7 +28,7 @@ from atlas.runtime import outage
 from atlas.runtime.clock import run_clock
 from atlas.runtime.hooks import PeriodicJob
 from atlas.runtime.workers import MAX_RUNS, DatabaseWorker, run_through_outages
-from tests.factories import eventually, process_environment
+from tests.factories import eventually, process_environment, stop_gracefully
 from tests.mailbox import Mailbox
 from tests.relay import Relay
 
@@ -193,13 +193,7 @@ def worker_process(
 
     yield start
     for process in started:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_gracefully(process, 20)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)  # nothing of its session outlives the test
 

@@ -266,6 +266,12 @@ def _copy_lines(rows: Sequence[Row], shared_text: str = "") -> str:
     )
 
 
+def cast_parameters(fields: Sequence[models.Field[Any, Any]]) -> str:
+    """`, CAST(%s AS <type>)` for each field: its shared value as a typed parameter of a SELECT
+    list (PostgreSQL cannot tell the type of a bare parameter there)."""
+    return "".join(f", CAST(%s AS {model_field.db_type(connection)})" for model_field in fields)
+
+
 def shared_values(
     model: type[models.Model], fields: Sequence[str], shared: dict[str, Any]
 ) -> tuple[list[models.Field[Any, Any]], tuple[Any, ...]]:
@@ -303,9 +309,7 @@ def _copy_rows(
     names = ", ".join(quote(name) for name in columns)
     staging = quote(f"atlas_bulk_{zlib.crc32(f'{table} {names}'.encode()):08x}")
     all_names = ", ".join([names, *(quote(model_field.column) for model_field in others)])
-    shared_casts = "".join(
-        f", CAST(%s AS {model_field.db_type(connection)})" for model_field in others
-    )
+    shared_casts = cast_parameters(others)
     with connection.cursor() as cursor:
         cursor.execute(  # one round trip: the table outlives the transaction, not its rows
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} AS "

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, connection, models, transaction
 
-from atlas.lib.bulk import column, shared_values
+from atlas.lib.bulk import cast_parameters, column, shared_values
 from atlas.members.models import Member, MemberEvent, Subscription
 
 STAGING_TABLE = "atlas_import_new_members"
@@ -88,7 +88,7 @@ def others(model: type[models.Model], fields: Sequence[str]) -> tuple[str, str]:
     fields_left = shared_values(model, fields, {})[0]
     return (
         "".join(f", {quote(model_field.column)}" for model_field in fields_left),
-        "".join(f", CAST(%s AS {model_field.db_type(connection)})" for model_field in fields_left),
+        cast_parameters(fields_left),
     )
 
 

@@ -1,5 +1,5 @@
 """The WSGI application: health checks, static files (whitenoise), the page cache, page-view
-counting, Django."""
+counting, Django; what lives as long as the process is kept out of the cycle collector."""
 
 import os
 from typing import Any
@@ -17,6 +17,7 @@ def build_application():
 
     from atlas.analytics.page_views import CountingMiddleware
     from atlas.lib.pagecache import PageCache
+    from atlas.runtime.collector import FreezeAfterWarmUp, freeze
     from atlas.runtime.health import HealthChecks
 
     counting = CountingMiddleware(django_application)
@@ -26,7 +27,8 @@ def build_application():
     wrapped = WhiteNoise(
         app, root=settings.STATIC_ROOT, prefix=settings.STATIC_URL, max_age=31536000
     )
-    return HealthChecks(wrapped)
+    freeze()  # what is built now lives as long as the process (atlas/runtime/collector.py)
+    return FreezeAfterWarmUp(HealthChecks(wrapped))
 
 
 application = build_application()

@@ -14,6 +14,8 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<str:section>.xml", sitemaps.section, name="sitemap_section"),
     re_path(r"^media/(?P<path>.*)$", media, name="media"),
+    # The reader's pages first: the paths asked for most are matched without walking the rest.
+    path("", include("atlas.publishing.urls")),
     path("", include("atlas.members.urls")),
     path("", include("atlas.billing.urls")),
     path("", include("atlas.delivery.urls")),
@@ -22,7 +24,6 @@ urlpatterns = [
     path("", include("atlas.sponsors.urls")),
     path("", include("atlas.search.urls")),
     path("", include("atlas.analytics.urls")),
-    path("", include("atlas.publishing.urls")),
 ]
 
 handler500 = "atlas.runtime.unavailable.server_error"

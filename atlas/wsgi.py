@@ -16,7 +16,7 @@ def build_application():
     from whitenoise import WhiteNoise
 
     from atlas.analytics.page_views import CountingMiddleware
-    from atlas.lib.pagecache import PageCache
+    from atlas.lib.pagecache import OneVersionPerRequest, PageCache
     from atlas.runtime.collector import FreezeAfterWarmUp, freeze
     from atlas.runtime.health import HealthChecks
 
@@ -24,6 +24,7 @@ def build_application():
     app: Any = counting
     if settings.ATLAS_PAGE_CACHE:  # in front: it counts the pages it serves itself
         app = PageCache(counting, on_page=counting.count_page)
+    app = OneVersionPerRequest(app)  # outside the page cache: its key is of that version too
     wrapped = WhiteNoise(
         app, root=settings.STATIC_ROOT, prefix=settings.STATIC_URL, max_age=31536000
     )

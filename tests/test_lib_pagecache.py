@@ -15,7 +15,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import override_settings
 
-from atlas.lib.pagecache import PageCache, content_version
+from atlas.lib.pagecache import OneVersionPerRequest, PageCache, content_version, invalidate
 from atlas.publishing import services
 from atlas.publishing.models import Post
 from tests.factories import wsgi_call
@@ -142,4 +142,33 @@ def test_a_change_in_another_process_retires_this_processes_pages(db: Any) -> No
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "atlas.settings"},
     )  # fmt: skip
     time.sleep(settings.ATLAS_VERSION_CHECK_SECONDS)  # the bound, with a shared cache
+    assert content_version() != before
+
+
+def test_a_request_reads_the_content_version_once_and_the_next_sees_a_change(db: Any) -> None:
+    seen: list[str] = []
+
+    def changing(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.append(content_version())
+        invalidate()  # a change committed while the page is being made (another process's)
+        seen.append(content_version())
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    app = OneVersionPerRequest(changing)
+    assert wsgi_call(app, "/")[2] == b"ok"
+    assert seen[0] == seen[1]  # one page, one version: never fragments of two
+    assert content_version() != seen[0]  # outside a request: read afresh
+    wsgi_call(app, "/")
+    assert seen[2] == seen[3] != seen[0]  # the next request sees the change
+
+
+def test_a_failing_request_leaves_no_version_held(db: Any) -> None:
+    def failing(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        raise RuntimeError("the page broke")
+
+    with pytest.raises(RuntimeError):
+        wsgi_call(OneVersionPerRequest(failing), "/")
+    before = content_version()
+    invalidate()
     assert content_version() != before

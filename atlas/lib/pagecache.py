@@ -149,7 +149,28 @@ def _version_store() -> _SharedCacheVersion | _FileVersion:
 
 
 def content_version() -> str:
-    return _version_store().get()
+    """The current content version; within a request (`OneVersionPerRequest`), the one read at
+    its start: every part of a page is of one version, read once (a `stat()` per page, not one per
+    kept fragment)."""
+    held: str | None = getattr(_request_version, "value", None)
+    return held if held is not None else _version_store().get()
+
+
+_request_version = threading.local()
+
+
+class OneVersionPerRequest:
+    """WSGI middleware: each request reads the content version once, on its way in."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        _request_version.value = _version_store().get()
+        try:
+            return self.app(environ, start_response)
+        finally:
+            _request_version.value = None
 
 
 def cached(key: str) -> Any:

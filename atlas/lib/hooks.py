@@ -173,6 +173,14 @@ def register_slot(
 SAME_FOR = ("reader", "visitor", "page", "site")
 
 
+def same_for_every_reader(name: str) -> bool:
+    """Whether every renderer of slot `name` is `same_for` "page" or "site" (and it has one)."""
+    renderers = slots.items(name)
+    return bool(renderers) and all(
+        getattr(render, "same_for", "reader") in ("page", "site") for render in renderers
+    )
+
+
 def _kept_per(same_for: str, slot_name: str, renderer: SlotRenderer) -> SlotRenderer:
     def kept(context: Context) -> str:
         key = _fragment_key(same_for, context)
@@ -183,6 +191,7 @@ def _kept_per(same_for: str, slot_name: str, renderer: SlotRenderer) -> SlotRend
 
     kept.__name__ = kept.__qualname__ = getattr(renderer, "__name__", repr(renderer))
     kept.__wrapped__ = renderer  # type: ignore[attr-defined]
+    kept.same_for = same_for  # type: ignore[attr-defined]
     return kept
 
 

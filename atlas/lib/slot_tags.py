@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from django import template
 from django.template.base import NodeList, Parser, Token
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from atlas.lib import fragments
+from atlas.lib.frames import FRAMING
 from atlas.lib.hooks import render_slot
 
 register = template.Library()
@@ -20,6 +21,9 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def slot(context: template.Context, name: str) -> SafeString:
+    framing = context.get(FRAMING)
+    if framing is not None:  # a frame is being made: the slot is rendered per request
+        return mark_safe(framing.mark(name, context))
     return render_slot(name, context)
 
 

@@ -23,7 +23,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
-from atlas.lib import fragments
+from atlas.lib import fragments, frames
 from atlas.lib.html import split_after_paragraph
 from atlas.lib.keyset import Cursor, InvalidCursor, KeysetPage, keyset_page
 from atlas.lib.signing import Tokens
@@ -189,7 +189,11 @@ def render_article(
     }
     # Called by the template only when the head is rendered (not when it is kept).
     context["structured_data"] = partial(structured_data.for_article, publication, post, context)
-    return render(request, "publishing/post_detail.html", context)
+    if fragment_key is None:
+        return render(request, "publishing/post_detail.html", context)
+    # The page but its slots is the same for every reader of the post who may (or may not) read
+    # it, signed in or not: kept whole, the slots rendered for this reader (atlas.lib.frames).
+    return frames.render(request, "publishing/post_detail.html", context, fragment_key)
 
 
 def _held(preview: bool, key: tuple[Any, ...], make: Callable[[], list[Any]]) -> list[Any]:

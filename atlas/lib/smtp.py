@@ -204,11 +204,7 @@ class SmtpConnection:
                 with contextlib.suppress(RecipientError):  # it fails alone in its own turn
                     following = self._envelope(sender, next_recipient)
             return self._submit_pipelined(client, commands, data, tag, following)
-        sender = envelope_address(sender, self.smtputf8)
-        recipient = envelope_address(recipient, self.smtputf8)
-        options = ["BODY=8BITMIME"] if self.eight_bit else []
-        if not (sender.isascii() and recipient.isascii()):
-            options.append("SMTPUTF8")
+        sender, recipient, options = self._addressed(sender, recipient)
         try:
             return [(tag, self._send_in_turn(client, sender, recipient, data, options))]
         except (TimeoutError, OSError, smtplib.SMTPServerDisconnected) as error:
@@ -249,15 +245,23 @@ class SmtpConnection:
         code, text = client.getreply()
         return Reply(code, text.decode(errors="replace"))
 
-    def _envelope(self, sender: str, recipient: str) -> bytes:
-        """MAIL, RCPT and DATA for one message, as written on the wire."""
+    def _addressed(self, sender: str, recipient: str) -> tuple[str, str, list[str]]:
+        """The envelope's sender and recipient as this server takes them, and MAIL's options."""
         sender = envelope_address(sender, self.smtputf8)
         recipient = envelope_address(recipient, self.smtputf8)
-        options = " BODY=8BITMIME" if self.eight_bit else ""
+        options = ["BODY=8BITMIME"] if self.eight_bit else []
         if not (sender.isascii() and recipient.isascii()):
-            options += " SMTPUTF8"
+            options.append("SMTPUTF8")
+        return sender, recipient, options
+
+    def _envelope(self, sender: str, recipient: str) -> bytes:
+        """MAIL, RCPT and DATA for one message, as written on the wire."""
+        sender, recipient, options = self._addressed(sender, recipient)
+        mail_options = "".join(f" {option}" for option in options)
         try:
-            return f"MAIL FROM:<{sender}>{options}\r\nRCPT TO:<{recipient}>\r\nDATA\r\n".encode()
+            return (
+                f"MAIL FROM:<{sender}>{mail_options}\r\nRCPT TO:<{recipient}>\r\nDATA\r\n"
+            ).encode()
         except UnicodeError as error:
             raise RecipientError(f"{type(error).__name__}: {error}"[:400]) from error
 

@@ -7,7 +7,7 @@ ATLAS_ANALYTICS=0 makes the middleware a pass-through (for measuring its cost).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 from time import time as _time
@@ -19,11 +19,7 @@ from django.utils import timezone
 
 from atlas.analytics import conf, counting, geo
 from atlas.analytics.counting import Buffer, Flusher, RawView, ViewKey, visitor_digest
-from atlas.lib.http import address_of, is_bot
-
-Environ = dict[str, Any]
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+from atlas.lib.http import Environ, StartResponse, WSGIApp, address_of, is_bot
 
 EXCLUDED_PREFIXES = (
     "/admin/", "/newsroom/", "/static/", "/media/", "/analytics/", "/e/", "/delivery/", "/anymail/",

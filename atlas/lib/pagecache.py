@@ -26,15 +26,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 
+from atlas.lib.http import Environ, StartResponse, WSGIApp
+
 VERSION_KEY = "atlas:content-version"
 RETRY_SECONDS = 1.0  # how often an unreachable shared cache is asked again
 SESSION_COOKIES = (b"sessionid=", "sessionid=")  # "__Host-sessionid=" in production too
 
 logger = logging.getLogger(__name__)
-
-Environ = dict[str, Any]
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
 class _SharedCacheVersion:

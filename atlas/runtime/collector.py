@@ -22,12 +22,9 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
-Environ = dict[str, Any]
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+from atlas.lib.http import Environ, StartResponse, WSGIApp
 
 FREEZE_AFTER = (100, 1_000)  # requests of this process, counted in this layer
 

@@ -12,18 +12,16 @@ In front of Django's middleware (which reads the publication from the database),
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
 import redis
 from django.conf import settings
 from django.db import DatabaseError, connections
 
+from atlas.lib.http import Environ, StartResponse, WSGIApp
+
 logger = logging.getLogger(__name__)
 
-Environ = dict[str, Any]
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 QUEUE_TIMEOUT_SECONDS = 2.0
 
 

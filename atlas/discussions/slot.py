@@ -20,7 +20,6 @@ from typing import Any
 
 from django.contrib.messages import get_messages
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template import Context
 from django.template.loader import get_template
 from django.utils.html import conditional_escape
@@ -28,15 +27,16 @@ from django.utils.safestring import SafeString, mark_safe
 
 from atlas.discussions.page import Discussion, SortLink, discussion_for
 from atlas.lib import fragments
+from atlas.lib.frames import CSRF_MARK, with_csrf_token
 from atlas.publishing.context_processors import site_urls
 from atlas.publishing.templatetags.publishing import jsonld
 
 TEMPLATE = "discussions/discussion.html"
 # Stand-ins for what is put in place on each request, random for each process so that no text
-# from outside (a name, a path) holds one but by chance. The CSRF token's is replaced first,
-# before any reader's text is in; the others begin with `<`, which escaped text never holds.
+# from outside (a name, a path) holds one but by chance. The CSRF token's (atlas.lib.frames) is
+# replaced first, before any reader's text is in; the others begin with `<`, which escaped text
+# never holds.
 _PER_PROCESS = secrets.token_hex(16)
-CSRF_MARK = f"csrf{_PER_PROCESS}"
 NAME_MARK = f"<!--commenter-name {_PER_PROCESS}-->"
 THREAD_MARK = f"<!--thread {_PER_PROCESS}-->"
 STRUCTURED_DATA_MARK = f"<!--structured-data {_PER_PROCESS}-->"
@@ -118,8 +118,7 @@ def fill_in(html: str, request: HttpRequest, discussion: Discussion) -> SafeStri
     """The kept HTML with this request's CSRF token, name, thread and structured data in place
     (in this order: what a reader wrote is never searched for the token's stand-in, and holds
     no `<` that could start another's)."""
-    if CSRF_MARK in html:  # only signed-in readers have forms: the others get no CSRF cookie
-        html = html.replace(CSRF_MARK, get_token(request))
+    html = with_csrf_token(html, request)  # only signed-in readers have a form, and a token
     if NAME_MARK in html:
         html = html.replace(NAME_MARK, conditional_escape(_commenter_name(request, discussion)))
     html = html.replace(THREAD_MARK, discussion.thread_html, 1)

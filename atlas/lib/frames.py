@@ -104,9 +104,13 @@ def render(
     for slot_html, part in zip(slots, frame.parts[1:], strict=True):
         pieces += [slot_html, part]
     html = "".join(pieces)
-    if frame.csrf:
-        html = html.replace(CSRF_MARK, get_token(request))
-    return HttpResponse(html)
+    return HttpResponse(with_csrf_token(html, request) if frame.csrf else html)
+
+
+def with_csrf_token(html: str, request: HttpRequest) -> str:
+    """`html` with this request's CSRF token in place of `CSRF_MARK` (a kept part of a page
+    rendered with `csrf_token` as the mark). Only a page that holds a form makes a token."""
+    return html.replace(CSRF_MARK, get_token(request)) if CSRF_MARK in html else html
 
 
 def _frame(

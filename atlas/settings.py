@@ -264,7 +264,7 @@ STORAGES = {
         "OPTIONS": {"location": VAR_DIR / "private"},
     },
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "atlas.lib.storage.StaticFiles"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

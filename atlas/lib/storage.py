@@ -20,6 +20,7 @@ from django.core.files.storage import Storage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 if TYPE_CHECKING:
     from django.db.models.fields.files import FieldFile
@@ -134,3 +135,11 @@ def local_path(stored: FieldFile) -> Iterator[Path]:
             shutil.copyfileobj(source, copy)
         copy.flush()
         yield Path(copy.name)
+
+
+class StaticFiles(CompressedManifestStaticFilesStorage):
+    """Whitenoise's compressed files with hashed names, where JavaScript modules import one
+    another by their hashed names too: after an upgrade no browser pairs a new module with an
+    old one it kept for a year."""
+
+    support_js_module_import_aggregation = True

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -18,6 +19,7 @@ from PIL import Image
 from atlas.delivery.models import Send
 from atlas.lib import pagecache
 from atlas.members.models import Member, Newsletter, Subscription
+from atlas.newsroom import editor_presence
 from atlas.publishing import services
 from atlas.publishing.models import Author, Correction, Post, Publication, Revision, Tag
 from atlas.sponsors.models import SponsorshipOptOut
@@ -321,15 +323,41 @@ def test_a_published_post_is_not_autosaved_onto_the_live_page(
     assert post.body != "Half"
 
 
+def no_one_has_it_open(post: Post) -> None:
+    """Presence lives in the shared cache, which outlives a test (and its post's id)."""
+    cache.delete(editor_presence._key(post.pk))
+
+
 def test_who_else_has_the_post_open_is_shown(
     editor_client: Client, second_editor: User, make_post: Any
 ) -> None:
     post = make_post("Shared", status=Post.Status.DRAFT, published_at=None)
+    no_one_has_it_open(post)
     client_for(second_editor).post(f"/newsroom/posts/{post.pk}/presence/")
-    page = editor_client.get(f"/newsroom/posts/{post.pk}/").content.decode()
-    assert "Also open: Kofi Mensah" in page
+    response = editor_client.get(f"/newsroom/posts/{post.pk}/")
+    assert "Also open: Kofi Mensah" in response.content.decode()
     client_for(second_editor).post(f"/newsroom/posts/{post.pk}/presence/", {"left": "1"})
-    assert editor_client.post(f"/newsroom/posts/{post.pk}/presence/").json()["others"] == []
+    beat = {"tab": response.context["editor_data"]["tab"]}  # the heartbeat of that page
+    assert editor_client.post(f"/newsroom/posts/{post.pk}/presence/", beat).json()["others"] == []
+
+
+def test_the_same_writers_other_tab_is_shown_too(editor_client: Client, make_post: Any) -> None:
+    """One writer, two tabs: either can overwrite the other, so each says the other is open."""
+    post = make_post("Shared", status=Post.Status.DRAFT, published_at=None)
+    no_one_has_it_open(post)
+    url = f"/newsroom/posts/{post.pk}/"
+    first = {"tab": editor_client.get(url).context["editor_data"]["tab"]}
+    assert editor_client.post(f"{url}presence/", first).json()["others"] == []
+    second = editor_client.get(url)
+    assert "Also open: you, in another tab" in second.content.decode()
+    others = editor_client.post(f"{url}presence/", first).json()["others"]
+    assert others == ["you, in another tab"]
+    assert editor_client.post(f"{url}presence/", {"tab": "<script>"}).status_code == 200
+    assert editor_client.post(f"{url}presence/", {**first, "left": "1"}).json()["ok"]
+    tab = {"tab": second.context["editor_data"]["tab"]}
+    assert editor_client.post(f"{url}presence/", tab).json()["others"] == [
+        "you, in another tab"  # the heartbeat without a valid tab name above
+    ]
 
 
 # Uploads ----------

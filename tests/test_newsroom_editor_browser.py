@@ -91,6 +91,17 @@ DROP = """async ([selector, files]) => {
 }"""
 
 
+PASTE = """async ([selector, file]) => {
+  const transfer = new DataTransfer();
+  const bytes = Uint8Array.from(atob(file.data), (c) => c.charCodeAt(0));
+  transfer.items.add(new File([bytes], file.name, { type: file.type }));
+  const target = document.querySelector(selector);
+  target.focus();
+  const options = { clipboardData: transfer, bubbles: true, cancelable: true };
+  target.dispatchEvent(new ClipboardEvent("paste", options));
+}"""
+
+
 def staff(username: str, full_name: str, role: str = "Editor") -> User:
     first, _, last = full_name.partition(" ")
     user = User.objects.create_user(
@@ -473,3 +484,34 @@ def test_without_javascript_the_editor_is_a_plain_form_that_saves_previews_and_p
     post.refresh_from_db()
     assert post.is_live
     context.close()
+
+
+def test_an_image_pasted_into_the_feature_image_and_the_body_is_uploaded(
+    chromium: Any, newsroom: dict[str, Any]
+) -> None:
+    staff("ines", "Inês Duarte")
+    page = signed_in_page(chromium, newsroom["url"], "ines")
+    page.goto("/newsroom/posts/new/")
+    page.fill("#id_title", "A picture from the clipboard")
+    page.fill("#id_body", "The first paragraph.")
+    wait_saved(page)
+    post = Post.objects.get()
+
+    page.evaluate(
+        PASTE, ["#feature-drop", as_upload("image.png", png(800, 500, (30, 120, 60)), "image/png")]
+    )
+    page.locator("#feature-status", has_text="Uploaded image.png").wait_for()
+    assert "/media/" in (page.get_attribute("#feature-preview", "src") or "")
+    page.evaluate(
+        PASTE, ["#id_body", as_upload("image.png", png(640, 480, (200, 40, 40)), "image/png")]
+    )
+    page.wait_for_selector("#image-dialog[open]")
+    page.fill("#image-alt", "A red square")
+    page.click("#image-dialog button[type=submit]")
+    page.wait_for_function(
+        "() => document.getElementById('id_body').value.includes('![A red square](/media/')"
+    )
+    wait_saved(page)
+    post.refresh_from_db()
+    assert post.feature_image and "![A red square](/media/renditions/" in post.body
+    assert page.elsewhere == []

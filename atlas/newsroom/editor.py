@@ -64,9 +64,11 @@ def editor_context(
 ) -> dict[str, Any]:
     user = request.user
     urls = editor_urls(post)
+    tab = editor_presence.new_tab()
     data = {
         "urls": urls,
         "id": post.pk,
+        "tab": tab,
         "version": post.version if post.pk else None,
         "autosave": not post.was_published,
         "max_image_bytes": settings.ATLAS_MAX_IMAGE_MB * 1024 * 1024,
@@ -86,7 +88,7 @@ def editor_context(
         "publish_form": PublishForm(can_send=can_send(user), prefix="publish"),
         "correction_form": CorrectionForm(prefix="correction"),
         "corrections": list(Correction.objects.filter(post=post)) if post.pk else [],
-        "others": editor_presence.here(post.pk, user) if post.pk else [],
+        "others": editor_presence.here(post.pk, user, tab) if post.pk else [],
         "saved_at": local_time(post.updated_at) if post.pk else "",
         "time_zone": current_publication(request).timezone,
         "problems": services.publish_problems(post) if post.pk else [],

@@ -84,13 +84,18 @@ def _autosave(request: StaffRequest, post: Post) -> HttpResponse:
         return JsonResponse(
             {"ok": False, "conflict": True, "theirs": {**_words(theirs),
              "version": theirs.version, "saved_at": local_time(theirs.updated_at)},
-             "diff": diff, "others": editor_presence.here(theirs.pk, request.user)},
+             "diff": diff, "others": editor_presence.here(theirs.pk, request.user, _tab(request))},
             status=409,
         )  # fmt: skip
     response = {"ok": True, **_state(result.post, created)}
     if result.image_error:
         response["image_error"] = result.image_error
     return JsonResponse(response)
+
+
+def _tab(request: StaffRequest) -> str:
+    """The editor tab that sent this (editor_presence.new_tab), or "" for one that did not say."""
+    return editor_presence.valid_tab(request.POST.get("tab", ""))
 
 
 def _words(post: Post) -> dict[str, str]:
@@ -103,10 +108,10 @@ def presence(request: StaffRequest, post_id: int) -> HttpResponse:
     """A heartbeat while the post is open (`left=1` when the page closes)."""
     post = editable_post(request, post_id)
     if request.POST.get("left") == "1":
-        editor_presence.gone(post.pk, request.user)
+        editor_presence.gone(post.pk, request.user, _tab(request))
         return JsonResponse({"ok": True})
     return JsonResponse(
-        {"ok": True, "others": editor_presence.here(post.pk, request.user),
+        {"ok": True, "others": editor_presence.here(post.pk, request.user, _tab(request)),
          "version": post.version, "saved_at": local_time(post.updated_at)}
     )  # fmt: skip
 

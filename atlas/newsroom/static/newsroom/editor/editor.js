@@ -39,6 +39,7 @@ function formData(extra = {}) {
   data.delete("feature_image"); // uploaded on its own, with progress
   data.delete("action");
   if (version !== null) data.set("base_version", String(version));
+  data.set("tab", config.tab);
   for (const [name, value] of Object.entries(extra)) data.set(name, value);
   return data;
 }
@@ -162,6 +163,7 @@ window.addEventListener("pagehide", () => {
   if (postId !== null) {
     const data = new FormData();
     data.set("left", "1");
+    data.set("tab", config.tab);
     data.set("csrfmiddlewaretoken", csrf);
     navigator.sendBeacon(urls.presence, data);
   }
@@ -255,6 +257,7 @@ function startHeartbeat() {
   const beat = async () => {
     const data = new FormData();
     data.set("csrfmiddlewaretoken", csrf);
+    data.set("tab", config.tab);
     const response = await fetch(urls.presence, { method: "POST", body: data }).catch(() => null);
     if (!response || !response.ok) return;
     const answer = await response.json();
@@ -458,6 +461,13 @@ drop.addEventListener("drop", (event) => {
   event.preventDefault();
   drop.classList.remove("ed-dropping");
   if (event.dataTransfer.files.length) uploadFeature(event.dataTransfer.files[0]);
+});
+drop.addEventListener("paste", (event) => {
+  const files = [...event.clipboardData.files];
+  if (files.length) {
+    event.preventDefault();
+    uploadFeature(files[0]);
+  }
 });
 
 // Publish ------------------------------------------------------------------------------------------

@@ -3,11 +3,14 @@ reaches another reader it does not belong to, and a change is seen on the next p
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -141,3 +144,22 @@ def test_a_visitor_gets_the_discussion_of_the_order_they_asked_for(
     newest_first = client.get(f"{post.get_absolute_url()}?sort=newest").text
     assert oldest_first.index("The first word.") < oldest_first.index("The last word.")
     assert newest_first.index("The last word.") < newest_first.index("The first word.")
+
+
+def test_an_article_is_read_once_per_version_and_a_miss_is_asked_again(
+    make_post: Any, subscriber: Member
+) -> None:
+    """The published post behind an article is kept per content version; a post not found yet
+    (published for a later time, with no change of version when its time comes) is not kept."""
+    post, later = make_post(), make_post("Out at noon")
+    # Published for a later time, behind the services' back: the content version stays.
+    Post.objects.filter(pk=later.pk).update(published_at=timezone.now() + timedelta(hours=1))
+    fragments.forget()
+    member = client_for(subscriber)
+    assert member.get(later.get_absolute_url()).status_code == 404
+    Post.objects.filter(pk=later.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    assert member.get(later.get_absolute_url()).status_code == 200  # the same content version
+    member.get(post.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        assert member.get(post.get_absolute_url()).status_code == 200
+    assert not [query for query in queries if 'FROM "publishing_post"' in query["sql"]]

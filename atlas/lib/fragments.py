@@ -37,10 +37,15 @@ def fragment(key: tuple[Hashable, ...], render: Callable[[], str]) -> SafeString
 
 
 def value(
-    key: tuple[Hashable, ...], make: Callable[[], Any], size: Callable[[Any], int] = lambda _: 256
+    key: tuple[Hashable, ...],
+    make: Callable[[], Any],
+    size: Callable[[Any], int] = lambda _: 256,
+    *,
+    keep_none: bool = True,
 ) -> Any:
     """What `make()` gives for `key`, made once per content version in this process. The value is
-    shared by every thread: whoever reads it must never change it."""
+    shared by every thread: whoever reads it must never change it. With `keep_none=False`, a
+    None is made again each time (what is missing now may appear without a change of version)."""
     global _state, _size
     version = (pagecache.content_version(), pagecache.local_changes())
     held_version, kept = _state
@@ -49,6 +54,8 @@ def value(
         if found is not _MISSING:
             return found
     made = make()
+    if made is None and not keep_none:
+        return None
     with _lock:
         if _state[0] != version:
             _state, _size = (version, {}), 0

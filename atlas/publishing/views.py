@@ -138,7 +138,7 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @public_page
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    post = published_post(slug)
+    post = _published(slug)
     if post is None:
         raise Http404("No such post.")
     response = render_article(request, post)
@@ -194,6 +194,13 @@ def render_article(
     # The page but its slots is the same for every reader of the post who may (or may not) read
     # it, signed in or not: kept whole, the slots rendered for this reader (atlas.lib.frames).
     return frames.render(request, "publishing/post_detail.html", context, fragment_key)
+
+
+def _published(slug: str) -> Post | None:
+    """The published post at `slug`, read once per content version in this process (every
+    change to a post moves the version). Shared by every thread: read, never changed. A miss is
+    asked again each time: a post published for a later time is found once its time comes."""
+    return fragments.value(("published-post", slug), lambda: published_post(slug), keep_none=False)
 
 
 def _held(preview: bool, key: tuple[Any, ...], make: Callable[[], list[Any]]) -> list[Any]:

@@ -534,6 +534,20 @@ def test_the_email_preview_is_the_newsletter_as_members_get_it(
     assert "#unsubscribe" in html and response["X-Frame-Options"] == "SAMEORIGIN"
 
 
+def test_the_email_preview_shows_unsaved_edits_to_a_published_post(
+    editor_client: Client, make_post: Any
+) -> None:
+    """A published post is saved only with Update: its email preview follows the open form."""
+    post = make_post("Sent once", body="The first version.")
+    url = f"/newsroom/posts/{post.pk}/email/"
+    edited = form(post, title="Sent once, corrected", body="The **second** version.")
+    html = editor_client.post(url, edited).content.decode()
+    assert "Sent once, corrected" in html and "<strong>second</strong>" in html
+    post.refresh_from_db()
+    assert post.title == "Sent once" and post.body == "The first version."
+    assert "The first version." in editor_client.get(url).content.decode()
+
+
 def test_editor_data_is_passed_as_json_not_inline_script(
     editor_client: Client, make_post: Any
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlas.newsroom import editor_presence
 from atlas.newsroom.access import StaffRequest, staff_view
@@ -153,7 +153,7 @@ def feature_image(request: StaffRequest, post_id: int) -> HttpResponse:
 
 
 @staff_view("publishing.change_post")
-@require_GET
+@require_http_methods(["GET", "POST"])
 def email_preview(request: StaffRequest, post_id: int) -> HttpResponse:
     return email_preview_response(request, editable_post(request, post_id))
 

@@ -39,7 +39,10 @@ def preview_response(request: StaffRequest, post: Post) -> HttpResponse:
 
 
 def email_preview_response(request: StaffRequest, post: Post) -> HttpResponse:
-    """The newsletter email of the saved post, as a member who may read it gets it."""
+    """The newsletter email as a member who may read it gets it: of the saved post, or (POST)
+    of the post as the editor's unsaved form has it, as the article preview does."""
+    if request.method == "POST":
+        post = previewed(request, post)[0]
     send = Send(post=post, subject=post.title)
     _, html = rendering.render_parts(send, full=request.GET.get("variant") != "teaser")
     html = html.replace(rendering.UNSUBSCRIBE, "#unsubscribe").replace(

@@ -296,9 +296,9 @@ function setView(next) {
 }
 
 function schedulePreview() {
-  if (view !== "article" || pane.hidden) return;
+  if (pane.hidden) return;
   clearTimeout(previewTimer);
-  previewTimer = setTimeout(refreshPreview, PREVIEW_AFTER_MS);
+  previewTimer = setTimeout(view === "article" ? refreshPreview : refreshEmail, PREVIEW_AFTER_MS);
 }
 
 async function refreshPreview() {
@@ -320,11 +320,29 @@ async function refreshPreview() {
   frame.srcdoc = html;
 }
 
+// The email is its own page (its inline styles have their own policy): the unsaved form is
+// posted into the frame rather than written into it.
+const emailForm = document.createElement("form");
+emailForm.method = "post";
+emailForm.target = frame.name;
+emailForm.hidden = true;
+document.body.append(emailForm);
+
 function refreshEmail() {
   if (pane.hidden || view === "article" || postId === null) return;
   frame.removeAttribute("srcdoc");
   frame.title = view === "phone" ? "Preview of the email on a phone" : "Preview of the email";
-  frame.src = `${urls.email_preview}?version=${version}`;
+  emailForm.action = `${urls.email_preview}?version=${version}`;
+  emailForm.replaceChildren();
+  for (const [name, value] of formData()) {
+    if (typeof value !== "string") continue;
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    emailForm.append(input);
+  }
+  emailForm.submit();
 }
 
 byId("preview-button").addEventListener("click", (event) => {

@@ -120,6 +120,26 @@ def test_serve_refuses_a_port_another_server_listens_on() -> None:
     assert "Traceback" not in finished.stderr
 
 
+def test_run_refuses_a_taken_port_before_it_starts_anything(tmp_path: Any) -> None:
+    """No migration, no worker: a second `atlas run` on a taken port stops at once."""
+    port = free_port()
+    with socket.socket() as other_server:
+        other_server.bind(("127.0.0.1", port))
+        other_server.listen()
+        environment = {
+            **{name: value for name, value in os.environ.items() if not name.endswith("_URL")},
+            "ATLAS_VAR_DIR": str(tmp_path),
+        }
+        finished = subprocess.run(
+            [sys.executable, "-m", "atlas", "run", "--port", str(port)],
+            capture_output=True, text=True, timeout=60, env=environment,
+        )  # fmt: skip
+    assert finished.returncode == 1, finished.stdout + finished.stderr
+    assert f"Port {port} on 127.0.0.1 is already in use" in finished.stderr
+    assert "worker" not in finished.stdout.lower() and "Traceback" not in finished.stderr
+    assert not (tmp_path / "atlas.sqlite3").exists()
+
+
 @pytest.mark.skipif(not database_url().startswith("sqlite"), reason="SQLite's write lock")
 @pytest.mark.django_db(transaction=True)
 def test_a_write_waiting_on_sqlite_s_lock_never_stalls_cached_pages(make_post: Any) -> None:

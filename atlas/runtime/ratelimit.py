@@ -1,12 +1,15 @@
 """Fixed-window rate limits, counted exactly across processes.
 
 Redis (INCR + EXPIRE) when REDIS_URL is set; otherwise one upserted row per key and window in
-the database. Both are atomic, so concurrent requests cannot slip past a limit.
+the database. Both are atomic, so concurrent requests cannot slip past a limit. While Redis
+cannot be reached, the database counts (one log line per minute says so): a reader's sign-up
+or sign-in never fails because the counter is away.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -15,6 +18,8 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from atlas.runtime.models import RateCounter
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,10 +40,11 @@ def hit(scope: str, subject: str, limit: Limit) -> bool:
     now = int(time.time())
     window_start = now - now % limit.seconds
     key = _key(scope, subject)
+    count = None
     if settings.REDIS_URL:
         redis_key = f"{settings.ATLAS_CACHE_PREFIX}:rate:{key}:{window_start}"
         count = _redis_hit(redis_key, limit.seconds)
-    else:
+    if count is None:
         count = _database_hit(key, window_start)
     return count <= limit.hits
 
@@ -47,15 +53,33 @@ def hit(scope: str, subject: str, limit: Limit) -> bool:
 def _redis_client():
     import redis
 
-    return redis.Redis.from_url(settings.REDIS_URL)
+    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1.0, socket_timeout=1.0)
 
 
-def _redis_hit(key: str, seconds: int) -> int:
+def _redis_hit(key: str, seconds: int) -> int | None:
+    """The key's count after this hit, or None while Redis cannot be reached."""
+    import redis
+
     pipeline = _redis_client().pipeline()
     pipeline.incr(key)
     pipeline.expire(key, seconds + 5)
-    count, _ = pipeline.execute()
+    try:
+        count, _ = pipeline.execute()
+    except redis.RedisError as error:
+        _say_redis_is_away(error)
+        return None
     return int(count)
+
+
+_last_said = 0.0
+
+
+def _say_redis_is_away(error: Exception) -> None:
+    global _last_said
+    now = time.monotonic()
+    if now - _last_said >= 60:
+        _last_said = now
+        logger.warning("Rate limits counted in the database: Redis is unreachable (%s).", error)
 
 
 def _database_hit(key: str, window_start: int) -> int:

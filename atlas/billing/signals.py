@@ -11,6 +11,7 @@ from django.dispatch import receiver
 
 from atlas.billing.checkout import cancel_subscriptions_task
 from atlas.billing.models import PaidSubscription
+from atlas.lib.queue import wake
 from atlas.members.models import Member
 
 LIVE = ["trialing", "active", "past_due", "incomplete", "unpaid", "paused"]
@@ -24,4 +25,11 @@ def cancel_on_delete(sender: Any, instance: Member, **kwargs: Any) -> None:
         )
     )
     if ids:
-        transaction.on_commit(lambda: cancel_subscriptions_task.enqueue(ids))
+        transaction.on_commit(lambda: _cancel(ids))
+
+
+def _cancel(ids: list[str]) -> None:
+    """Through a worker; here and now when no worker can be woken (the member's row, and with
+    it what would tell a catch-up, is gone)."""
+    if not wake(cancel_subscriptions_task, ids, what="cancelling a deleted member's plans"):
+        cancel_subscriptions_task.call(ids)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from atlas.delivery import engine, rendering
 from atlas.delivery.models import Batch, Delivery, Send
+from atlas.lib.queue import wake
 from atlas.members.addresses import normalize_email
 from atlas.members.models import Label, MemberEvent, Newsletter
 from atlas.publishing.models import Post
@@ -78,7 +79,8 @@ def begin(send: Send) -> None:
     send.save(
         update_fields=["full_text", "full_html", "teaser_text", "teaser_html", "status", "subject"]
     )
-    transaction.on_commit(lambda: engine.prepare_send_task.enqueue(send.pk))
+    # Else the periodic catch-up (engine.recover) prepares it.
+    transaction.on_commit(lambda: wake(engine.prepare_send_task, send.pk, what=f"send {send.pk}"))
 
 
 def start_scheduled_sends(sender: Any, post_id: int, **kwargs: Any) -> None:

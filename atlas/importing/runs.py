@@ -30,6 +30,7 @@ from django_tasks import task
 from atlas.importing.models import ContentImport
 from atlas.importing.report import ContentReport
 from atlas.importing.services import ExportError, import_content
+from atlas.lib.queue import wake
 from atlas.lib.storage import local_path, private_storage
 
 logger = logging.getLogger(__name__)
@@ -80,10 +81,8 @@ def import_content_task(import_id: int) -> None:
 
 
 def enqueue(import_id: int) -> None:
-    try:
-        import_content_task.enqueue(import_id)
-    except Exception:  # it stays queued; its page says a worker must be running
-        logger.exception("Could not enqueue content import %s", import_id)
+    # Else it stays queued; its page says a worker must be running.
+    wake(import_content_task, import_id, what=f"content import {import_id}")
 
 
 def run_import(import_id: int) -> None:

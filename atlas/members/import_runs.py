@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from atlas.lib.queue import wake
 from atlas.lib.storage import private_storage
 from atlas.members.importing import ImportFileError, ImportReport, import_members
 from atlas.members.models import MemberImport, Newsletter
@@ -89,10 +90,8 @@ def import_members_task(import_id: int) -> None:
 
 
 def enqueue(import_id: int) -> None:
-    try:
-        import_members_task.enqueue(import_id)
-    except Exception:  # the import stays queued; its page says a worker must be running
-        logger.exception("Could not enqueue member import %s", import_id)
+    # Else the import stays queued; its page says a worker must be running.
+    wake(import_members_task, import_id, what=f"member import {import_id}")
 
 
 def run_import(import_id: int) -> None:

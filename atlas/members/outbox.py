@@ -23,6 +23,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from atlas.lib.email import build_message
+from atlas.lib.queue import wake
 from atlas.lib.smtp import RecipientError
 from atlas.members.hooks import system_sender
 from atlas.members.links import create_link
@@ -48,10 +49,7 @@ def queue(to: str, template: str, member: Member | None = None, **context: Any) 
 
 
 def _wake_worker(email_id: int) -> None:
-    try:
-        send_email_task.enqueue(email_id)
-    except Exception:  # the periodic catch-up sends it anyway
-        logger.exception("Could not enqueue email %s", email_id)
+    wake(send_email_task, email_id, what=f"email {email_id}")  # else the periodic catch-up
 
 
 def claim(email_id: int) -> OutboundEmail | None:

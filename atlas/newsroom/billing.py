@@ -19,6 +19,7 @@ from atlas.billing.forms import GrantForm, TierForm
 from atlas.billing.models import BillingSettings, Grant, SyncRun, Tier
 from atlas.billing.stripe_api import configured
 from atlas.billing.sync import sync_task
+from atlas.lib.queue import wake
 from atlas.newsroom.access import staff_view
 from atlas.newsroom.views import page
 
@@ -119,9 +120,19 @@ def stripe_sync(request: HttpRequest) -> HttpResponse:
         return redirect("newsroom:billing_tiers")
     with transaction.atomic():
         run = SyncRun.objects.create(created_by_id=request.user.pk)
-        transaction.on_commit(lambda: sync_task.enqueue(run.pk))
+        transaction.on_commit(lambda: _start(run))
     messages.success(request, "Linking existing Stripe subscriptions; the report appears here.")
     return redirect("newsroom:billing_tiers")
+
+
+def _start(run: SyncRun) -> None:
+    """Wake a worker for the run; when none can be woken, the run ends at once, saying so."""
+    if not wake(sync_task, run.pk, what=f"Stripe link run {run.pk}"):
+        SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.QUEUED).update(
+            status=SyncRun.Status.FAILED,
+            error="No worker could be reached (the task queue is down). Try again shortly.",
+            finished_at=timezone.now(),
+        )
 
 
 def _recent() -> datetime:

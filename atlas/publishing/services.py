@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django_tasks import task
 
 from atlas.lib import pagecache
+from atlas.lib.queue import wake
 from atlas.publishing.images import check_image, make_renditions, read_upload, renditions_of
 from atlas.publishing.models import Author, Correction, Post, PostAuthor, PostImage, Revision
 
@@ -147,10 +148,8 @@ def restore_revision(revision: Revision, user: User | None = None) -> Post:
 
 def schedule_publication(post_id: int, when: Any) -> None:
     """Wake a worker when a scheduled post is due (the periodic job is the safety net)."""
-    try:
-        publish_due_posts_task.using(run_after=when).enqueue(post_id)
-    except Exception:  # the periodic catch-up publishes it anyway
-        logger.exception("Could not enqueue the publication of post %s", post_id)
+    # Else the periodic job publishes it anyway.
+    wake(publish_due_posts_task, post_id, what=f"the publication of post {post_id}", run_after=when)
 
 
 def reschedule_if_early(post_id: int) -> None:

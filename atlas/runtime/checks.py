@@ -40,7 +40,7 @@ def patched_python(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         Warning(
             f"Python {running} has unfixed security flaws in its email module (header "
             "injection, address parsing: CVE-2023-27043, CVE-2024-6923, CVE-2026-1299).",
-            hint=f"Run Atlas on Python {minimum} or later (README, Requirements).",
+            hint=f"Run Atlas on Python {minimum} or later (README, section Python).",
             id="atlas.runtime.W001",
         )
     ]

@@ -19,6 +19,7 @@ from atlas.demo.services import load_demo
 from atlas.lib.console import box
 from atlas.publishing.models import Post
 from atlas.publishing.roles import OWNER
+from atlas.runtime.management.commands.serve import port_taken
 from atlas.runtime.supervisor import Child, Supervisor
 
 SERVER_START_SECONDS = 30
@@ -35,6 +36,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        host = os.environ.get("ATLAS_HOST", "127.0.0.1")
+        if port_taken(host, options["port"]):  # before anything starts, a worker included
+            self.stderr.write(
+                f"Port {options['port']} on {host} is already in use by another server: stop "
+                "it, or choose another port (PORT=8080 make run)."
+            )
+            raise SystemExit(1)
         self.link_to_port(options["port"])
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)

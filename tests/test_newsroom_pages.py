@@ -236,18 +236,34 @@ def test_labels_in_bulk_for_ticked_members_or_every_match(editor_client: Client)
     first, second = member("one@example.org"), member("two@example.org")
     member("three@example.org", status="unsubscribed")
     labelled = editor_client.post("/newsroom/members/labels/",
-                                  {"operation": "add", "label": "VIP", "members": [first.pk]},
+                                  {"operation": "add", "label_name": "VIP", "members": [first.pk]},
                                   follow=True)  # fmt: skip
     assert list(Label.objects.get(name="VIP").members.all()) == [first]
     assert "Labelled 1 member “VIP”." in labelled.content.decode()
     editor_client.post("/newsroom/members/labels/", {
-        "operation": "add", "label": "Donors", "scope": "matching", "status": "active",
+        "operation": "add", "label_name": "Donors", "scope": "matching", "status": "active",
     })  # fmt: skip
     assert set(Label.objects.get(name="Donors").members.all()) == {first, second}
     editor_client.post("/newsroom/members/labels/", {
-        "operation": "remove", "label": "Donors", "scope": "selected", "members": [second.pk],
+        "operation": "remove", "label_name": "Donors", "scope": "selected", "members": [second.pk],
     })  # fmt: skip
     assert list(Label.objects.get(name="Donors").members.all()) == [first]
+
+
+def test_labels_in_bulk_for_every_match_keep_a_label_filter(editor_client: Client) -> None:
+    founders = Label.objects.create(name="Founding supporter")
+    first, second = member("one@example.org"), member("two@example.org")
+    outsider = member("three@example.org")
+    founders.members.add(first, second)
+    listed = editor_client.get(f"/newsroom/members/?label={founders.pk}").content.decode()
+    assert 'id="label-name" name="label_name"' in listed
+    response = editor_client.post("/newsroom/members/labels/", {
+        "operation": "add", "label_name": "Thank you", "scope": "matching",
+        "label": str(founders.pk),
+    })  # fmt: skip
+    assert set(Label.objects.get(name="Thank you").members.all()) == {first, second}
+    assert outsider.labels.count() == 0
+    assert response["Location"] == f"/newsroom/members/?label={founders.pk}"
 
 
 def test_a_members_page_shows_history_and_saves_notes_and_labels(editor_client: Client) -> None:

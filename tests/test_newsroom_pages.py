@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -174,8 +175,8 @@ def test_sends_list_and_page_show_delivered_bounced_and_unsubscribes(
     row = editor_client.get("/newsroom/sends/").content.decode()
     assert "Monday briefing" in row
     page = editor_client.get(f"/newsroom/sends/{send.pk}/").content.decode()
-    assert "Delivered</dt><dd>2</dd>" in page
-    assert "Bounced</dt><dd>1</dd>" in page
+    assert 'Delivered</dt><dd data-field="delivered">2</dd>' in page
+    assert 'Bounced</dt><dd data-field="bounced">1</dd>' in page
 
 
 def test_progress_is_read_as_json_for_the_live_bar(editor_client: Client, make_post: Any) -> None:
@@ -183,6 +184,28 @@ def test_progress_is_read_as_json_for_the_live_bar(editor_client: Client, make_p
     Send.objects.filter(pk=send.pk).update(status=Send.Status.SENDING)
     data = editor_client.get(f"/newsroom/sends/{send.pk}/progress.json").json()
     assert data["done"] == 1 and data["total"] == 3 and data["active"] is True
+    assert data["delivered"] == 0 and data["bounced"] == 1 and data["complained"] == 0
+    assert data["opens"] is None and data["clicks"] is None and data["unsubscribes"] == 0
+
+
+def test_a_sends_page_offers_the_controls_of_its_state_without_javascript(
+    editor_client: Client, make_post: Any
+) -> None:
+    send = sent_send(make_post(), ["pending"])
+    shown = {
+        "preparing": {"pause", "cancel"}, "sending": {"pause", "cancel"},
+        "paused": {"resume", "cancel"}, "waiting": {"resume", "cancel"},
+        "scheduled": {"cancel"}, "done": set(), "cancelled": set(),
+    }  # fmt: skip
+    for status, actions in shown.items():
+        Send.objects.filter(pk=send.pk).update(status=status)
+        page = editor_client.get(f"/newsroom/sends/{send.pk}/").content.decode()
+        buttons = re.findall(r'<button [^>]*name="action"[^>]*>', page)
+        visible = {re.search(r'value="(\w+)"', button)[1] for button in buttons
+                   if " hidden" not in button}  # fmt: skip
+        assert visible == actions, status
+        preparing = '<p data-shown-when="preparing">Preparing the list of recipients'
+        assert (preparing in page) == (status == "preparing")
 
 
 def test_pause_resume_and_cancel_a_send(editor_client: Client, make_post: Any) -> None:

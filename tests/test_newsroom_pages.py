@@ -6,13 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from atlas.analytics.models import DailySiteStats
 from atlas.delivery.models import Batch, Delivery, Send
 from atlas.discussions.models import Comment, CommentingBan, ModerationAction, Report
 from atlas.members import outbox
@@ -49,6 +51,31 @@ def test_the_home_lists_held_comments_drafts_and_a_paused_send(
     assert f'action="/newsroom/comments/{held.pk}/act/"' in page
     assert "A draft ready for review" in page and "still being written" not in page
     assert "The Monday briefing" in page and "refused connections for 7 hours" in page
+
+
+def test_the_home_sets_today_so_far_against_the_same_hours_last_week(
+    owner_client: Client,
+) -> None:
+    now = timezone.make_aware(datetime(2026, 3, 11, 14, 0))  # a Wednesday, 2 p.m.
+    week_ago = now - timedelta(days=7)
+    DailySiteStats.objects.create(day=week_ago.date(), views=500, visitors=300, signups=3,
+                                  unsubscribes=2)  # fmt: skip
+    for number, at in enumerate([week_ago.replace(hour=9), week_ago.replace(hour=20),
+                                 week_ago.replace(hour=22), now.replace(hour=10)]):  # fmt: skip
+        reader = member(f"reader{number}@example.org", created_at=at)
+        MemberEvent.objects.create(member=reader, kind=MemberEvent.Kind.UNSUBSCRIBED_ALL,
+                                   created_at=at + timedelta(minutes=5))  # fmt: skip
+    with time_machine.travel(now, tick=False):
+        page = owner_client.get("/newsroom/").content.decode()
+    figures = {
+        label: compared
+        for label, compared in re.findall(r"<dt>([\w-]+)</dt><dd>[^<]*</dd>\s*"
+                                          r'<dd class="nr-change nr-muted">([^<]*)</dd>', page)
+    }  # fmt: skip
+    assert figures["Views"] == "500 on all of last Wednesday"  # only daily totals are kept
+    assert figures["Visitors"] == "300 on all of last Wednesday"
+    assert figures["Sign-ups"] == "1 by this time last Wednesday"  # 9 a.m., not 8 or 10 p.m.
+    assert figures["Unsubscribes"] == "1 by this time last Wednesday"
 
 
 def test_approving_a_held_comment_from_the_home_publishes_it_and_returns_home(

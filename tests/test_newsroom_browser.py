@@ -195,6 +195,44 @@ def test_the_owner_runs_the_newsroom_from_an_empty_database(
     context.close()
 
 
+def test_a_sends_page_follows_the_send_to_its_end_without_a_reload(
+    live_server: Any, chromium: Any, mailbox: Any, monkeypatch: Any
+) -> None:
+    set_up(live_server, monkeypatch)
+    brief = Newsletter.objects.create(name="Morning Brief", slug="morning-brief", is_default=True)
+    for number in range(3):
+        reader = Member.objects.create(email=f"reader{number}@example.org",
+                                       status=Member.Status.ACTIVE)  # fmt: skip
+        Subscription.objects.create(member=reader, newsletter=brief, status="active")
+    post = services.save_post(Post(title="Tides turn at noon", body="High water at 12:04.",
+                                   status=Post.Status.PUBLISHED))  # fmt: skip
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, live_server.url, "marta", OWNER_PASSWORD)
+    page.goto(f"{live_server.url}/newsroom/sends/new/?post={post.pk}")
+    page.get_by_role("button", name="Send to subscribers").click()
+    page.wait_for_selector("text=Sending has started.")
+    state = page.locator("[data-field=state]")
+    figures = page.locator(".nr-figures")
+    assert state.inner_text() == "Preparing"
+    assert page.get_by_text("Preparing the list of recipients…").is_visible()
+    assert page.get_by_role("button", name="Pause").is_visible()
+    assert "Delivered\n0" in figures.inner_text()
+    page.evaluate("window.reloaded = false")  # a reload would forget it
+
+    run_send(Send.objects.get(post=post, is_test=False))  # what a worker does
+    state.filter(has_text=re.compile("^Done$")).wait_for()  # the page's poll, every 2 s
+    page.locator("[data-field=delivered]").filter(has_text="3").wait_for()
+    assert page.evaluate("window.reloaded") is False
+    assert "3 of 3 done" in page.locator("[data-shown-with-recipients]").inner_text()
+    assert page.locator("progress[data-field=progress]").evaluate("bar => bar.value") == 3
+    assert "Delivered\n3" in figures.inner_text() and "Bounced\n0" in figures.inner_text()
+    assert "Opens\n\u2013" in figures.inner_text() and "Unsubscribes\n0" in figures.inner_text()
+    assert not page.get_by_text("Preparing the list of recipients…").is_visible()
+    for name in ("Pause", "Resume", "Cancel the send"):
+        button = page.get_by_role("button", name=name, include_hidden=True)
+        assert button.is_hidden() and button.is_disabled(), name
+
+
 def test_a_contributor_has_no_members_sends_or_settings(
     live_server: Any, chromium: Any, db: Any
 ) -> None:

@@ -26,7 +26,7 @@ from atlas.analytics.models import (
 )
 from atlas.delivery.models import Send
 from atlas.members.models import Member, Newsletter, Subscription
-from atlas.newsroom.charts import Series, bar_chart, nice_top
+from atlas.newsroom.charts import Series, bar_chart
 from atlas.publishing.models import Publication
 
 
@@ -124,8 +124,31 @@ def test_one_bar_stays_a_bar_and_a_hundred_bars_fit() -> None:
     assert "<script" not in hundred and 'role="img"' in hundred
 
 
-def test_the_scale_ends_on_a_round_number() -> None:
-    assert [nice_top(value) for value in (0, 1, 7, 12, 24_797, 60)] == [1, 1, 10, 20, 25_000, 100]
+def tick_labels(svg: str) -> list[str]:
+    return re.findall(r'text-anchor="end">([^<]*)</text>', svg)
+
+
+def test_the_scale_steps_by_whole_round_numbers() -> None:
+    def ticks(top: int) -> str:
+        return " ".join(tick_labels(bar_chart("Views", ["Mon"], [Series("Views", [top])])))
+
+    assert ticks(0) == "0 1"
+    assert ticks(1) == "0 1"
+    assert ticks(3) == "0 1 2 3"
+    assert ticks(5) == "0 1 2 3 4 5"
+    assert ticks(7) == "0 2 4 6 8"
+    assert ticks(10) == "0 2 4 6 8 10"
+    assert ticks(12) == "0 5 10 15"
+    assert ticks(24_797) == "0 5,000 10,000 15,000 20,000 25,000"
+
+
+def test_a_bar_reaches_the_line_labelled_with_its_value() -> None:
+    for values in ([3, 5], [6, 10], [5_000, 24_797]):
+        svg = bar_chart("Views", ["Mon", "Tue"], [Series("Views", values)])
+        heights = re.findall(r'<line class="nr-axis"[^>]* y1="([0-9.]+)"', svg)
+        line_at = dict(zip(tick_labels(svg), heights, strict=True))
+        bar_tops = re.findall(r'<rect class="[^"]+" x="[^"]+" y="([0-9.]+)"', svg)
+        assert bar_tops[0] == line_at[f"{values[0]:,}"]
 
 
 def test_today_counts_live_before_any_rollup(editor_client: Client, make_post: Any) -> None:

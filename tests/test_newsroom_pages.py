@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 from typing import Any
 
+import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from atlas.analytics.models import DailySiteStats
 from atlas.delivery.models import Batch, Delivery, Send
 from atlas.discussions.models import Comment, CommentingBan, ModerationAction, Report
 from atlas.members import outbox
@@ -48,6 +51,31 @@ def test_the_home_lists_held_comments_drafts_and_a_paused_send(
     assert f'action="/newsroom/comments/{held.pk}/act/"' in page
     assert "A draft ready for review" in page and "still being written" not in page
     assert "The Monday briefing" in page and "refused connections for 7 hours" in page
+
+
+def test_the_home_sets_today_so_far_against_the_same_hours_last_week(
+    owner_client: Client,
+) -> None:
+    now = timezone.make_aware(datetime(2026, 3, 11, 14, 0))  # a Wednesday, 2 p.m.
+    week_ago = now - timedelta(days=7)
+    DailySiteStats.objects.create(day=week_ago.date(), views=500, visitors=300, signups=3,
+                                  unsubscribes=2)  # fmt: skip
+    for number, at in enumerate([week_ago.replace(hour=9), week_ago.replace(hour=20),
+                                 week_ago.replace(hour=22), now.replace(hour=10)]):  # fmt: skip
+        reader = member(f"reader{number}@example.org", created_at=at)
+        MemberEvent.objects.create(member=reader, kind=MemberEvent.Kind.UNSUBSCRIBED_ALL,
+                                   created_at=at + timedelta(minutes=5))  # fmt: skip
+    with time_machine.travel(now, tick=False):
+        page = owner_client.get("/newsroom/").content.decode()
+    figures = {
+        label: compared
+        for label, compared in re.findall(r"<dt>([\w-]+)</dt><dd>[^<]*</dd>\s*"
+                                          r'<dd class="nr-change nr-muted">([^<]*)</dd>', page)
+    }  # fmt: skip
+    assert figures["Views"] == "500 on all of last Wednesday"  # only daily totals are kept
+    assert figures["Visitors"] == "300 on all of last Wednesday"
+    assert figures["Sign-ups"] == "1 by this time last Wednesday"  # 9 a.m., not 8 or 10 p.m.
+    assert figures["Unsubscribes"] == "1 by this time last Wednesday"
 
 
 def test_approving_a_held_comment_from_the_home_publishes_it_and_returns_home(
@@ -174,8 +202,8 @@ def test_sends_list_and_page_show_delivered_bounced_and_unsubscribes(
     row = editor_client.get("/newsroom/sends/").content.decode()
     assert "Monday briefing" in row
     page = editor_client.get(f"/newsroom/sends/{send.pk}/").content.decode()
-    assert "Delivered</dt><dd>2</dd>" in page
-    assert "Bounced</dt><dd>1</dd>" in page
+    assert 'Delivered</dt><dd data-field="delivered">2</dd>' in page
+    assert 'Bounced</dt><dd data-field="bounced">1</dd>' in page
 
 
 def test_progress_is_read_as_json_for_the_live_bar(editor_client: Client, make_post: Any) -> None:
@@ -183,6 +211,28 @@ def test_progress_is_read_as_json_for_the_live_bar(editor_client: Client, make_p
     Send.objects.filter(pk=send.pk).update(status=Send.Status.SENDING)
     data = editor_client.get(f"/newsroom/sends/{send.pk}/progress.json").json()
     assert data["done"] == 1 and data["total"] == 3 and data["active"] is True
+    assert data["delivered"] == 0 and data["bounced"] == 1 and data["complained"] == 0
+    assert data["opens"] is None and data["clicks"] is None and data["unsubscribes"] == 0
+
+
+def test_a_sends_page_offers_the_controls_of_its_state_without_javascript(
+    editor_client: Client, make_post: Any
+) -> None:
+    send = sent_send(make_post(), ["pending"])
+    shown = {
+        "preparing": {"pause", "cancel"}, "sending": {"pause", "cancel"},
+        "paused": {"resume", "cancel"}, "waiting": {"resume", "cancel"},
+        "scheduled": {"cancel"}, "done": set(), "cancelled": set(),
+    }  # fmt: skip
+    for status, actions in shown.items():
+        Send.objects.filter(pk=send.pk).update(status=status)
+        page = editor_client.get(f"/newsroom/sends/{send.pk}/").content.decode()
+        buttons = re.findall(r'<button [^>]*name="action"[^>]*>', page)
+        visible = {re.search(r'value="(\w+)"', button)[1] for button in buttons
+                   if " hidden" not in button}  # fmt: skip
+        assert visible == actions, status
+        preparing = '<p data-shown-when="preparing">Preparing the list of recipients'
+        assert (preparing in page) == (status == "preparing")
 
 
 def test_pause_resume_and_cancel_a_send(editor_client: Client, make_post: Any) -> None:
@@ -236,18 +286,34 @@ def test_labels_in_bulk_for_ticked_members_or_every_match(editor_client: Client)
     first, second = member("one@example.org"), member("two@example.org")
     member("three@example.org", status="unsubscribed")
     labelled = editor_client.post("/newsroom/members/labels/",
-                                  {"operation": "add", "label": "VIP", "members": [first.pk]},
+                                  {"operation": "add", "label_name": "VIP", "members": [first.pk]},
                                   follow=True)  # fmt: skip
     assert list(Label.objects.get(name="VIP").members.all()) == [first]
     assert "Labelled 1 member “VIP”." in labelled.content.decode()
     editor_client.post("/newsroom/members/labels/", {
-        "operation": "add", "label": "Donors", "scope": "matching", "status": "active",
+        "operation": "add", "label_name": "Donors", "scope": "matching", "status": "active",
     })  # fmt: skip
     assert set(Label.objects.get(name="Donors").members.all()) == {first, second}
     editor_client.post("/newsroom/members/labels/", {
-        "operation": "remove", "label": "Donors", "scope": "selected", "members": [second.pk],
+        "operation": "remove", "label_name": "Donors", "scope": "selected", "members": [second.pk],
     })  # fmt: skip
     assert list(Label.objects.get(name="Donors").members.all()) == [first]
+
+
+def test_labels_in_bulk_for_every_match_keep_a_label_filter(editor_client: Client) -> None:
+    founders = Label.objects.create(name="Founding supporter")
+    first, second = member("one@example.org"), member("two@example.org")
+    outsider = member("three@example.org")
+    founders.members.add(first, second)
+    listed = editor_client.get(f"/newsroom/members/?label={founders.pk}").content.decode()
+    assert 'id="label-name" name="label_name"' in listed
+    response = editor_client.post("/newsroom/members/labels/", {
+        "operation": "add", "label_name": "Thank you", "scope": "matching",
+        "label": str(founders.pk),
+    })  # fmt: skip
+    assert set(Label.objects.get(name="Thank you").members.all()) == {first, second}
+    assert outsider.labels.count() == 0
+    assert response["Location"] == f"/newsroom/members/?label={founders.pk}"
 
 
 def test_a_members_page_shows_history_and_saves_notes_and_labels(editor_client: Client) -> None:

@@ -173,6 +173,28 @@ def test_atlas_setup_takes_the_publication_and_its_owner_as_options(
     assert Newsletter.objects.exists()
 
 
+@pytest.mark.parametrize(("password", "problem"), [
+    ("password123", "This password is too common."),
+    ("12345", "This password is too short."),
+    ("maria-ledger", "The password is too similar to the username."),
+])  # fmt: skip
+def test_atlas_setup_without_input_holds_the_password_to_the_rules(
+    db: Any, monkeypatch: Any, password: str, problem: str
+) -> None:
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("ATLAS_OWNER_PASSWORD", password)
+    with pytest.raises(CommandError, match=r"^\$ATLAS_OWNER_PASSWORD is too weak: ") as error:
+        call_command(
+            "setup", "--no-input", "--name", "Lakeport Ledger", "--url", "https://ledger.example.org",
+            "--sender", "Lakeport Ledger <news@ledger.example.org>", "--owner-username",
+            "maria-ledger", "--owner-email", "maria@ledger.example.org", stdout=StringIO(),
+        )  # fmt: skip
+    assert problem in str(error.value)
+    assert not User.objects.filter(username="maria-ledger").exists()
+    assert Publication.current().name != "Lakeport Ledger"
+
+
 def test_atlas_setup_without_input_says_what_is_missing(db: Any) -> None:
     from django.core.management.base import CommandError
 

@@ -188,6 +188,11 @@ class SendFigures:
     def done(self) -> int:
         return self.sent + self.failed + self.suppressed
 
+    @property
+    def delivered(self) -> int:
+        """Accepted by the receiving server and not bounced afterwards."""
+        return self.sent - self.bounced
+
 
 def figures(send: Send) -> SendFigures:
     counts = dict(

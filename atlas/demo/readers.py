@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -103,19 +103,33 @@ def create_readers(count: int = 60, seed: int = 7) -> int:
         )
         if number % 9 == 0:
             member.labels.add(supporters)
-        subscription_status = {
-            Member.Status.ACTIVE: Subscription.Status.ACTIVE,
-            Member.Status.PENDING: Subscription.Status.PENDING,
-        }.get(status, Subscription.Status.UNSUBSCRIBED)
-        Subscription.objects.create(member=member, newsletter=daily, status=subscription_status)
-        if number % 3 == 0:
-            Subscription.objects.create(
-                member=member, newsletter=weekly, status=subscription_status
-            )
-        MemberEvent.objects.create(
-            member=member, kind=MemberEvent.Kind.SIGNED_UP, created_at=joined
-        )
+        newsletters = [daily, weekly] if number % 3 == 0 else [daily]
+        subscribe(member, newsletters, joined, now)
     return count
+
+
+def subscribe(
+    member: Member, newsletters: list[Newsletter], joined: datetime, now: datetime
+) -> None:
+    """The member's subscriptions, started when they signed up (the Numbers page counts them
+    by that date); an unsubscribed member left halfway between then and now, from everything."""
+    left = joined + (now - joined) / 2
+    status = {
+        Member.Status.ACTIVE: Subscription.Status.ACTIVE,
+        Member.Status.PENDING: Subscription.Status.PENDING,
+    }.get(Member.Status(member.status), Subscription.Status.UNSUBSCRIBED)
+    changed = left if status == Subscription.Status.UNSUBSCRIBED else joined
+    Subscription.objects.bulk_create(
+        Subscription(member=member, newsletter=newsletter, status=status, created_at=joined,
+                     changed_at=changed)
+        for newsletter in newsletters
+    )  # fmt: skip
+    MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.SIGNED_UP, created_at=joined)
+    if status == Subscription.Status.UNSUBSCRIBED:
+        MemberEvent.objects.create(
+            member=member, kind=MemberEvent.Kind.UNSUBSCRIBED_ALL, detail={"how": "demo"},
+            created_at=left,
+        )  # fmt: skip
 
 
 def demo_address(local: str, domain: str = "example.org") -> str:

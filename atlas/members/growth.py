@@ -69,6 +69,16 @@ def growth_of(day: date) -> MemberGrowth:
     )
 
 
+def signups_and_unsubscribes(start: datetime, end: datetime) -> tuple[int, int]:
+    """Sign-ups and unsubscribes in [start, end), counted as `growth_of` counts a day's: for
+    part of a day (today so far against the same hours a week before). Two queries."""
+    signups = Member.objects.filter(created_at__gte=start, created_at__lt=end).count()
+    unsubscribes = MemberEvent.objects.filter(
+        kind__in=UNSUBSCRIBE_KINDS, created_at__gte=start, created_at__lt=end
+    ).count()
+    return signups, unsubscribes
+
+
 def newsletter_growth(start: datetime, end: datetime) -> dict[int, tuple[int, int]]:
     """Per newsletter id: subscriptions started and ended in [start, end), where any did."""
     rows = (

@@ -6,7 +6,7 @@ Each part is one or two indexed queries, and is read only for staff whose role m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q
@@ -18,6 +18,7 @@ from atlas.delivery import services as delivery
 from atlas.delivery import stalls
 from atlas.delivery.models import Send
 from atlas.discussions.models import Comment, Report
+from atlas.members import growth
 from atlas.members.models import MemberEvent, MemberImport
 from atlas.newsroom.roles import Permission
 from atlas.newsroom.send_figures import live_figures
@@ -54,6 +55,7 @@ class TodayFigure:
     label: str
     today: int
     last_week: int
+    whole_day: bool = False  # last week's is the whole day's: only daily totals are kept
 
     @property
     def change(self) -> int | None:
@@ -194,14 +196,20 @@ def _imports(found: Attention) -> None:
 
 
 def _today(found: Attention) -> None:
+    """Today so far against the same day last week: up to the same time of day where the
+    times are kept (sign-ups, unsubscribes), the whole day where only daily totals are (views,
+    visitors)."""
     today = timezone.localdate()
     last_week = today - timedelta(days=7)
     rows = {row.day: row for row in analytics.daily_traffic(analytics.Period(last_week, today))}
     now, then = rows[today], rows[last_week]
+    start = timezone.make_aware(datetime.combine(last_week, time.min))
+    same_time = timezone.make_aware(datetime.combine(last_week, timezone.localtime().time()))
+    signups, unsubscribes = growth.signups_and_unsubscribes(start, same_time)
     found.last_week_day = last_week
     found.today = [
-        TodayFigure("Views", now.views, then.views),
-        TodayFigure("Visitors", now.visitors, then.visitors),
-        TodayFigure("Sign-ups", now.signups, then.signups),
-        TodayFigure("Unsubscribes", now.unsubscribes, then.unsubscribes),
+        TodayFigure("Views", now.views, then.views, whole_day=True),
+        TodayFigure("Visitors", now.visitors, then.visitors, whole_day=True),
+        TodayFigure("Sign-ups", now.signups, signups),
+        TodayFigure("Unsubscribes", now.unsubscribes, unsubscribes),
     ]

@@ -1,5 +1,5 @@
 """Bar charts drawn on the server as SVG: no script, nothing fetched, readable with one bar or a
-hundred (bars keep a sensible width, labels thin out, the scale has round numbers).
+hundred (bars keep a sensible width, labels thin out, the scale steps by whole round numbers).
 
 The chart is a picture of a table that the page shows too: it has a title for screen readers,
 each bar a tooltip (<title>), and the page's CSS colours it (the publication's accent).
@@ -8,7 +8,7 @@ each bar a tooltip (<title>), and the page's CSS colours it (the publication's a
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape, format_html, format_html_join
@@ -18,6 +18,7 @@ WIDTH, HEIGHT = 880, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 44
 MAX_BAR = 56  # a lone bar stays a bar, not a wall
 MAX_LABELS = 12
+MAX_TICKS = 5
 
 
 @dataclass(frozen=True)
@@ -27,15 +28,19 @@ class Series:
     css_class: str = "nr-bar-shape"
 
 
-def nice_top(value: int) -> int:
-    """The round number the scale ends at (1, 2, 2.5, 5 or 10 times a power of ten)."""
-    if value <= 0:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return int(step * power) or 1
-    return value
+def nice_steps() -> Iterator[int]:
+    """1, 2, 5, 10, 20, 50, 100...: the steps a scale reads at a glance."""
+    power = 1
+    while True:
+        yield from (power, 2 * power, 5 * power)
+        power *= 10
+
+
+def axis_ticks(value: int) -> list[int]:
+    """The scale's lines, from 0 to the first at or above `value`, a whole nice step apart and
+    at most MAX_TICKS of them above 0 (a top of 7 reads 0 2 4 6 8)."""
+    step = next(step for step in nice_steps() if value <= step * MAX_TICKS)
+    return [step * tick for tick in range(max(1, math.ceil(value / step)) + 1)]
 
 
 def bar_chart(
@@ -51,19 +56,19 @@ def bar_chart(
     if not count:
         return format_html('<p class="nr-empty">{}: nothing in this range.</p>', title)
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    top = nice_top(max((max(s.values, default=0) for s in series), default=0))
+    ticks = axis_ticks(max((max(s.values, default=0) for s in series), default=0))
+    top = ticks[-1]
     slot = plot_width / count
     group = min(slot * 0.8, MAX_BAR * len(series))
     bar = group / len(series)
     every = max(1, math.ceil(count / MAX_LABELS))
     names = [(escape(each.name), escape(each.css_class)) for each in series]
     parts: list[str] = []
-    for tick in range(5):
-        y = TOP + plot_height - plot_height * tick / 4
+    for tick in ticks:
+        y = TOP + plot_height - plot_height * tick / top
         parts.append(
             f'<line class="nr-axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{escape(number(top * tick // 4))}</text>"
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(number(tick))}</text>'
         )
     for index, label in enumerate(labels):
         shown = escape(label)

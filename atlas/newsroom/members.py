@@ -169,8 +169,9 @@ def sources() -> list[str]:
 
 
 class LabelForm(forms.Form):
+    # Not `label`: that is the filter by label, posted alongside in the same form.
     operation = forms.ChoiceField(choices=[("add", "Add the label"), ("remove", "Remove it")])
-    label = forms.CharField(max_length=80)
+    label_name = forms.CharField(max_length=80)
     scope = forms.ChoiceField(
         choices=[("selected", "selected"), ("matching", "matching")], required=False
     )
@@ -196,13 +197,13 @@ def member_labels(request: HttpRequest) -> HttpResponse:
             return back
         members = Member.objects.filter(pk__in=ids)
     if data["operation"] == "add":
-        changed = services.label_members(members, data["label"])
+        changed = services.label_members(members, data["label_name"])
         people = f"{changed:,} member{pluralize(changed)}"
-        messages.success(request, f"Labelled {people} “{data['label']}”.")
+        messages.success(request, f"Labelled {people} “{data['label_name']}”.")
     else:
-        changed = services.unlabel_members(members, data["label"])
+        changed = services.unlabel_members(members, data["label_name"])
         people = f"{changed:,} member{pluralize(changed)}"
-        messages.success(request, f"Took “{data['label']}” off {people}.")
+        messages.success(request, f"Took “{data['label_name']}” off {people}.")
     return back
 
 

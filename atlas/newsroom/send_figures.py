@@ -8,9 +8,11 @@ read per interval.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.cache import cache
 
-from atlas.delivery import services
+from atlas.delivery import services, tracking
 from atlas.delivery.models import Send
 
 FINISHED = (Send.Status.DONE, Send.Status.CANCELLED)
@@ -50,3 +52,27 @@ def live_figures(send: Send) -> services.SendFigures:
         figures = services.figures(send)
         cache.set(key("figures", send), figures, kept_for(send))
     return figures
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What readers did with a send: unique opens and clicks (None before any is recorded, or
+    without tracking), and unsubscribes within two days of its start."""
+
+    opens: int | None
+    clicks: int | None
+    unsubscribes: int
+
+
+def live_reach(send: Send) -> Reach:
+    """Kept only for the poll interval, even once the send is done: opens keep coming."""
+    reach = cache.get(key("reach", send))
+    if reach is None:
+        tracked = tracking.engagement([send.pk]).get(send.pk)
+        reach = Reach(
+            opens=tracked["opens"] if tracked else None,
+            clicks=tracked["clicks"] if tracked else None,
+            unsubscribes=services.unsubscribes_after(send) if send.started_at else 0,
+        )
+        cache.set(key("reach", send), reach, MOVING_SECONDS)
+    return reach

@@ -23,7 +23,7 @@ from atlas.members.addresses import normalize_email
 from atlas.members.models import Label, Newsletter, Subscription
 from atlas.newsroom.access import staff_view
 from atlas.newsroom.roles import Permission
-from atlas.newsroom.send_figures import live_figures, summaries
+from atlas.newsroom.send_figures import live_figures, live_reach, summaries
 from atlas.newsroom.views import page
 from atlas.publishing.models import Post
 from atlas.sponsors.models import SendSponsorship
@@ -121,17 +121,15 @@ def send_list(request: HttpRequest) -> HttpResponse:
 def send_detail(request: HttpRequest, send_id: int) -> HttpResponse:
     send = get_object_or_404(Send.objects.select_related("post", "created_by"), pk=send_id)
     figures = live_figures(send)
-    row = send_rows([send])[0]
     sponsorship = SendSponsorship.objects.filter(send=send).select_related("campaign__sponsor")
     context = {
         "send": send,
         "figures": figures,
-        "row": row,
+        "reach": live_reach(send),
         "percent": round(100 * figures.done / figures.total) if figures.total else 0,
         "newsletters": list(send.newsletters.all()),
         "labels": list(send.labels.all()),
         "sponsorship": sponsorship.first(),
-        "unsubscribes": services.unsubscribes_after(send) if send.started_at else 0,
         "decision": DECISIONS.get(Send.Status(send.status), ""),
         "can_control": request.user.has_perm(Permission.SEND_CONTROL),
     }
@@ -141,9 +139,11 @@ def send_detail(request: HttpRequest, send_id: int) -> HttpResponse:
 @staff_view(Permission.SENDS)
 @require_safe
 def send_progress(request: HttpRequest, send_id: int) -> JsonResponse:
-    """What the progress bars poll: the send's state and counts (a few indexed queries)."""
+    """What the progress bars and the send's page poll: the send's state and counts (a few
+    indexed queries, kept for the poll interval)."""
     send = get_object_or_404(Send, pk=send_id)
     figures = live_figures(send)
+    reach = live_reach(send)
     return JsonResponse(
         {
             "status": send.status,
@@ -157,6 +157,14 @@ def send_progress(request: HttpRequest, send_id: int) -> JsonResponse:
             "pending": figures.pending + figures.deferred,
             "per_minute": figures.per_minute,
             "eta_minutes": figures.eta_minutes,
+            "suppressed": figures.suppressed,
+            "deferred": figures.deferred,
+            "delivered": figures.delivered,
+            "bounced": figures.bounced,
+            "complained": figures.complained,
+            "opens": reach.opens,
+            "clicks": reach.clicks,
+            "unsubscribes": reach.unsubscribes,
         }
     )
 

@@ -8,6 +8,7 @@ import os
 from email.utils import parseaddr
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -120,10 +121,18 @@ class Command(BaseCommand):
         return sender_name, sender_email
 
     def password(self, username: str, email: str) -> str:
+        """From the environment, else asked twice; either way held to the password rules
+        (AUTH_PASSWORD_VALIDATORS), as when the Owner changes it later."""
+        owner = User(username=username, email=email)  # for the similarity rule; not saved
         password = os.environ.get(PASSWORD_VARIABLE, "")
         if password or not self.interactive:
             if not password:
                 raise CommandError(f"Set ${PASSWORD_VARIABLE} to the Owner's password.")
+            try:
+                validate_password(password, owner)
+            except ValidationError as error:
+                problems = " ".join(error.messages)
+                raise CommandError(f"${PASSWORD_VARIABLE} is too weak: {problems}") from error
             return password
         while True:
             password = getpass.getpass("Owner's password: ")
@@ -131,7 +140,7 @@ class Command(BaseCommand):
                 self.stderr.write("The two passwords differ.")
                 continue
             try:
-                validate_password(password)
+                validate_password(password, owner)
             except ValidationError as error:
                 self.stderr.write(" ".join(error.messages))
                 continue

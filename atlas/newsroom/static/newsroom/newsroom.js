@@ -6,7 +6,14 @@
   var numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined);
 
   /* Live progress: elements with data-send-progress="<json url>" are refreshed every two
-     seconds while the send moves; fields inside are marked data-field="done|total|state...". */
+     seconds while the send moves; fields inside are marked data-field="done|total|state...",
+     parts shown in some states only data-shown-when="<statuses>" (buttons are disabled too),
+     the progress itself data-shown-with-recipients, the time left data-shown-with-eta. */
+  var decimalFormat = new Intl.NumberFormat(document.documentElement.lang || undefined,
+    { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  function share(part, whole) {
+    return part === null || !whole ? "" : decimalFormat.format((100 * part) / whole) + " %";
+  }
   function watchProgress(box) {
     var url = box.getAttribute("data-send-progress");
     var timer = null;
@@ -15,7 +22,21 @@
         if (element.tagName === "PROGRESS") {
           return;
         }
-        element.textContent = typeof value === "number" ? numberFormat.format(value) : (value || "");
+        if (value === null) {
+          element.textContent = "\u2013";  /* no figure, as the page writes it */
+        } else {
+          element.textContent = typeof value === "number" ? numberFormat.format(value) : (value || "");
+        }
+      });
+    }
+    function show(selector, shown) {
+      box.querySelectorAll(selector).forEach(function (element) { element.hidden = !shown; });
+    }
+    function showForStatus(status) {
+      box.querySelectorAll("[data-shown-when]").forEach(function (element) {
+        var shown = element.getAttribute("data-shown-when").split(" ").indexOf(status) >= 0;
+        element.hidden = !shown;
+        if ("disabled" in element) { element.disabled = !shown; }
       });
     }
     function refresh() {
@@ -23,11 +44,17 @@
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
           if (!data) { return; }
-          set("done", data.done);
-          set("total", data.total);
-          set("per_minute", data.per_minute);
-          set("state", data.state);
-          set("reason", data.reason);
+          ["done", "total", "per_minute", "state", "reason", "delivered", "bounced", "complained",
+           "failed", "opens", "clicks", "unsubscribes", "suppressed", "deferred"].forEach(function (name) {
+            set(name, data[name]);
+          });
+          set("eta_minutes", data.eta_minutes === null ? null : decimalFormat.format(data.eta_minutes));
+          set("bounced_share", share(data.bounced, data.sent));
+          set("opens_share", share(data.opens, data.delivered));
+          set("clicks_share", share(data.clicks, data.delivered));
+          show("[data-shown-with-recipients]", data.total > 0);
+          show("[data-shown-with-eta]", data.eta_minutes !== null);
+          showForStatus(data.status);
           box.querySelectorAll('progress[data-field="progress"]').forEach(function (bar) {
             bar.max = Math.max(data.total, 1);
             bar.value = data.done;

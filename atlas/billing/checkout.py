@@ -172,7 +172,7 @@ def complete(session: StripeDict) -> int | None:
             CheckoutSession.objects.filter(stripe_id=session["id"]).update(created_member=True)
     subscription_id = object_id(session.get("subscription"))
     if subscription_id:
-        subscriptions.sync(subscription_id, member_id=member.pk)
+        subscriptions.sync(subscription_id, member_id=member.pk, from_checkout=True)
     if customer_id:
         subscriptions.link_customer(member.pk, customer_id)
     return member.pk

@@ -224,6 +224,19 @@ class MemberBilling:
     stripe_customer_id: str = ""
 
 
+def manages(member: Member) -> bool:
+    """Billing decides this member's plan (`Member.tier` is its summary, and a plan set by hand
+    would disagree with who may read): they have a Stripe customer, a subscription, a plan
+    given, or access billing worked out before. Members billing has never seen keep the plan
+    staff set."""
+    return (
+        bool(member.stripe_customer_id)
+        or MemberAccess.objects.filter(member=member).exists()
+        or PaidSubscription.objects.filter(member=member).exists()
+        or Grant.objects.filter(member=member).exists()
+    )
+
+
 def member_billing(member: Member) -> MemberBilling:
     now = timezone.now()
     subscription = (

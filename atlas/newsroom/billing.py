@@ -86,7 +86,7 @@ def _range(request: HttpRequest) -> tuple[date, date]:
 @staff_view("billing.add_grant")
 @require_http_methods(["GET", "POST"])
 def grants(request: HttpRequest) -> HttpResponse:
-    form = GrantForm(request.POST or None)
+    form = GrantForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.give(data["email"], data["tier"], kind=data["kind"], ends_at=data["until"],

@@ -31,6 +31,9 @@ from atlas.billing.stripe_api import (
 from atlas.members.models import Member
 
 PAID = {"trialing", "active"}
+# A subscription that still counts (paid, in grace, or its first payment under way): a member
+# who has one must not start another.
+LIVE_STATUSES = ("trialing", "active", "past_due", "incomplete")
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,7 @@ def live_subscription(member: Member) -> PaidSubscription | None:
     """The member's subscription that still counts (paid, in grace, or not yet ended)."""
     return (
         PaidSubscription.objects.filter(member=member)
-        .filter(status__in=["trialing", "active", "past_due", "incomplete"])
+        .filter(status__in=LIVE_STATUSES)
         .order_by("-created_at")
         .first()
     )

@@ -31,6 +31,27 @@ def all_subscriptions() -> Iterator[StripeDict]:
         yield as_dict(subscription)
 
 
+def subscriptions_of_customer(customer_id: str) -> Iterator[StripeDict]:
+    listing = client().v1.subscriptions.list(
+        params={"customer": customer_id, "status": "all", "limit": 100}
+    )
+    for subscription in listing.auto_paging_iter():
+        yield as_dict(subscription)
+
+
+def link_live(member: Member) -> int:
+    """Link the live subscriptions Stripe holds for the member's customer (a member imported
+    with one, before `billing_sync` ran); return how many are live."""
+    if not member.stripe_customer_id:
+        return 0
+    live = 0
+    for state in subscriptions_of_customer(member.stripe_customer_id):
+        if state.get("status") in subscriptions.LIVE_STATUSES:
+            link(state, member.pk)
+            live += 1
+    return live
+
+
 def customers_of_members() -> dict[str, int]:
     return dict(
         Member.objects.exclude(stripe_customer_id="").values_list("stripe_customer_id", "pk")

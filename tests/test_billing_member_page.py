@@ -96,3 +96,33 @@ def test_a_member_billing_never_saw_keeps_a_plan_set_by_hand_that_access_follows
     save_form(editor_client, member, tier="free")
     member.refresh_from_db()
     assert member.tier == Member.Tier.FREE and not may_read(member, paid_post)
+
+
+def test_the_member_page_shows_the_subscription_as_billing_sees_it(
+    editor_client: Client, supporter: Tier
+) -> None:
+    trial_end = timezone.now() + timedelta(days=10)
+    member = paying_member(supporter, status="trialing", trial_end=trial_end)
+    page = editor_client.get(f"/newsroom/members/{member.pk}/").content.decode()
+    card = page[page.index('id="member-billing"') :]
+    card = card[: card.index("</section>")]
+    assert "Trialing" in card and "Supporter" in card and "€5.00 a month" in card
+    assert f"Trial ends</dt><dd>{timezone.localtime(trial_end):%-d %b %Y}" in card
+    assert "Renews" in card and "sub_payer@example.org" in card
+
+
+def test_the_member_page_shows_a_gift_and_a_complimentary_plan_distinctly(
+    editor_client: Client, supporter: Tier, editor: Any
+) -> None:
+    member = Member.objects.create(email="given@example.org", status=Member.Status.ACTIVE)
+    until = timezone.now() + timedelta(days=60)
+    billing_services.give(member, supporter, kind="gift", ends_at=until, note="From her aunt")
+    page = editor_client.get(f"/newsroom/members/{member.pk}/").content.decode()
+    card = page[page.index('id="member-billing"') :]
+    card = card[: card.index("</section>")]
+    assert "Supporter (gift)" in card and ">Gift</span> <strong>Supporter</strong>" in card
+    assert f"until {timezone.localtime(until):%-d %b %Y}" in card and "Note: From her aunt" in card
+    billing_services.give(member, supporter, note="Press pass")
+    card = editor_client.get(f"/newsroom/members/{member.pk}/").content.decode()
+    assert ">Complimentary</span> <strong>Supporter</strong>, until revoked" in card
+    assert "Note: Press pass" in card

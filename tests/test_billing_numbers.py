@@ -100,9 +100,48 @@ def test_day_by_day_and_the_csv(history: dict[str, Any]) -> None:
     twenty_one_days_ago = (NOW - timedelta(days=21)).date()
     assert on[twenty_one_days_ago].paying == 2  # "left" and "dollars"
     assert sum(point.churned for point in series) == 2
-    assert lines[0] == ["date", "tier", "paying_members", "mrr_eur", "new_paid", "churned"]
-    assert lines[30] == [end.isoformat(), "all", "5", "20.00", "0", "0"]
-    assert lines[31][1:] == ["Supporter", "2", "10.00", "2", "1"]
+    assert (
+        sum(point.trials_ended for point in series),
+        sum(p.trials_converted for p in series),
+    ) == (
+        2,
+        1,
+    )
+    assert lines[0] == [
+        "date", "tier", "paying_members", "mrr_eur", "new_paid", "churned", "trials_ended",
+        "trials_converted", "complimentary",
+    ]  # fmt: skip
+    assert lines[30] == [end.isoformat(), "all", "5", "20.00", "0", "0", "0", "0", "1"]
+    assert lines[31][1:] == ["Supporter", "2", "10.00", "2", "1", "0", "0", "0"]
+    assert lines[32][1:] == ["Patron", "2", "10.00", "3", "1", "2", "1", "1"]
+    per_tier_days = [line for line in lines[33:] if line[1] == "Patron"]
+    assert len(per_tier_days) == 30 and per_tier_days[-1] == [
+        end.isoformat(), "Patron", "2", "10.00", "0", "0", "0", "0", "1"
+    ]  # fmt: skip
+    two_days_ago = (NOW - timedelta(days=2)).date().isoformat()
+    assert next(line for line in per_tier_days if line[0] == two_days_ago)[6:8] == ["1", "1"]
+
+
+def test_past_due_stops_counting_as_paying_and_in_mrr_once_its_grace_period_ends(
+    paid_tier: Tier,
+) -> None:
+    for name, renewal in [("in grace", days_ago(2)), ("grace over", days_ago(10))]:
+        member = Member.objects.create(email=f"{name.replace(' ', '.')}@example.org")
+        PaidSubscription.objects.create(
+            stripe_id=f"sub_{name}", stripe_customer_id=f"cus_{name}", member=member,
+            tier=paid_tier, status="past_due", amount=500, interval="month", currency="eur",
+            started_at=days_ago(60), current_period_start=renewal,
+            current_period_end=renewal + timedelta(days=30), ever_paid=True, ever_charged=True,
+        )  # fmt: skip
+    with time_machine.travel(NOW, tick=False):  # the grace period is 7 days
+        figures = numbers.figures(*numbers.since(30))
+        series = numbers.series(*numbers.since(30))
+    assert (figures.paying, figures.mrr, figures.churned) == (1, Decimal(500), 1)
+    assert (series[-1].paying, series[-1].mrr) == (1, Decimal(500))
+    three_days_ago = next(point for point in series if point.day == days_ago(3).date())
+    assert (three_days_ago.paying, three_days_ago.mrr) == (1, Decimal(500))
+    four_days_ago = next(point for point in series if point.day == days_ago(4).date())
+    assert (four_days_ago.paying, four_days_ago.mrr) == (2, Decimal(1000))
 
 
 def test_the_newsroom_shows_them_to_editors_not_contributors(
@@ -112,6 +151,9 @@ def test_the_newsroom_shows_them_to_editors_not_contributors(
     staff.force_login(editor)
     page = staff.get("/newsroom/tiers/numbers/?days=90")
     assert page.status_code == 200 and "Paying members" in page.content.decode()
+    per_tier = page.content.decode().split('id="per-tier-series"', 1)[1].split("</table>")[0]
+    assert '<th scope="col">Supporter</th><th scope="col">Patron</th>' in per_tier
+    assert "2 · €10.00" in per_tier
     download = staff.get("/newsroom/tiers/numbers.csv?days=90")
     assert download["Content-Type"].startswith("text/csv")
     assert b"paying_members" in download.content

@@ -59,9 +59,12 @@ def tier_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @staff_view("billing.view_paidsubscription")
 def paid_numbers(request: HttpRequest) -> HttpResponse:
     start, end = _range(request)
+    per_tier = numbers.tier_series(start, end)
     context = {
         "figures": numbers.figures(start, end),
         "series": numbers.series(start, end),
+        "tier_names": list(per_tier),
+        "tier_days": _by_day(per_tier),
         "start": start,
         "end": end,
         "days": request.GET.get("days", "30"),
@@ -77,6 +80,13 @@ def paid_numbers_csv(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="paid-{start}-{end}.csv"'
     return response
+
+
+def _by_day(per_tier: dict[str, list[numbers.Point]]) -> list[tuple[date, list[numbers.Point]]]:
+    """Newest day first: the day, and each tier's point that day (in the tiers' order)."""
+    columns = list(per_tier.values())
+    days = [point.day for point in columns[0]] if columns else []
+    return [(day, [column[index] for column in columns]) for index, day in enumerate(days)][::-1]
 
 
 def _range(request: HttpRequest) -> tuple[date, date]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import timezone
 
@@ -161,3 +162,37 @@ def test_the_newsroom_shows_them_to_editors_not_contributors(
     outsider.force_login(contributor)
     assert outsider.get("/newsroom/tiers/numbers/").status_code == 403
     assert outsider.get("/newsroom/tiers/numbers.csv").status_code == 403
+
+
+def test_the_main_numbers_dashboard_shows_the_paid_numbers_and_their_csv(
+    history: dict[str, Any], editor: User
+) -> None:
+    staff = Client()
+    staff.force_login(editor)
+    with time_machine.travel(NOW, tick=False):
+        page = staff.get("/newsroom/numbers/?range=30").content.decode()
+        download = staff.get("/newsroom/numbers/?range=30&format=csv&table=paid")
+    paid = page.split('id="paid-numbers"', 1)[1].split("</section>")[0]
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", paid))
+    assert figures == {
+        "Paying members": "5", "MRR": "€20.00", "New paid": "5", "Churned": "2",
+        "Trials converting": "1 of 2", "Complimentary and gifts": "1",
+    }  # fmt: skip
+    assert '<svg class="nr-chart"' in paid and '<th scope="row">Patron</th>' in paid
+    lines = list(csv.reader(io.StringIO(download.content.decode())))
+    assert lines[0][:3] == ["day", "paying members", "MRR"] and len(lines) == 31
+    assert lines[-1][1:] == ["5", "20.00", "0", "0", "0", "0", "1"]
+
+
+def test_the_dashboard_leaves_the_paid_numbers_to_staff_who_may_see_them(
+    history: dict[str, Any], make_member: Any, db: Any
+) -> None:
+    analyst = User.objects.create_user("analyst", "analyst@example.org", "a-long-password")
+    analyst.is_staff = True
+    analyst.save()
+    analyst.user_permissions.add(Permission.objects.get(codename="view_dailysitestats"))
+    staff = Client()
+    staff.force_login(analyst)
+    page = staff.get("/newsroom/numbers/")
+    assert page.status_code == 200 and 'id="paid-numbers"' not in page.content.decode()
+    assert staff.get("/newsroom/numbers/?format=csv&table=paid").status_code == 404

@@ -324,6 +324,11 @@ def _csv_figures(figures: Figures | Point, currency: str) -> list[object]:
     ]  # fmt: skip
 
 
+def in_use() -> bool:
+    """Paid plans are offered, or were: the numbers have something to say."""
+    return Tier.objects.paid().exists() or PaidSubscription.objects.exists()
+
+
 def today() -> date:
     return timezone.localdate()
 

@@ -3,7 +3,10 @@ in place, and nobody gets a second customer, a second subscription or a second t
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -285,3 +288,36 @@ def test_an_imported_member_whose_old_subscription_ended_may_check_out(
     quiet_stripe.create_subscription(customer, price, status="canceled", started=1_700_000_000)
     session = session_of(choose(browser))
     assert quiet_stripe.objects[session.stripe_id]["customer"] == customer
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any) -> None:
+        return None  # the portal sends the reader back to Atlas: not followed here
+
+
+def test_switching_from_monthly_to_yearly_in_the_portal_updates_the_plan_shown(
+    quiet_stripe: Any, paid_tier: Tier, deliver_webhooks: Any, editor_client: Client
+) -> None:
+    browser, member = signed_in("switcher@example.org")
+    browser.get(quiet_stripe.pay(session_of(choose(browser)).stripe_id).split("8000", 1)[-1])
+    assert set(deliver_webhooks()) == {200}
+    assert "€5.00 a month" in browser.get("/account/").content.decode()
+    portal = browser.post("/billing/portal/")["Location"]
+    yearly = paid_tier.prices.get(interval="year").stripe_price_id
+    assert yearly in urllib.request.urlopen(portal).read().decode()  # offered on the page
+    switch = urllib.request.Request(portal, data=urlencode({"price": yearly}).encode())
+    with pytest.raises(urllib.error.HTTPError) as back:
+        urllib.request.build_opener(_NoRedirect).open(switch)
+    assert back.value.code == 303 and back.value.headers["Location"].endswith("/account/")
+    assert set(deliver_webhooks()) == {200}
+    subscription = PaidSubscription.objects.get()
+    assert (subscription.interval, subscription.amount, subscription.stripe_price_id) == (
+        "year", 5000, yearly
+    )  # fmt: skip
+    account = browser.get("/account/").content.decode()
+    assert "€50.00 a year" in account and "€5.00 a month" not in account
+    page = editor_client.get(f"/newsroom/members/{member.pk}/").content.decode()
+    assert "€50.00 a year" in page
+    member.refresh_from_db()
+    assert member.tier == Member.Tier.PAID
+    assert OutboundEmail.objects.filter(template="billing/email/welcome").count() == 1

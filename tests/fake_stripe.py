@@ -2,7 +2,8 @@
 
 The official `stripe` SDK talks to it (settings.STRIPE_API_BASE points there): customers, products,
 prices, checkout sessions (with a minimal checkout page that "pays" and redirects back), billing
-portal sessions (with a page that cancels at the period's end), and subscriptions. Every change
+portal sessions (with a page that switches the plan to another price, or cancels at the period's
+end), and subscriptions. Every change
 makes a Stripe-shaped event, signed with the real scheme (`Stripe-Signature: t=...,v1=HMAC-SHA256`)
 and posted to `webhook_url`, at once, after `delivery_delay` seconds, or not at all (the test then
 delivers `events` itself, in any order). Objects have the shape of API 2025-03-31 and later (the
@@ -424,6 +425,20 @@ class FakeStripe:
             subscription["canceled_at"] = self.now()
             self.emit("customer.subscription.updated", subscription)
 
+    def switch_price(self, subscription_id: str, price_id: str) -> None:
+        """The reader changes plan in the portal (monthly to yearly): the item's price changes
+        at once (Stripe prorates; the fake only moves the period to the new interval)."""
+        with self.changing():
+            subscription = self.objects[subscription_id]
+            item = self.item(subscription_id)
+            price = self.objects[price_id]
+            item["price"] = copy.deepcopy(price)
+            item["current_period_start"] = self.now()
+            item["current_period_end"] = (
+                self.now() + INTERVAL_SECONDS[price["recurring"]["interval"]]
+            )
+            self.emit("customer.subscription.updated", subscription)
+
     def end_period(self, subscription_id: str) -> None:
         """The period ends: a subscription set to cancel ends, any other renews."""
         with self.changing():
@@ -527,7 +542,10 @@ class FakeStripe:
                     if subscription["customer"] == portal["customer"] and subscription[
                         "status"
                     ] in ("active", "trialing", "past_due"):
-                        self.cancel_at_period_end(subscription["id"])
+                        if params.get("price"):
+                            self.switch_price(subscription["id"], params["price"])
+                        else:
+                            self.cancel_at_period_end(subscription["id"])
                 self._reply(handler, 303, b"", "text/plain", {"Location": portal["return_url"]})
                 return
             self._reply(
@@ -548,6 +566,14 @@ class FakeStripe:
 <p><a href="{html.escape(session["cancel_url"] or "")}">Back</a></p></body></html>"""  # noqa: E501
 
     def _portal_html(self, portal: dict[str, Any]) -> str:
+        prices = "".join(
+            f'<option value="{html.escape(obj["id"])}">{obj["unit_amount"]} {obj["currency"]} a '
+            f"{obj['recurring']['interval']}</option>"
+            for obj in self.objects.values()
+            if obj["object"] == "price" and obj.get("active")
+        )
         return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fake Stripe Billing Portal</title></head>
-<body><h1>Your subscription</h1><form method="post"><button type="submit">Cancel plan</button></form>
+<body><h1>Your subscription</h1>
+<form method="post"><label>Plan <select name="price">{prices}</select></label><button type="submit">Switch plan</button></form>
+<form method="post"><button type="submit">Cancel plan</button></form>
 <p><a href="{html.escape(portal["return_url"] or "")}">Return to the site</a></p></body></html>"""  # noqa: E501

@@ -97,7 +97,7 @@ def test_a_reader_subscribes_reads_renews_falls_behind_cancels_and_sees_the_teas
     deliver()
     assert "did not go through" in mailbox.last_to(member.email).message["Subject"]
     page.goto(live_server.url + "/account/")
-    assert "Your last payment did not go through" in page.content()
+    assert "Your payment failed; you can read until" in page.content()
     stripe_fake.recover_payment(subscription)
     wait_until(events_done(10))
 

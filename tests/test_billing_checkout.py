@@ -3,7 +3,10 @@ in place, and nobody gets a second customer, a second subscription or a second t
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -144,6 +147,7 @@ def test_a_second_subscription_gets_no_second_trial(quiet_stripe: Any, paid_tier
     browser, _member = signed_in("again@example.org")
     session = session_of(choose(browser))
     browser.get(quiet_stripe.pay(session.stripe_id).split("8000", 1)[-1])
+    quiet_stripe.cancel_now(quiet_stripe.subscriptions()[0]["id"])  # its webhook is not needed
     PaidSubscription.objects.update(status="canceled", ended_at=timezone.now())
     again = session_of(choose(browser))
     assert "trial_period_days" not in quiet_stripe.objects[again.stripe_id]["subscription_data"]
@@ -249,3 +253,71 @@ def test_a_paying_member_sees_their_plan_on_the_subscribe_page(
     browser.get(quiet_stripe.pay(session_of(choose(browser)).stripe_id).split("8000", 1)[-1])
     page = browser.get("/subscribe/").content.decode()
     assert "You are a Supporter member" in page and "Continue to payment" not in page
+
+
+def test_an_imported_member_not_yet_synced_goes_to_the_portal_instead_of_a_second_checkout(
+    quiet_stripe: Any, paid_tier: Tier
+) -> None:
+    browser, member = signed_in("moved.in@example.org")
+    customer = quiet_stripe.create_customer({"email": member.email})["id"]
+    Member.objects.filter(pk=member.pk).update(stripe_customer_id=customer)
+    ghost_product = quiet_stripe.create("prod", "product", {"name": "Ghost Supporter"})["id"]
+    ghost_price = quiet_stripe.create_price(
+        {"product": ghost_product, "currency": "eur", "unit_amount": "450",
+         "recurring": {"interval": "month"}}
+    )["id"]  # fmt: skip
+    old = quiet_stripe.create_subscription(customer, ghost_price, started=1_700_000_000)
+    response = choose(browser, "supporter:year")
+    assert response.status_code == 303
+    assert response["Location"].startswith(quiet_stripe.url + "/portal/")
+    assert not CheckoutSession.objects.exists()
+    assert not [obj for obj in quiet_stripe.objects.values() if obj["object"] == "checkout.session"]
+    linked = PaidSubscription.objects.get()
+    assert (linked.stripe_id, linked.member, linked.linked_by_sync) == (old["id"], member, True)
+    member.refresh_from_db()
+    assert member.tier == Member.Tier.PAID and not OutboundEmail.objects.exists()
+
+
+def test_an_imported_member_whose_old_subscription_ended_may_check_out(
+    quiet_stripe: Any, paid_tier: Tier
+) -> None:
+    browser, member = signed_in("lapsed@example.org")
+    customer = quiet_stripe.create_customer({"email": member.email})["id"]
+    Member.objects.filter(pk=member.pk).update(stripe_customer_id=customer)
+    price = paid_tier.prices.get(interval="month").stripe_price_id
+    quiet_stripe.create_subscription(customer, price, status="canceled", started=1_700_000_000)
+    session = session_of(choose(browser))
+    assert quiet_stripe.objects[session.stripe_id]["customer"] == customer
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any) -> None:
+        return None  # the portal sends the reader back to Atlas: not followed here
+
+
+def test_switching_from_monthly_to_yearly_in_the_portal_updates_the_plan_shown(
+    quiet_stripe: Any, paid_tier: Tier, deliver_webhooks: Any, editor_client: Client
+) -> None:
+    browser, member = signed_in("switcher@example.org")
+    browser.get(quiet_stripe.pay(session_of(choose(browser)).stripe_id).split("8000", 1)[-1])
+    assert set(deliver_webhooks()) == {200}
+    assert "€5.00 a month" in browser.get("/account/").content.decode()
+    portal = browser.post("/billing/portal/")["Location"]
+    yearly = paid_tier.prices.get(interval="year").stripe_price_id
+    assert yearly in urllib.request.urlopen(portal).read().decode()  # offered on the page
+    switch = urllib.request.Request(portal, data=urlencode({"price": yearly}).encode())
+    with pytest.raises(urllib.error.HTTPError) as back:
+        urllib.request.build_opener(_NoRedirect).open(switch)
+    assert back.value.code == 303 and back.value.headers["Location"].endswith("/account/")
+    assert set(deliver_webhooks()) == {200}
+    subscription = PaidSubscription.objects.get()
+    assert (subscription.interval, subscription.amount, subscription.stripe_price_id) == (
+        "year", 5000, yearly
+    )  # fmt: skip
+    account = browser.get("/account/").content.decode()
+    assert "€50.00 a year" in account and "€5.00 a month" not in account
+    page = editor_client.get(f"/newsroom/members/{member.pk}/").content.decode()
+    assert "€50.00 a year" in page
+    member.refresh_from_db()
+    assert member.tier == Member.Tier.PAID
+    assert OutboundEmail.objects.filter(template="billing/email/welcome").count() == 1

@@ -16,6 +16,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from atlas.billing import entitlement
 from atlas.billing import services as billing_services
@@ -99,6 +100,29 @@ def test_past_due_reads_for_the_grace_period_then_sees_the_teaser(paid_post: Pos
         assert entitlement.recheck_due() == 1  # the stored plan follows, for lists and sends
         member.refresh_from_db()
         assert member.tier == Member.Tier.FREE
+
+
+def test_the_account_page_in_past_due_says_when_access_ends_not_when_stripes_period_does(
+    paid_post: Post,
+) -> None:
+    settings_row = billing_services.BillingSettings.current()
+    settings_row.past_due_grace_days = 5
+    settings_row.save()
+    renewal = timezone.now() - timedelta(days=1)
+    member = member_with(
+        "past_due", current_period_start=renewal, current_period_end=renewal + timedelta(days=30)
+    )
+    grace_end = date_format(timezone.localtime(renewal + timedelta(days=5)), "j F Y")
+    period_end = date_format(timezone.localtime(renewal + timedelta(days=30)), "j F Y")
+    account = browser_of(member).get("/account/").content.decode()
+    assert f"Your payment failed; you can read until {grace_end}." in account
+    assert "Update your card" in account
+    assert "Renews on" not in account and "Ends on" not in account and period_end not in account
+    with time_machine.travel(renewal + timedelta(days=5, minutes=1)):
+        entitlement.recheck_due()
+        account = browser_of(member).get("/account/").content.decode()
+        assert f"Your payment failed and your access ended on {grace_end}." in account
+        assert "Renews on" not in account
 
 
 def test_a_cancellation_at_the_periods_end_reads_until_the_end_then_the_teaser(

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import timezone
 
-from atlas.billing.models import Grant, Tier
+from atlas.billing.models import BillingSettings, Grant, Tier
 from atlas.members.models import Member
 
 READ = ["/newsroom/tiers/", "/newsroom/tiers/numbers/", "/newsroom/tiers/numbers.csv",
@@ -96,3 +96,22 @@ def test_a_plan_for_nobody_or_in_the_past_is_refused(paid_tier: Tier) -> None:
     )
     assert b"Choose today or a later day." in past.content
     assert not Grant.objects.exists()
+
+
+def test_billing_settings_are_set_in_the_newsroom_by_administrators_only(db: Any) -> None:
+    administrator = as_role("Administrator")
+    form = administrator.get("/newsroom/settings/billing/")
+    assert form.status_code == 200 and "past_due_grace_days" in form.content.decode()
+    saved = administrator.post("/newsroom/settings/billing/", {
+        "currency": "usd", "past_due_grace_days": "10", "allow_promotion_codes": "on",
+    })  # fmt: skip
+    assert saved.status_code == 302
+    current = BillingSettings.current()
+    assert (current.currency, current.past_due_grace_days, current.allow_promotion_codes) == (
+        "usd", 10, True
+    )  # fmt: skip
+    refused = administrator.post("/newsroom/settings/billing/", {
+        "currency": "Euro", "past_due_grace_days": "90",
+    })  # fmt: skip
+    assert refused.status_code == 200 and BillingSettings.current().past_due_grace_days == 10
+    assert as_role("Editor").get("/newsroom/settings/billing/").status_code == 403

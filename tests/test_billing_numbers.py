@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import timezone
 
@@ -100,9 +101,48 @@ def test_day_by_day_and_the_csv(history: dict[str, Any]) -> None:
     twenty_one_days_ago = (NOW - timedelta(days=21)).date()
     assert on[twenty_one_days_ago].paying == 2  # "left" and "dollars"
     assert sum(point.churned for point in series) == 2
-    assert lines[0] == ["date", "tier", "paying_members", "mrr_eur", "new_paid", "churned"]
-    assert lines[30] == [end.isoformat(), "all", "5", "20.00", "0", "0"]
-    assert lines[31][1:] == ["Supporter", "2", "10.00", "2", "1"]
+    assert (
+        sum(point.trials_ended for point in series),
+        sum(p.trials_converted for p in series),
+    ) == (
+        2,
+        1,
+    )
+    assert lines[0] == [
+        "date", "tier", "paying_members", "mrr_eur", "new_paid", "churned", "trials_ended",
+        "trials_converted", "complimentary",
+    ]  # fmt: skip
+    assert lines[30] == [end.isoformat(), "all", "5", "20.00", "0", "0", "0", "0", "1"]
+    assert lines[31][1:] == ["Supporter", "2", "10.00", "2", "1", "0", "0", "0"]
+    assert lines[32][1:] == ["Patron", "2", "10.00", "3", "1", "2", "1", "1"]
+    per_tier_days = [line for line in lines[33:] if line[1] == "Patron"]
+    assert len(per_tier_days) == 30 and per_tier_days[-1] == [
+        end.isoformat(), "Patron", "2", "10.00", "0", "0", "0", "0", "1"
+    ]  # fmt: skip
+    two_days_ago = (NOW - timedelta(days=2)).date().isoformat()
+    assert next(line for line in per_tier_days if line[0] == two_days_ago)[6:8] == ["1", "1"]
+
+
+def test_past_due_stops_counting_as_paying_and_in_mrr_once_its_grace_period_ends(
+    paid_tier: Tier,
+) -> None:
+    for name, renewal in [("in grace", days_ago(2)), ("grace over", days_ago(10))]:
+        member = Member.objects.create(email=f"{name.replace(' ', '.')}@example.org")
+        PaidSubscription.objects.create(
+            stripe_id=f"sub_{name}", stripe_customer_id=f"cus_{name}", member=member,
+            tier=paid_tier, status="past_due", amount=500, interval="month", currency="eur",
+            started_at=days_ago(60), current_period_start=renewal,
+            current_period_end=renewal + timedelta(days=30), ever_paid=True, ever_charged=True,
+        )  # fmt: skip
+    with time_machine.travel(NOW, tick=False):  # the grace period is 7 days
+        figures = numbers.figures(*numbers.since(30))
+        series = numbers.series(*numbers.since(30))
+    assert (figures.paying, figures.mrr, figures.churned) == (1, Decimal(500), 1)
+    assert (series[-1].paying, series[-1].mrr) == (1, Decimal(500))
+    three_days_ago = next(point for point in series if point.day == days_ago(3).date())
+    assert (three_days_ago.paying, three_days_ago.mrr) == (1, Decimal(500))
+    four_days_ago = next(point for point in series if point.day == days_ago(4).date())
+    assert (four_days_ago.paying, four_days_ago.mrr) == (2, Decimal(1000))
 
 
 def test_the_newsroom_shows_them_to_editors_not_contributors(
@@ -112,6 +152,9 @@ def test_the_newsroom_shows_them_to_editors_not_contributors(
     staff.force_login(editor)
     page = staff.get("/newsroom/tiers/numbers/?days=90")
     assert page.status_code == 200 and "Paying members" in page.content.decode()
+    per_tier = page.content.decode().split('id="per-tier-series"', 1)[1].split("</table>")[0]
+    assert '<th scope="col">Supporter</th><th scope="col">Patron</th>' in per_tier
+    assert "2 · €10.00" in per_tier
     download = staff.get("/newsroom/tiers/numbers.csv?days=90")
     assert download["Content-Type"].startswith("text/csv")
     assert b"paying_members" in download.content
@@ -119,3 +162,37 @@ def test_the_newsroom_shows_them_to_editors_not_contributors(
     outsider.force_login(contributor)
     assert outsider.get("/newsroom/tiers/numbers/").status_code == 403
     assert outsider.get("/newsroom/tiers/numbers.csv").status_code == 403
+
+
+def test_the_main_numbers_dashboard_shows_the_paid_numbers_and_their_csv(
+    history: dict[str, Any], editor: User
+) -> None:
+    staff = Client()
+    staff.force_login(editor)
+    with time_machine.travel(NOW, tick=False):
+        page = staff.get("/newsroom/numbers/?range=30").content.decode()
+        download = staff.get("/newsroom/numbers/?range=30&format=csv&table=paid")
+    paid = page.split('id="paid-numbers"', 1)[1].split("</section>")[0]
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", paid))
+    assert figures == {
+        "Paying members": "5", "MRR": "€20.00", "New paid": "5", "Churned": "2",
+        "Trials converting": "1 of 2", "Complimentary and gifts": "1",
+    }  # fmt: skip
+    assert '<svg class="nr-chart"' in paid and '<th scope="row">Patron</th>' in paid
+    lines = list(csv.reader(io.StringIO(download.content.decode())))
+    assert lines[0][:3] == ["day", "paying members", "MRR"] and len(lines) == 31
+    assert lines[-1][1:] == ["5", "20.00", "0", "0", "0", "0", "1"]
+
+
+def test_the_dashboard_leaves_the_paid_numbers_to_staff_who_may_see_them(
+    history: dict[str, Any], make_member: Any, db: Any
+) -> None:
+    analyst = User.objects.create_user("analyst", "analyst@example.org", "a-long-password")
+    analyst.is_staff = True
+    analyst.save()
+    analyst.user_permissions.add(Permission.objects.get(codename="view_dailysitestats"))
+    staff = Client()
+    staff.force_login(analyst)
+    page = staff.get("/newsroom/numbers/")
+    assert page.status_code == 200 and 'id="paid-numbers"' not in page.content.decode()
+    assert staff.get("/newsroom/numbers/?format=csv&table=paid").status_code == 404

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,8 +15,8 @@ from django.test import Client
 from django.utils import timezone
 
 from atlas.billing import sync
-from atlas.billing.models import MemberAccess, PaidSubscription, Price, SyncRun, Tier
-from atlas.members.models import Member, OutboundEmail
+from atlas.billing.models import MemberAccess, Notice, PaidSubscription, Price, SyncRun, Tier
+from atlas.members.models import Member, MemberEvent, OutboundEmail
 
 DAY = 24 * 3600
 YEAR = 365 * DAY
@@ -132,3 +133,76 @@ def test_the_newsrooms_button_runs_the_sync_and_shows_its_report(
     assert "Members paying" in page and moved_in["ghost_price"] in page
     run.refresh_from_db()
     assert run.status == "done" and run.report["linked"] == 4
+
+
+def test_an_imported_subscriptions_webhook_before_the_sync_sends_no_welcome(
+    moved_in: dict[str, Any], stripe_fake: Any, deliver_webhooks: Any
+) -> None:
+    assert set(deliver_webhooks()) == {200}  # the endpoint was set up before billing_sync ran
+    assert Member.objects.get(email="monthly@example.org").tier == Member.Tier.PAID
+    assert not OutboundEmail.objects.exists()
+    sync.run()
+    assert not OutboundEmail.objects.exists()
+    linked = PaidSubscription.objects.exclude(member=None)
+    assert linked.count() == 4 and all(linked.values_list("linked_by_sync", flat=True))
+    assert set(Notice.objects.values_list("skipped", flat=True)) == {True}
+
+
+def test_an_imported_subscriptions_renewal_after_the_sync_sends_no_welcome(
+    moved_in: dict[str, Any], stripe_fake: Any, deliver_webhooks: Any
+) -> None:
+    sync.run()
+    deliver_webhooks()  # the events of the subscriptions' creation, late
+    for member in ("monthly", "yearly"):
+        subscription_id = PaidSubscription.objects.get(member=moved_in[member]).stripe_id
+        stripe_fake.renew(subscription_id)
+    assert set(deliver_webhooks()) == {200}
+    assert not OutboundEmail.objects.exists()
+    assert Member.objects.get(email="yearly@example.org").tier == Member.Tier.PAID
+
+
+def test_the_renewal_of_a_200_day_old_subscription_sends_no_welcome_without_a_sync(
+    stripe_fake: Any, paid_tier: Tier, deliver_webhooks: Any
+) -> None:
+    stripe_fake.auto_deliver = False
+    customer = stripe_fake.create_customer({"email": "old@example.org"})["id"]
+    price = paid_tier.prices.get(interval="month").stripe_price_id
+    started = int(time.time()) - 200 * DAY
+    subscription = stripe_fake.create_subscription(customer, price, started=started)
+    member = Member.objects.create(
+        email="old@example.org", status=Member.Status.ACTIVE, confirmed_at=timezone.now(),
+        stripe_customer_id=customer, source="import",
+    )  # fmt: skip
+    MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.IMPORTED)
+    sent_before = len(stripe_fake.events)
+    stripe_fake.renew(subscription["id"])
+    assert set(deliver_webhooks(stripe_fake.events[sent_before:])) == {200}
+    member.refresh_from_db()
+    assert member.tier == Member.Tier.PAID
+    assert not OutboundEmail.objects.exists()
+
+
+def test_a_subscription_started_after_the_import_is_welcomed_and_one_just_before_is_not(
+    stripe_fake: Any, paid_tier: Tier, deliver_webhooks: Any
+) -> None:
+    """Staff start a subscription in Stripe's dashboard for an imported member: it is new to
+    them. One started on the old platform the day before the import is not."""
+    stripe_fake.auto_deliver = False
+    price = paid_tier.prices.get(interval="month").stripe_price_id
+    members = {}
+    for name, started in [("after", int(time.time())), ("before", int(time.time()) - DAY)]:
+        customer = stripe_fake.create_customer({"email": f"{name}@example.org"})["id"]
+        members[name] = Member.objects.create(
+            email=f"{name}@example.org", status=Member.Status.ACTIVE,
+            confirmed_at=timezone.now(), stripe_customer_id=customer, source="import",
+        )  # fmt: skip
+        MemberEvent.objects.create(
+            member=members[name], kind=MemberEvent.Kind.IMPORTED,
+            created_at=timezone.now() - timedelta(hours=1),
+        )  # fmt: skip
+        stripe_fake.create_subscription(customer, price, started=started)
+    assert set(deliver_webhooks()) == {200}
+    welcomed = OutboundEmail.objects.values_list("to", "template")
+    assert list(welcomed) == [("after@example.org", "billing/email/welcome")]
+    sync.run()  # linking them later changes nothing
+    assert OutboundEmail.objects.count() == 1

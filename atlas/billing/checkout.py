@@ -1,11 +1,13 @@
 """Stripe Checkout and the Billing Portal: a reader chooses a tier, pays on Stripe's page, and
 comes back a paying member; later they manage their card, plan and invoices on Stripe's portal.
 
-No reader is charged twice: a member who already pays is sent to the portal instead of a second
-checkout; starting a checkout expires the reader's earlier open ones (a second tab cannot
-complete an old one); customers are created with an idempotency key per member, so a member
-never gets two. A reader who is not a member yet becomes one when the checkout completes (by the
-webhook or by the thank-you page, whichever comes first: both run `complete`).
+No reader is charged twice: a member who already pays is sent to their account or the portal
+instead of a second checkout (a member imported with a Stripe customer is asked about at Stripe
+first: their subscription may not be linked yet); starting a checkout expires the reader's
+earlier open ones (a second tab cannot complete an old one); customers are created with an
+idempotency key per member, so a member never gets two. A reader who is not a member yet
+becomes one when the checkout completes (by the webhook or by the thank-you page, whichever
+comes first: both run `complete`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from atlas.billing import subscriptions
+from atlas.billing import subscriptions, sync
 from atlas.billing.models import BillingSettings, CheckoutSession, PaidSubscription, Price, Tier
 from atlas.billing.stripe_api import StripeDict, as_dict, client, object_id
 from atlas.members import services as member_services
@@ -39,6 +41,11 @@ class SignInFirst(CheckoutRefused):
 
 class AlreadyPaying(CheckoutRefused):
     """The member already has a subscription: they change it in the portal."""
+
+
+class PayingAtStripe(AlreadyPaying):
+    """Stripe holds a live subscription of the member's customer that Atlas had not linked (an
+    import before `billing_sync`): it is linked now, and the reader goes to the portal."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,8 @@ def start(
             raise SignInFirst("This address is already a member's: sign in to upgrade.")
     elif subscriptions.live_subscription(member) is not None:
         raise AlreadyPaying("You already have a paid plan: change it from your account.")
+    elif sync.link_live(member):
+        raise PayingAtStripe("You already have a paid plan: change it in the Billing Portal.")
     customer = ensure_customer(member) if member else ""
     address = member.email if member else email
     expire_open(member, address)
@@ -172,7 +181,7 @@ def complete(session: StripeDict) -> int | None:
             CheckoutSession.objects.filter(stripe_id=session["id"]).update(created_member=True)
     subscription_id = object_id(session.get("subscription"))
     if subscription_id:
-        subscriptions.sync(subscription_id, member_id=member.pk)
+        subscriptions.sync(subscription_id, member_id=member.pk, from_checkout=True)
     if customer_id:
         subscriptions.link_customer(member.pk, customer_id)
     return member.pk

@@ -58,18 +58,24 @@ def subscription_source(
     subscription: PaidSubscription, grace: timedelta, now: datetime
 ) -> Source | None:
     """What a subscription gives now, as Stripe last described it."""
-    ends_at = subscription.ends_at
-    until: datetime | None = ends_at
+    until: datetime | None = subscription.ends_at
     if subscription.status == PaidSubscription.Status.PAST_DUE:
-        anchor = subscription.current_period_start or subscription.current_period_end
-        grace_end = (anchor or now) + grace
-        until = min(grace_end, ends_at) if ends_at else grace_end
+        until = grace_end(subscription, grace, now)
     elif subscription.status not in PAID_STATUSES:
         return None
     if until is not None and until <= now:
         return None
     tier_name = subscription.tier.name if subscription.tier else "Paid"
     return Source(MemberAccess.Source.PAID, subscription.tier_id, tier_name, until)
+
+
+def grace_end(subscription: PaidSubscription, grace: timedelta, now: datetime) -> datetime:
+    """When a past_due subscription stops giving access: the grace period from the start of the
+    period whose payment failed (or its set end, if sooner)."""
+    anchor = subscription.current_period_start or subscription.current_period_end
+    end = (anchor or now) + grace
+    ends_at = subscription.ends_at
+    return min(end, ends_at) if ends_at else end
 
 
 def grant_source(grant: Grant, now: datetime) -> Source | None:

@@ -262,6 +262,9 @@ class PaidSubscription(models.Model):
     linked_by_sync = models.BooleanField(
         default=False, help_text="Found by billing_sync (an import): no welcome email."
     )
+    started_by_checkout = models.BooleanField(
+        default=False, help_text="Started by a checkout on this site: it gets a welcome email."
+    )
     synced_at = models.DateTimeField(
         null=True, blank=True, help_text="When the state stored here was asked of Stripe."
     )

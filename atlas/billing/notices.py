@@ -1,8 +1,10 @@
 """Billing's emails to readers, through members' outbox, each at most once.
 
 `notify(member)` looks at what billing knows of a member and queues the emails that are due and
-not yet sent: a welcome for each subscription that was ever paid, a cancellation when one is set
-to end, and a payment-failed email per failed invoice (recent ones only). A row in `Notice`,
+not yet sent: a welcome for each new subscription that was ever paid (`welcome_due`: started by
+Atlas's checkout, or just started, after the member came; never one a reader brought from an
+earlier platform, whether a webhook or `billing_sync` told us first), a cancellation when one is
+set to end, and a payment-failed email per failed invoice (recent ones only). A row in `Notice`,
 unique per (kind, key), is written in the same transaction as the outbox row, so however many
 deliveries of however many events race here, each email is queued once. Stripe sends receipts.
 """
@@ -26,12 +28,15 @@ from atlas.billing.models import (
     format_money,
 )
 from atlas.members import outbox
-from atlas.members.models import Member
+from atlas.members.models import Member, MemberEvent
 from atlas.publishing.models import Publication
 
 PORTAL_LINK_SALT = "atlas.billing.portal-link"
 PORTAL_LINK_MAX_AGE = timedelta(days=14)
 RECENT_FAILURE = timedelta(days=7)
+# A subscription Atlas's checkout did not start (staff made it in Stripe's dashboard) is new, and
+# welcomed, if it started this recently (Stripe retries a webhook for three days).
+NEW_SUBSCRIPTION = timedelta(days=3)
 
 
 def portal_link_token(member_id: int) -> str:
@@ -61,11 +66,17 @@ def notify(member_id: int) -> int:
     if member is None:
         return 0
     queued = 0
+    now, imported = timezone.now(), imported_at(member)
     subscriptions = list(PaidSubscription.objects.filter(member=member).select_related("tier"))
     for subscription in subscriptions:
         if not subscription.ever_paid:
             continue
-        queued += once(Notice.Kind.WELCOME, subscription.stripe_id, member, welcome(subscription))
+        if welcome_due(subscription, imported, now):
+            queued += once(
+                Notice.Kind.WELCOME, subscription.stripe_id, member, welcome(subscription)
+            )
+        else:
+            skip(Notice.Kind.WELCOME, subscription.stripe_id, member.pk)
         if subscription.cancel_at_period_end or subscription.cancel_at or subscription.ended_at:
             queued += once(
                 Notice.Kind.CANCELED, subscription.stripe_id, member, canceled(subscription)
@@ -84,6 +95,33 @@ def notify(member_id: int) -> int:
     return queued
 
 
+def welcome_due(
+    subscription: PaidSubscription, imported_at: datetime | None, now: datetime
+) -> bool:
+    """Is this subscription one the member just started, to be welcomed? Yes if Atlas's checkout
+    started it; no if `billing_sync` linked it (it came from an earlier platform); otherwise
+    only if it started recently and after the member was imported (a renewal of an old Ghost
+    subscription, or its first webhook, is no news to the reader)."""
+    if subscription.started_by_checkout:
+        return True
+    if subscription.linked_by_sync:
+        return False
+    started = subscription.started_at
+    if started is None or started < now - NEW_SUBSCRIPTION:
+        return False
+    return imported_at is None or started > imported_at
+
+
+def imported_at(member: Member) -> datetime | None:
+    """When the member was last imported (None: never)."""
+    return (
+        MemberEvent.objects.filter(member=member, kind=MemberEvent.Kind.IMPORTED)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
 def once(kind: str, key: str, member: Member, email: tuple[str, dict[str, str]]) -> int:
     """Queue `email` (template, context) unless this (kind, key) was already handled."""
     template, context = email
@@ -99,7 +137,7 @@ def once(kind: str, key: str, member: Member, email: tuple[str, dict[str, str]])
 
 
 def skip(kind: str, key: str, member_id: int | None) -> None:
-    """Record a notice as handled without an email (subscriptions found by `billing_sync`)."""
+    """Record a notice as handled without an email (a subscription from an earlier platform)."""
     try:
         with transaction.atomic():
             Notice.objects.create(kind=kind, key=key, member_id=member_id, skipped=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -204,7 +204,9 @@ class MemberBilling:
     `plan_name`: "Free", a tier's name, "Supporter (complimentary)"; `status`: the subscription's
     (trialing, active, past_due...) or "" without one; `price`: "€5.00 a month";
     `renews_on` / `ends_on` / `trial_ends_on`: dates (at most one of renews_on and ends_on);
-    `payment_failed`: the renewal failed and Stripe is retrying (the reader is in grace);
+    `payment_failed`: the renewal failed and Stripe is retrying; `reads_until`: then, when access
+    ends (the grace period's end; neither renews_on nor ends_on is set, Stripe's period says
+    nothing about access then);
     `grants`: live complimentary or gift plans; `can_manage`: a Stripe customer exists, so the
     Billing Portal can open.
     """
@@ -218,10 +220,24 @@ class MemberBilling:
     ends_on: datetime | None = None
     trial_ends_on: datetime | None = None
     payment_failed: bool = False
+    reads_until: datetime | None = None
     grants: list[Grant] = field(default_factory=list)
     subscription: PaidSubscription | None = None
     can_manage: bool = False
     stripe_customer_id: str = ""
+
+
+def manages(member: Member) -> bool:
+    """Billing decides this member's plan (`Member.tier` is its summary, and a plan set by hand
+    would disagree with who may read): they have a Stripe customer, a subscription, a plan
+    given, or access billing worked out before. Members billing has never seen keep the plan
+    staff set."""
+    return (
+        bool(member.stripe_customer_id)
+        or MemberAccess.objects.filter(member=member).exists()
+        or PaidSubscription.objects.filter(member=member).exists()
+        or Grant.objects.filter(member=member).exists()
+    )
 
 
 def member_billing(member: Member) -> MemberBilling:
@@ -254,6 +270,10 @@ def member_billing(member: Member) -> MemberBilling:
             else None,
             "payment_failed": subscription.status == PaidSubscription.Status.PAST_DUE,
         }
+        if details["payment_failed"]:
+            grace = timedelta(days=BillingSettings.current().past_due_grace_days)
+            details["reads_until"] = entitlement.grace_end(subscription, grace, now)
+            details["renews_on"] = details["ends_on"] = None
     return MemberBilling(
         paying=plan.paying,
         plan_name=plan.name,

@@ -31,6 +31,9 @@ from atlas.billing.stripe_api import (
 from atlas.members.models import Member
 
 PAID = {"trialing", "active"}
+# A subscription that still counts (paid, in grace, or its first payment under way): a member
+# who has one must not start another.
+LIVE_STATUSES = ("trialing", "active", "past_due", "incomplete")
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,18 @@ def fetch(stripe_id: str) -> StripeDict:
     return as_dict(client().v1.subscriptions.retrieve(stripe_id))
 
 
-def sync(stripe_id: str, *, seen: StripeDict | None = None, member_id: int | None = None) -> Synced:
+def sync(
+    stripe_id: str,
+    *,
+    seen: StripeDict | None = None,
+    member_id: int | None = None,
+    from_checkout: bool = False,
+) -> Synced:
     """Ask Stripe for the subscription now and store it (see the module's docstring)."""
     asked_at = timezone.now()
-    return store(fetch(stripe_id), asked_at, seen=seen, member_id=member_id)
+    return store(
+        fetch(stripe_id), asked_at, seen=seen, member_id=member_id, from_checkout=from_checkout
+    )
 
 
 def store(
@@ -56,6 +67,7 @@ def store(
     seen: StripeDict | None = None,
     member_id: int | None = None,
     linked_by_sync: bool = False,
+    from_checkout: bool = False,
 ) -> Synced:
     customer_id = object_id(state.get("customer"))
     with transaction.atomic():
@@ -67,6 +79,8 @@ def store(
         facts = {name: True for name, value in known if value}
         if linked_by_sync:
             facts["linked_by_sync"] = True
+        if from_checkout:
+            facts["started_by_checkout"] = True
         if facts:
             PaidSubscription.objects.filter(pk=row.pk).update(**facts)
         owner = member_id or _member_for_customer(customer_id)
@@ -130,7 +144,17 @@ def fields_of(state: StripeDict) -> dict[str, Any]:
 
 def facts_of(state: StripeDict) -> dict[str, bool]:
     status = state.get("status")
-    return {"ever_paid": status in PAID, "ever_charged": status in ("active", "past_due")}
+    return {
+        "ever_paid": status in PAID,
+        "ever_charged": status in ("active", "past_due"),
+        "started_by_checkout": started_by_checkout(state),
+    }
+
+
+def started_by_checkout(state: StripeDict) -> bool:
+    """Atlas's checkout names the tier in the subscription's metadata; subscriptions made on
+    another platform (Ghost, Substack) or in Stripe's dashboard do not have it."""
+    return bool((state.get("metadata") or {}).get("atlas_tier"))
 
 
 def tier_for(price_id: str, metadata: dict[str, Any]) -> int | None:
@@ -159,7 +183,7 @@ def live_subscription(member: Member) -> PaidSubscription | None:
     """The member's subscription that still counts (paid, in grace, or not yet ended)."""
     return (
         PaidSubscription.objects.filter(member=member)
-        .filter(status__in=["trialing", "active", "past_due", "incomplete"])
+        .filter(status__in=LIVE_STATUSES)
         .order_by("-created_at")
         .first()
     )

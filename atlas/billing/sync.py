@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from atlas.billing import entitlement, notices, subscriptions
-from atlas.billing.models import Notice, PaidSubscription, SyncRun
+from atlas.billing.models import Notice, SyncRun
 from atlas.billing.stripe_api import StripeDict, as_dict, client, object_id, price_of
 from atlas.members.models import Member
 
@@ -29,6 +29,27 @@ def all_subscriptions() -> Iterator[StripeDict]:
     listing = client().v1.subscriptions.list(params={"status": "all", "limit": 100})
     for subscription in listing.auto_paging_iter():
         yield as_dict(subscription)
+
+
+def subscriptions_of_customer(customer_id: str) -> Iterator[StripeDict]:
+    listing = client().v1.subscriptions.list(
+        params={"customer": customer_id, "status": "all", "limit": 100}
+    )
+    for subscription in listing.auto_paging_iter():
+        yield as_dict(subscription)
+
+
+def link_live(member: Member) -> int:
+    """Link the live subscriptions Stripe holds for the member's customer (a member imported
+    with one, before `billing_sync` ran); return how many are live."""
+    if not member.stripe_customer_id:
+        return 0
+    live = 0
+    for state in subscriptions_of_customer(member.stripe_customer_id):
+        if state.get("status") in subscriptions.LIVE_STATUSES:
+            link(state, member.pk)
+            live += 1
+    return live
 
 
 def customers_of_members() -> dict[str, int]:
@@ -67,14 +88,19 @@ def run(progress: Progress | None = None) -> dict[str, Any]:
 
 
 def link(state: StripeDict, member_id: int) -> subscriptions.Synced:
-    new = not PaidSubscription.objects.filter(stripe_id=state["id"]).exists()
-    if new:  # a reader who paid elsewhere before: no "welcome", no old cancellation
+    """Link one subscription of a member's customer. One that Atlas's checkout did not start
+    came from an earlier platform: no "welcome", no cancellation email for an old end, whether
+    its row is new or a webhook stored it first."""
+    from_earlier_platform = not subscriptions.started_by_checkout(state)
+    if from_earlier_platform:
         notices.skip(Notice.Kind.WELCOME, state["id"], member_id)
         if state.get("status") in ("canceled", "incomplete_expired") or state.get(
             "cancel_at_period_end"
         ):
             notices.skip(Notice.Kind.CANCELED, state["id"], member_id)
-    return subscriptions.store(state, timezone.now(), member_id=member_id, linked_by_sync=new)
+    return subscriptions.store(
+        state, timezone.now(), member_id=member_id, linked_by_sync=from_earlier_platform
+    )
 
 
 def run_recorded(run_id: int) -> None:

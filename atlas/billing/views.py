@@ -90,6 +90,8 @@ def start_checkout(request: HttpRequest) -> HttpResponse:
     except checkout.SignInFirst:
         member_services.request_sign_in(email, back_to)
         return render(request, "billing/sign_in_first.html", {"email": email}, status=409)
+    except checkout.PayingAtStripe:  # their plan is changed in Stripe's portal
+        return _to_portal(request, member) if member else redirect("members:account")
     except checkout.AlreadyPaying as refusal:
         messages.info(request, str(refusal))
         return redirect("members:account")

@@ -60,9 +60,12 @@ def tier_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @staff_view("billing.view_paidsubscription")
 def paid_numbers(request: HttpRequest) -> HttpResponse:
     start, end = _range(request)
+    per_tier = numbers.tier_series(start, end)
     context = {
         "figures": numbers.figures(start, end),
         "series": numbers.series(start, end),
+        "tier_names": list(per_tier),
+        "tier_days": _by_day(per_tier),
         "start": start,
         "end": end,
         "days": request.GET.get("days", "30"),
@@ -80,6 +83,13 @@ def paid_numbers_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _by_day(per_tier: dict[str, list[numbers.Point]]) -> list[tuple[date, list[numbers.Point]]]:
+    """Newest day first: the day, and each tier's point that day (in the tiers' order)."""
+    columns = list(per_tier.values())
+    days = [point.day for point in columns[0]] if columns else []
+    return [(day, [column[index] for column in columns]) for index, day in enumerate(days)][::-1]
+
+
 def _range(request: HttpRequest) -> tuple[date, date]:
     return numbers.since(RANGES.get(request.GET.get("days", ""), 30))
 
@@ -87,7 +97,7 @@ def _range(request: HttpRequest) -> tuple[date, date]:
 @staff_view("billing.add_grant")
 @require_http_methods(["GET", "POST"])
 def grants(request: HttpRequest) -> HttpResponse:
-    form = GrantForm(request.POST or None)
+    form = GrantForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.give(data["email"], data["tier"], kind=data["kind"], ends_at=data["until"],

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from atlas.billing import services as billing
 from atlas.delivery.models import Delivery, EmailEvent
 from atlas.discussions.models import Comment
 from atlas.members import outbox, services
@@ -230,6 +231,20 @@ class MemberForm(forms.ModelForm):
         help_texts = {"notes": "Only staff see these.", "tier": "Paid or complimentary members "
                       "read paid posts."}  # fmt: skip
 
+    def __init__(self, *args: Any, plan_managed: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if plan_managed:  # billing keeps the plan: one set here would disagree with access
+            del self.fields["tier"]
+
+    def save_member(self) -> Member:
+        """Name and notes; the plan, if staff may set it, with a line in the member's history."""
+        member = self.save(commit=False)
+        member.save(update_fields=["name", "notes", "updated_at"])
+        if "tier" in self.cleaned_data:
+            services.set_tier(member.pk, self.cleaned_data["tier"], reason="set by staff")
+        self.save_labels(member)
+        return member
+
     def save_labels(self, member: Member) -> None:
         names = {name.strip()[:80] for name in self.cleaned_data["labels_text"].split(",")}
         wanted = [Label.objects.get_or_create(name=name)[0] for name in sorted(names) if name]
@@ -276,13 +291,14 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     member = get_object_or_404(Member, pk=member_id)
     can_change = request.user.has_perm(Permission.MEMBER_CHANGE)
     labels = ", ".join(label.name for label in member.labels.all())
-    form = MemberForm(request.POST or None, instance=member, initial={"labels_text": labels})
+    plan_managed = billing.manages(member)
+    form = MemberForm(request.POST or None, instance=member, initial={"labels_text": labels},
+                      plan_managed=plan_managed)  # fmt: skip
     if request.method == "POST":
         if not can_change:
             return HttpResponse("Your role cannot change members.", status=403)
         if form.is_valid():
-            form.save()
-            form.save_labels(member)
+            form.save_member()
             messages.success(request, "Saved.")
             return redirect("newsroom:member", member_id=member.pk)
     comments = Comment.objects.filter(member=member)
@@ -290,6 +306,8 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         "member": member,
         "form": form,
         "can_change": can_change,
+        "plan_managed": plan_managed,
+        "billing": billing.member_billing(member),
         "subscriptions": list(member.subscriptions.select_related("newsletter")),
         "events": list(MemberEvent.objects.filter(member=member)[:50]),
         "emails": emails_of(member),

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_safe
 
 from atlas.analytics import geo, services
 from atlas.analytics.services import Period
+from atlas.billing import numbers as paid_numbers
+from atlas.billing.models import BillingSettings, to_decimal
 from atlas.delivery import tracking
 from atlas.delivery.models import Send
 from atlas.discussions.models import Comment
@@ -166,6 +168,23 @@ def dashboard_tables(period: Period) -> dict[str, Table]:
     }  # fmt: skip
 
 
+PAID_HEADER = ["day", "paying members", "MRR", "new paid", "churned", "trials ended",
+               "trials converted", "complimentary"]  # fmt: skip
+
+
+def paid_tables(request: HttpRequest, period: Period) -> dict[str, Table]:
+    """Billing's numbers day by day, for staff who may see them, once paid plans exist."""
+    if not request.user.has_perm("billing.view_paidsubscription") or not paid_numbers.in_use():
+        return {}
+    currency = BillingSettings.current().currency
+    rows = [
+        [point.day, point.paying, to_decimal(int(point.mrr), currency), point.new_paid,
+         point.churned, point.trials_ended, point.trials_converted, point.complimentary]
+        for point in paid_numbers.series(period.start, period.end)
+    ]  # fmt: skip
+    return {"paid": (PAID_HEADER, rows)}
+
+
 def member_counts() -> dict[str, int]:
     """Active and paying members now: two counts over the whole list, kept until it changes."""
 
@@ -194,7 +213,7 @@ def short_day(day: date) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     services.flush()  # this process's buffered views; the others' arrive within the interval
     chosen, period = period_from(request)
-    tables = dashboard_tables(period)
+    tables = dashboard_tables(period) | paid_tables(request, period)
     if response := csv_or(request, f"numbers-{period.start}-{period.end}", tables):
         return response
     with translation.override(current_publication(request).language):
@@ -240,6 +259,19 @@ def dashboard_context(
         "countries_counted": geo.enabled()
         or any(row[0] != "(unknown)" for row in tables["countries"][1]),
         "query": request.GET.urlencode(),
+        **paid_context(period, tables, days, write_count),
+    }
+
+
+def paid_context(
+    period: Period, tables: dict[str, Table], days: list[str], write_count: Any
+) -> dict[str, Any]:
+    if "paid" not in tables:
+        return {}
+    paying = Series("Paying members", column(tables["paid"][1], 1))
+    return {
+        "paid": paid_numbers.figures(period.start, period.end),
+        "paid_chart": bar_chart("Paying members per day", days, [paying], write_count),
     }
 
 

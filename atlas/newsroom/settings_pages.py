@@ -1,5 +1,6 @@
 """Settings: the publication, newsletters, delivery (with the DNS records to publish), discussions,
-sponsors, analytics and the staff, each a page with its help text, for the roles that may."""
+sponsors, analytics, billing and the staff, each a page with its help text, for the roles that
+may."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_POST, require_safe
 
+from atlas.billing.models import BillingSettings
 from atlas.delivery.dns_check import dkim_records
 from atlas.delivery.models import DeliverySettings
 from atlas.discussions.models import DiscussionSettings
@@ -64,6 +66,10 @@ SECTIONS = [
     Section("analytics", "Analytics", "Whether newsletters count opens and clicks. Page views are "
             "always counted, without cookies.", Permission.ANALYTICS, DeliverySettings,
             ("track_opens", "track_clicks")),
+    Section("billing", "Billing", "The currency of new prices, how long a reader whose renewal "
+            "failed keeps reading, and promotion codes at checkout.",
+            "billing.change_billingsettings", BillingSettings,
+            ("currency", "past_due_grace_days", "allow_promotion_codes")),
     Section("staff", "Staff", "Who works in the newsroom, in which role; invite someone by email.",
             Permission.STAFF),
 ]  # fmt: skip

@@ -215,6 +215,16 @@ def test_progress_is_read_as_json_for_the_live_bar(editor_client: Client, make_p
     assert data["opens"] is None and data["clicks"] is None and data["unsubscribes"] == 0
 
 
+def test_a_finished_send_shows_no_time_left(editor_client: Client, make_post: Any) -> None:
+    send = sent_send(make_post(), ["sent", "sent"])
+    Delivery.objects.filter(send=send).update(sent_at=timezone.now())  # in the last minute
+    Send.objects.filter(pk=send.pk).update(status=Send.Status.DONE)
+    data = editor_client.get(f"/newsroom/sends/{send.pk}/progress.json").json()
+    assert data["per_minute"] == 2 and data["eta_minutes"] is None
+    page = editor_client.get(f"/newsroom/sends/{send.pk}/").content.decode()
+    assert "<span data-shown-with-eta hidden>" in page
+
+
 def test_a_sends_page_offers_the_controls_of_its_state_without_javascript(
     editor_client: Client, make_post: Any
 ) -> None:

@@ -219,7 +219,7 @@ def figures(send: Send) -> SendFigures:
         per_minute=sent_last_minute,
         bounced=Delivery.objects.filter(send=send, bounced=True).count(),
         complained=Delivery.objects.filter(send=send, complained=True).count(),
-        eta_minutes=round(pending / sent_last_minute, 1) if sent_last_minute else None,
+        eta_minutes=round(pending / sent_last_minute, 1) if pending and sent_last_minute else None,
         last_errors=errors,
     )
 

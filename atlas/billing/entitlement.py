@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from atlas.billing.models import (
@@ -232,3 +233,11 @@ class BillingEntitlement:
                 .values_list("pk", flat=True)
             )
         return readers
+
+    def paying_for(self, tier_ids: Collection[int]) -> QuerySet[Any, int]:
+        now = timezone.now()
+        return (
+            MemberAccess.objects.filter(paying=True, tiers__in=list(tier_ids))
+            .filter(Q(paid_until__isnull=True) | Q(paid_until__gt=now))
+            .values_list("member_id", flat=True)
+        )

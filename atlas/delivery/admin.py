@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from atlas.delivery import rendering, services
-from atlas.delivery.models import Delivery, DeliverySettings, Send
+from atlas.delivery.models import PLAIN_AUDIENCES, Delivery, DeliverySettings, Send
 from atlas.lib.http import email_as_page
 from atlas.lib.singleton import SingletonAdmin
 from atlas.members.models import Label, Newsletter
@@ -41,7 +41,7 @@ class NewSendForm(forms.Form):
         initial="web_and_email",
         label="Publish to",
     )
-    audience = forms.ChoiceField(choices=Send.Audience.choices, initial=Send.Audience.ALL)
+    audience = forms.ChoiceField(choices=PLAIN_AUDIENCES, initial=Send.Audience.ALL)
     labels = forms.ModelMultipleChoiceField(
         queryset=Label.objects.all(), required=False, help_text="Only members with these labels."
     )

@@ -20,7 +20,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -37,7 +37,7 @@ from atlas.delivery.rendering import MessageFactory, Recipient
 from atlas.delivery.transport import Transport, dkim_keys, open_transport
 from atlas.lib import pagecache
 from atlas.lib.smtp import ConnectionLost, RecipientError, Reply
-from atlas.members.hooks import full_text_readers
+from atlas.members.hooks import full_text_readers, paying_for
 from atlas.members.models import (
     Member,
     MemberEvent,
@@ -67,10 +67,11 @@ def lease() -> timedelta:
 
 
 def subscribed_members(
-    newsletter_ids: list[int], audience: str, label_ids: list[int]
+    newsletter_ids: list[int], audience: str, label_ids: list[int], tier_ids: Iterable[int] = ()
 ) -> QuerySet[Member]:
-    """Active members subscribed to one of the newsletters, narrowed by audience and labels,
-    each annotated with the first of those newsletters (`newsletter`)."""
+    """Active members subscribed to one of the newsletters, narrowed by audience (with the
+    audience "tiers", to the members paying for one of `tier_ids`) and labels, each annotated
+    with the first of those newsletters (`newsletter`)."""
     subscribed = Subscription.objects.filter(
         member=OuterRef("pk"),
         newsletter_id__in=newsletter_ids,
@@ -88,6 +89,8 @@ def subscribed_members(
         members = members.filter(tier=Member.Tier.FREE)
     elif audience == Send.Audience.PAID:
         members = members.exclude(tier=Member.Tier.FREE)
+    elif audience == Send.Audience.TIERS:
+        members = members.filter(pk__in=paying_for(list(tier_ids)))
     return members
 
 
@@ -99,6 +102,7 @@ def recipients_after(send: Send, member_id: int, limit: int) -> list[tuple[int, 
         list(send.newsletters.values_list("pk", flat=True)),
         send.audience,
         list(send.labels.values_list("pk", flat=True)),
+        send.tier_ids,
     ).filter(pk__gt=member_id)
     # `newsletter` is subscribed_members's annotation, which the type checker cannot see.
     rows = members.order_by("pk").values_list("pk", "email", "tier", "newsletter")  # type: ignore[misc]

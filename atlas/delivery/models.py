@@ -63,11 +63,14 @@ class Send(models.Model):
         ALL = "all", "Everyone subscribed"
         FREE = "free", "Free members only"
         PAID = "paid", "Paid and complimentary members only"
+        TIERS = "tiers", "Paying members of the chosen plans only"
 
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="sends")
     newsletters = models.ManyToManyField(Newsletter, related_name="sends")
     labels = models.ManyToManyField(Label, blank=True, help_text="Only members with these labels.")
     audience = models.CharField(max_length=8, choices=Audience.choices, default=Audience.ALL)
+    # With the audience "tiers": the paid plans (billing's tiers, by id) whose members get it.
+    tier_ids = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PREPARING)
     status_reason = models.CharField(max_length=300, blank=True)
     subject = models.CharField(max_length=300)
@@ -102,6 +105,10 @@ class Send(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.PREPARING, self.Status.SENDING)
+
+
+# The audiences chosen with no more than their name (the chosen plans' needs its plans too).
+PLAIN_AUDIENCES = [choice for choice in Send.Audience.choices if choice[0] != Send.Audience.TIERS]
 
 
 class Batch(models.Model):

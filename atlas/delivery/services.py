@@ -37,6 +37,7 @@ def start_send(
     *,
     audience: str = Send.Audience.ALL,
     labels: Iterable[Label] = (),
+    tier_ids: Iterable[int] = (),
     user: Any = None,
     when_live: bool = False,
 ) -> Send:
@@ -44,6 +45,9 @@ def start_send(
     newsletters = list(newsletters)
     if not newsletters:
         raise SendRefused("Choose at least one newsletter.")
+    tier_ids = sorted(set(tier_ids)) if audience == Send.Audience.TIERS else []
+    if audience == Send.Audience.TIERS and not tier_ids:
+        raise SendRefused("Choose at least one plan for this audience.")
     if post.sends.exclude(status__in=[Send.Status.CANCELLED]).filter(is_test=False).exists():
         raise SendRefused("This post has already been sent (or is being sent).")
     if not when_live and post.status == Post.Status.SCHEDULED:
@@ -53,6 +57,7 @@ def start_send(
             post=post,
             subject=post.title,
             audience=audience,
+            tier_ids=tier_ids,
             created_by=user if getattr(user, "pk", None) else None,
             status=Send.Status.SCHEDULED if when_live else Send.Status.PREPARING,
         )
@@ -106,13 +111,14 @@ def count_recipients(
     newsletters: Iterable[Newsletter],
     audience: str = Send.Audience.ALL,
     labels: Iterable[Label] = (),
+    tier_ids: Iterable[int] = (),
 ) -> int:
     """How many members a send to these newsletters would reach now (suppressed ones aside)."""
     newsletter_ids = [newsletter.pk for newsletter in newsletters]
     if not newsletter_ids:
         return 0
     return engine.subscribed_members(
-        newsletter_ids, audience, [label.pk for label in labels]
+        newsletter_ids, audience, [label.pk for label in labels], tier_ids
     ).count()
 
 

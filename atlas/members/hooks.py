@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from atlas.lib.hooks import ExtensionPoint, declare_slot, register_slot
 from atlas.members.models import Member
@@ -77,6 +78,11 @@ class EntitlementRule(Protocol):
         """Of `member_ids`, who gets `post` (for paying members) in full by email (one query)."""
         ...
 
+    def paying_for(self, tier_ids: Collection[int]) -> QuerySet[Any, int]:
+        """The ids of the members paying now for one of the tiers `tier_ids` (a subquery that
+        a send's list of recipients is narrowed by)."""
+        ...
+
 
 class StoredTier:
     """The rule until an app that takes payments registers one: the plan staff set by hand
@@ -94,6 +100,9 @@ class StoredTier:
             .exclude(tier=Member.Tier.FREE)
             .values_list("pk", flat=True)
         )
+
+    def paying_for(self, tier_ids: Collection[int]) -> QuerySet[Any, int]:
+        return Member.objects.none().values_list("pk", flat=True)  # no tiers without billing
 
 
 entitlement_rules: ExtensionPoint[EntitlementRule] = ExtensionPoint(
@@ -125,6 +134,10 @@ def may_read(member: Member, post: Post) -> bool:
 
 def full_text_readers(post: Post, member_ids: Collection[int]) -> set[int]:
     return entitlement().full_text_readers(post, member_ids)
+
+
+def paying_for(tier_ids: Collection[int]) -> QuerySet[Any, int]:
+    return entitlement().paying_for(tier_ids)
 
 
 def _default_sender() -> str:

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from atlas.delivery.models import Send
+from atlas.delivery.models import PLAIN_AUDIENCES, Send
 from atlas.members.models import Newsletter
 from atlas.publishing import services
 from atlas.publishing.models import Author, Correction, Post, Tag
@@ -151,7 +151,7 @@ class PublishForm(forms.Form):
         label="Newsletters",
     )
     audience = forms.ChoiceField(
-        choices=Send.Audience.choices,
+        choices=PLAIN_AUDIENCES,
         initial=Send.Audience.ALL,
         required=False,
         widget=forms.RadioSelect,

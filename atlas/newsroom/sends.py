@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from atlas.billing.models import Tier
 from atlas.delivery import rendering, services, tracking
 from atlas.delivery.models import Send
 from atlas.members.addresses import normalize_email
@@ -211,6 +212,13 @@ class NewSendForm(forms.Form):
     audience = forms.ChoiceField(
         choices=Send.Audience.choices, initial=Send.Audience.ALL, widget=forms.RadioSelect
     )
+    tiers = forms.ModelMultipleChoiceField(
+        queryset=Tier.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Plans",
+        help_text="For the audience “paying members of the chosen plans only”.",
+    )
     labels = forms.ModelMultipleChoiceField(
         queryset=Label.objects.all(),
         required=False,
@@ -221,6 +229,24 @@ class NewSendForm(forms.Form):
         label="Test addresses",
         help_text="For a test: addresses separated by commas. The test goes to them only.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tiers = Tier.objects.filter(kind=Tier.Kind.PAID, archived=False).order_by("position", "pk")
+        if tiers.exists():
+            self.fields["tiers"].queryset = tiers  # type: ignore[attr-defined]
+        else:  # no paid plans (yet): no audience by plan
+            del self.fields["tiers"]
+            audience = self.fields["audience"]
+            audience.choices = [  # type: ignore[attr-defined]
+                choice for choice in Send.Audience.choices if choice[0] != Send.Audience.TIERS
+            ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("audience") == Send.Audience.TIERS and not data.get("tiers"):
+            self.add_error("tiers", "Choose at least one plan for this audience.")
+        return data
 
     def clean_test_addresses(self) -> list[str]:
         raw = self.cleaned_data["test_addresses"]
@@ -306,7 +332,7 @@ def start(request: HttpRequest, post: Post, form: NewSendForm) -> HttpResponse |
             services.publish_for_sending(post, request.user)
         send = services.start_send(
             post, data["newsletters"], audience=data["audience"], labels=data["labels"],
-            user=request.user,
+            tier_ids=[tier.pk for tier in data.get("tiers") or []], user=request.user,
         )  # fmt: skip
     except (services.SendRefused, ValidationError, ValueError) as error:
         form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))

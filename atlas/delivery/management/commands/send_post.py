@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from atlas.delivery import services
-from atlas.delivery.models import Send
+from atlas.delivery.models import PLAIN_AUDIENCES, Send
 from atlas.members.models import Label, Newsletter
 from atlas.publishing.models import Post
 
@@ -21,9 +21,7 @@ class Command(BaseCommand):
             "--newsletter", action="append", default=[], help="Newsletter slug (repeatable)."
         )
         parser.add_argument("--test-to", action="append", default=[], help="Send a test instead.")
-        parser.add_argument(
-            "--audience", choices=[c for c, _ in Send.Audience.choices], default="all"
-        )
+        parser.add_argument("--audience", choices=[c for c, _ in PLAIN_AUDIENCES], default="all")
         parser.add_argument("--label", action="append", default=[], help="Only members with it.")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -250,6 +250,52 @@ def test_a_contributor_has_no_members_sends_or_settings(
         assert page.goto(live_server.url + path).status == 403, path
 
 
+def test_the_moderation_queue_works_from_the_keyboard(
+    live_server: Any, chromium: Any, db: Any, monkeypatch: Any
+) -> None:
+    """j moves to the next comment, a approves it; h without a reason asks for the reason
+    first, and with one hides the comment."""
+    set_up(live_server, monkeypatch)
+    post = services.save_post(Post(title="Ferry fares", body="Para.", status=Post.Status.PUBLISHED))
+    reader = Member.objects.create(email="zoë@example.org", name="Zoë Ávila",
+                                   status=Member.Status.ACTIVE)  # fmt: skip
+    held = []
+    for text in ("Spam, spam and links.", "A fair question about the fares."):
+        comment = Comment(post=post, member=reader, status=Comment.Status.HELD)
+        comment.set_body(text)
+        comment.save()
+        held.append(comment)
+    page = chromium.new_page()
+    sign_in(page, live_server.url, "marta", OWNER_PASSWORD)
+    page.goto(live_server.url + "/newsroom/comments/")
+    assert page.locator(".nr-key-help").is_visible()
+    first = page.locator("[data-comment]").first.inner_text()
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    page.wait_for_load_state()
+    approved = held[1] if "fair question" in first else held[0]
+    other = held[0] if approved is held[1] else held[1]
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-comment]').length === 1", timeout=10000
+    )
+    approved.refresh_from_db()
+    assert approved.status == Comment.Status.PUBLISHED
+    page.keyboard.press("j")
+    page.keyboard.press("h")
+    reason = page.locator("[data-comment] input[name=reason]").first
+    assert reason.evaluate("input => input === document.activeElement")
+    other.refresh_from_db()
+    assert other.status == Comment.Status.HELD  # not without a reason
+    reason.fill("Advertising")
+    reason.press("Escape")
+    page.keyboard.press("h")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-comment]').length === 0", timeout=10000
+    )
+    other.refresh_from_db()
+    assert other.status == Comment.Status.HIDDEN
+
+
 def seed_every_kind_of_thing(owner: User) -> dict[str, Any]:
     """One of everything a newsroom page shows, with non-ASCII names."""
     from atlas.delivery.models import Batch, Delivery

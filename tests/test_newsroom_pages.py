@@ -19,6 +19,7 @@ from atlas.delivery.models import Batch, Delivery, Send
 from atlas.discussions.models import Comment, CommentingBan, ModerationAction, Report
 from atlas.members import outbox
 from atlas.members.models import Label, Member, MemberEvent, Newsletter, Subscription
+from atlas.newsroom import attention
 from atlas.publishing.models import Post, Publication
 from atlas.sponsors.models import Campaign, Sponsor
 
@@ -51,6 +52,24 @@ def test_the_home_lists_held_comments_drafts_and_a_paused_send(
     assert f'action="/newsroom/comments/{held.pk}/act/"' in page
     assert "A draft ready for review" in page and "still being written" not in page
     assert "The Monday briefing" in page and "refused connections for 7 hours" in page
+
+
+def test_the_home_says_when_bounces_are_spiking(owner_client: Client) -> None:
+    """A day's bounces far above the four weeks before (a bad list) need a decision; the usual
+    trickle does not."""
+    now = timezone.now()
+    for day in range(2, 29, 3):  # about one bounce every three days in the weeks before
+        reader = member(f"usual{day}@example.org")
+        MemberEvent.objects.create(member=reader, kind=MemberEvent.Kind.BOUNCED,
+                                   created_at=now - timedelta(days=day))  # fmt: skip
+    assert "Bounces are spiking" not in owner_client.get("/newsroom/").content.decode()
+    for number in range(attention.BOUNCE_SPIKE_MINIMUM):
+        reader = member(f"bounced{number}@example.org")
+        MemberEvent.objects.create(member=reader, kind=MemberEvent.Kind.BOUNCED,
+                                   created_at=now - timedelta(hours=2))  # fmt: skip
+    page = owner_client.get("/newsroom/").content.decode()
+    assert "Bounces are spiking" in page
+    assert f"{attention.BOUNCE_SPIKE_MINIMUM:,} addresses bounced in the last 24 hours" in page
 
 
 def test_the_home_sets_today_so_far_against_the_same_hours_last_week(

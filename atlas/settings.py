@@ -227,6 +227,9 @@ ATLAS_DKIM_DOMAIN = env.str("ATLAS_DKIM_DOMAIN", default="")
 ATLAS_DELIVERY_LEASE_SECONDS = env.int("ATLAS_DELIVERY_LEASE_SECONDS", default=60)
 ATLAS_RECOVER_SECONDS = env.float("ATLAS_RECOVER_SECONDS", default=15.0)
 ATLAS_DKIM_DIR = env.str("ATLAS_DKIM_DIR", default=str(VAR_DIR / "dkim"))
+# The DNS server the newsroom's check of the DKIM records asks ("host" or "host:port"; unset: the
+# system's resolver).
+ATLAS_DNS_RESOLVER = env.str("ATLAS_DNS_RESOLVER", default="")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -4,10 +4,15 @@ Owner; `atlas setup` for a real publication; the accent's colours stay readable.
 from __future__ import annotations
 
 import re
+import socket
+import threading
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
+import dns.message
+import dns.rcode
+import dns.rrset
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
@@ -221,3 +226,77 @@ def test_make_run_boxes_the_newsroom_address_and_the_owners_account(owner: User)
     assert first_start.splitlines()[0].startswith("╭") and first_start.endswith("╯")
     later = "\n".join(Command().welcome(8000, ""))
     assert "atlas changepassword owner" in later and "s3cret" not in later
+
+
+class LoopbackDns:
+    """A DNS server on 127.0.0.1 (UDP) answering TXT questions from `records`; other names
+    do not exist."""
+
+    def __init__(self, records: dict[str, str]) -> None:
+        self.records = records
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.running = True
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        while self.running:
+            try:
+                wire, sender = self.socket.recvfrom(4096)
+            except TimeoutError:
+                continue
+            query = dns.message.from_wire(wire)
+            response = dns.message.make_response(query)
+            question = query.question[0]
+            name = question.name.to_text().rstrip(".")
+            if name in self.records:
+                text = self.records[name]
+                chunks = " ".join(
+                    f'"{text[start : start + 255]}"' for start in range(0, len(text), 255)
+                )
+                response.answer.append(dns.rrset.from_text(question.name, 300, "IN", "TXT", chunks))
+            else:
+                response.set_rcode(dns.rcode.NXDOMAIN)
+            self.socket.sendto(response.to_wire(), sender)
+
+    def stop(self) -> None:
+        self.running = False
+        self.thread.join()
+        self.socket.close()
+
+
+def test_the_dkim_records_are_checked_live_against_dns(
+    owner_client: Client, settings: Any, tmp_path: Path
+) -> None:
+    settings.ATLAS_DKIM_DOMAIN = "news.example.org"
+    settings.ATLAS_DKIM_DIR = str(tmp_path)
+    call_command("dkim_keygen", "--domain", "news.example.org", "--dir", str(tmp_path),
+                 stdout=StringIO())  # fmt: skip
+    keys = {}
+    for pem in tmp_path.glob("*.pem"):
+        selector = pem.stem.split(".")[0]
+        keys[selector] = DkimKey.from_pem("news.example.org", selector, pem.read_bytes())
+    rsa, ed25519 = keys["atlas"], keys["atlas-ed"]
+    server = LoopbackDns({
+        "atlas._domainkey.news.example.org": rsa.dns_record(),  # as it should be
+        "atlas-ed._domainkey.news.example.org": "v=DKIM1; k=ed25519; p=an-old-key",
+    })  # fmt: skip
+    settings.ATLAS_DNS_RESOLVER = f"127.0.0.1:{server.port}"
+    try:
+        page = owner_client.get("/newsroom/settings/delivery/?check=1").content.decode()
+    finally:
+        server.stop()
+    assert ed25519.selector == "atlas-ed"
+    assert page.count("nr-badge-ok") == 1 and "Published with another value" in page
+    settings.ATLAS_DNS_RESOLVER = f"127.0.0.1:{free_udp_port()}"  # nobody answers there
+    page = owner_client.get("/newsroom/settings/delivery/?check=1").content.decode()
+    assert page.count("Could not check: DNS did not answer") == 2
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import dns.exception
 import dns.resolver
+from django.conf import settings
 
 from atlas.delivery.transport import dkim_keys
 
@@ -27,8 +28,11 @@ class DnsRecord:
 
 
 def lookup_txt(name: str) -> list[str] | None:
-    """The TXT strings at `name`; [] when there are none, None when DNS could not be asked."""
-    resolver = dns.resolver.Resolver()
+    """The TXT strings at `name`; [] when there are none, None when DNS could not be asked.
+    Asked of the system's resolver, or of ATLAS_DNS_RESOLVER ("host" or "host:port")."""
+    resolver = _resolver()
+    if resolver is None:
+        return None
     resolver.lifetime = TIMEOUT_SECONDS
     try:
         answer = resolver.resolve(name, "TXT")
@@ -37,6 +41,20 @@ def lookup_txt(name: str) -> list[str] | None:
     except (dns.exception.DNSException, OSError):
         return None
     return [b"".join(record.strings).decode(errors="replace") for record in answer]
+
+
+def _resolver() -> dns.resolver.Resolver | None:
+    chosen = getattr(settings, "ATLAS_DNS_RESOLVER", "")
+    try:
+        if not chosen:
+            return dns.resolver.Resolver()
+        host, _, port = chosen.rpartition(":") if chosen.count(":") == 1 else (chosen, "", "53")
+        resolver = dns.resolver.Resolver(configure=False)
+        resolver.nameservers = [host]
+        resolver.port = int(port)
+        return resolver
+    except (dns.exception.DNSException, OSError, ValueError):  # no resolv.conf, a bad setting
+        return None
 
 
 def _normalised(record: str) -> str:

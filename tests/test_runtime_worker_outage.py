@@ -287,3 +287,45 @@ def test_worker_resumes_after_postgresql_was_unreachable(
             assert "interrupted by the database" in text, text
     finally:
         relay.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("task-queue")
+@pytest.mark.skipif(DATABASE_QUEUE, reason="the task queue is the database here (Redis: RQ)")
+@pytest.mark.django_db(transaction=True)
+def test_tasks_resume_after_redis_was_lost_and_nothing_goes_twice(
+    worker_process: Any,
+    mailbox: Mailbox,
+    subscriber: Any,
+    other_subscriber: Any,
+    django_capture_on_commit_callbacks: Any,
+    empty_task_queue: None,
+    settings: Any,
+) -> None:
+    """The queue only wakes: a sign-in link asked for while Redis is lost is in the outbox, and
+    goes out once (the catch-up) when Redis is back; the worker lives through it."""
+    location, _, database = settings.REDIS_URL.split("//", 1)[1].partition("/")
+    host, _, port = location.rpartition(":")
+    relay = Relay(host, int(port))
+    relay.start()
+    relayed = f"redis://127.0.0.1:{relay.port}/{database or '0'}"
+    try:
+        worker, log = worker_process(REDIS_URL=relayed)
+        settings.RQ_QUEUES = {"default": {"URL": relayed, "DEFAULT_TIMEOUT": 3600}}
+        sign_in_requested(subscriber.email, django_capture_on_commit_callbacks)
+        assert eventually(lambda: mailbox.to(subscriber.email), 30), log.read_text()
+        relay.cut()  # Redis is gone: connections dropped, new ones refused
+        time.sleep(2)
+        sign_in_requested(other_subscriber.email, django_capture_on_commit_callbacks)
+        time.sleep(1)
+        assert not mailbox.to(other_subscriber.email)
+        relay.restore()
+        restored = time.monotonic()
+        assert eventually(lambda: mailbox.to(other_subscriber.email), 90), log.read_text()
+        print(f"Email sent {time.monotonic() - restored:.1f} s after Redis was back")
+        time.sleep(2)
+        assert len(mailbox.to(subscriber.email)) == 1
+        assert len(mailbox.to(other_subscriber.email)) == 1
+        assert worker.poll() is None, log.read_text()
+    finally:
+        relay.stop()

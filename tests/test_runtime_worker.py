@@ -42,7 +42,7 @@ def test_worker_publishes_a_scheduled_post_on_time(
         start_new_session=True,  # its session holds any work horse it forks
     )
     try:
-        deadline = time.monotonic() + 40  # the run_after task, or at worst the 30 s catch-up
+        deadline = time.monotonic() + 40  # the run_after task, or at worst the catch-up
         while time.monotonic() < deadline:
             post.refresh_from_db()
             if post.status == Post.Status.PUBLISHED:

@@ -18,6 +18,7 @@ from atlas.analytics.models import DailySiteStats
 from atlas.delivery.models import Batch, Delivery, Send
 from atlas.discussions.models import Comment, CommentingBan, ModerationAction, Report
 from atlas.members import outbox
+from atlas.members.addresses import normalize_email
 from atlas.members.models import Label, Member, MemberEvent, Newsletter, Subscription
 from atlas.newsroom import attention
 from atlas.publishing.models import Post, Publication
@@ -418,3 +419,16 @@ def test_numbers_and_counts_are_written_in_the_publications_language(
     page = editor_client.get("/newsroom/members/").content.decode()
     assert "1\xa0234 members" in page  # French groups thousands with a no-break space
     assert post.title in editor_client.get("/newsroom/posts/").content.decode()
+
+
+def test_an_internationalised_domain_reads_in_unicode_in_the_newsroom(
+    editor_client: Client,
+) -> None:
+    """Stored in its ASCII form (what mail servers are given), shown as the reader wrote it."""
+    reader = member(normalize_email("ben@münchen.example"), name="")
+    assert reader.email == "ben@xn--mnchen-3ya.example"
+    listing = editor_client.get("/newsroom/members/").content.decode()
+    assert ">ben@münchen.example</a>" in listing and "xn--" not in listing
+    page = editor_client.get(f"/newsroom/members/{reader.pk}/").content.decode()
+    assert "<h1>ben@münchen.example</h1>" in page
+    assert '<p class="nr-muted">ben@münchen.example · ' in page

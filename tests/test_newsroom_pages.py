@@ -429,6 +429,8 @@ def test_an_internationalised_domain_reads_in_unicode_in_the_newsroom(
     assert reader.email == "ben@xn--mnchen-3ya.example"
     listing = editor_client.get("/newsroom/members/").content.decode()
     assert ">ben@münchen.example</a>" in listing and "xn--" not in listing
+    found = editor_client.get("/newsroom/members/?search=ben@münchen.example").content.decode()
+    assert ">ben@münchen.example</a>" in found
     page = editor_client.get(f"/newsroom/members/{reader.pk}/").content.decode()
     assert "<h1>ben@münchen.example</h1>" in page
     assert '<p class="nr-muted">ben@münchen.example · ' in page

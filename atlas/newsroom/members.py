@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
@@ -23,6 +24,7 @@ from atlas.billing import services as billing
 from atlas.delivery.models import Delivery, EmailEvent
 from atlas.discussions.models import Comment
 from atlas.members import outbox, services
+from atlas.members.addresses import ascii_domain
 from atlas.members.exporting import csv_chunks
 from atlas.members.models import Label, Member, MemberEvent, Newsletter, OutboundEmail
 from atlas.newsroom.access import staff_view
@@ -31,6 +33,18 @@ from atlas.newsroom.views import page
 
 PER_PAGE = 50
 JOINED = {"7": 7, "30": 30, "90": 90, "365": 365}
+
+
+def stored_prefix(typed: str) -> str:
+    """An address as typed, as it is stored: a whole internationalised domain in its ASCII form
+    (`ben@münchen.example` finds `ben@xn--mnchen-3ya.example`)."""
+    local, _, domain = typed.rpartition("@")
+    if domain.isascii():
+        return typed
+    try:
+        return f"{local}@{ascii_domain(domain)}"
+    except ValidationError:  # a domain still being typed: as it is
+        return typed
 
 
 @dataclass(frozen=True)
@@ -53,7 +67,7 @@ class Filters:
 
     def apply(self, members: QuerySet[Member]) -> QuerySet[Member]:
         if "@" in self.search:  # the start of an address: a range of the unique index
-            start = self.search.strip().lower()
+            start = stored_prefix(self.search.strip().lower())
             members = members.filter(email_lower__gte=start, email_lower__lt=start + "\uffff")
         elif self.search:
             members = members.filter(

@@ -29,7 +29,7 @@ from atlas.runtime.clock import run_clock
 from atlas.runtime.hooks import PeriodicJob
 from atlas.runtime.workers import MAX_RUNS, DatabaseWorker, run_through_outages
 from tests.factories import eventually, process_environment, stop_gracefully
-from tests.mailbox import Mailbox
+from tests.mailbox import Mailbox, free_port
 from tests.relay import Relay
 
 SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
@@ -323,9 +323,42 @@ def test_tasks_resume_after_redis_was_lost_and_nothing_goes_twice(
         restored = time.monotonic()
         assert eventually(lambda: mailbox.to(other_subscriber.email), 40), log.read_text()
         print(f"Email sent {time.monotonic() - restored:.1f} s after Redis was back")
+        print("RQ quit and started again" if "quitting" in log.read_text() else "RQ lived")
         time.sleep(2)
         assert len(mailbox.to(subscriber.email)) == 1
         assert len(mailbox.to(other_subscriber.email)) == 1
         assert worker.poll() is None, log.read_text()
+        text = log.read_text()
+        if "quitting" in text:  # RQ's worker quit under the cut: ours waited and started it again
+            assert "Task worker: Redis back after" in text, text
+            assert text.count("Task worker: Redis unreachable") == 1
     finally:
         relay.stop()
+
+
+def test_the_rq_worker_is_started_again_once_redis_answers(
+    monkeypatch: pytest.MonkeyPatch, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """RQ's worker quits when Redis drops under it at the wrong moment (after a job, its
+    heartbeat); `atlas worker` then waits for Redis, and starts it again once Redis answers.
+    Redis is lost here as a port where nothing listens, and back as the machine's Redis."""
+    from atlas.runtime.management.commands import worker as worker_command
+
+    lost = f"redis://127.0.0.1:{free_port()}/0"
+    back = os.environ.get("ATLAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    settings.RQ_QUEUES = {"default": {"URL": lost}}
+    started: list[str] = []
+
+    def rq_worker(*args: Any, **options: Any) -> None:
+        """What RQ's worker does here: start on the queue's Redis, and (at once) quit."""
+        started.append(settings.RQ_QUEUES["default"]["URL"])
+        if len(started) == 1:  # Redis comes back a second later
+            threading.Timer(1.0, lambda: settings.RQ_QUEUES.update(default={"URL": back})).start()
+
+    monkeypatch.setattr(worker_command, "call_command", rq_worker)
+    caplog.set_level(logging.WARNING, logger="atlas.runtime.outage")
+    began = time.monotonic()
+    worker_command.run_rq_through_redis_outages()
+    assert started == [lost, back] and time.monotonic() - began < 10
+    assert caplog.text.count("Task worker: Redis unreachable") == 1
+    assert "Task worker: Redis back after" in caplog.text

@@ -1,8 +1,16 @@
 """`atlas worker`: runs background tasks (database queue, or RQ when REDIS_URL is set), and
-keeps running through a locked or unreachable database (atlas/runtime/workers.py)."""
+keeps running through a locked or unreachable database (atlas/runtime/workers.py) and, with RQ,
+through a lost Redis: RQ's own worker quits when Redis drops under it; this one says so in one
+line, waits for Redis with the clock still running (the outbox's catch-up sends from it), and
+starts RQ's worker again once Redis answers."""
 
 from __future__ import annotations
 
+import logging
+import random
+import signal
+import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +24,8 @@ from atlas.runtime.clock import start_clock
 from atlas.runtime.hooks import worker_warm_ups
 from atlas.runtime.workers import DatabaseWorker
 
+logger = logging.getLogger("atlas.runtime.outage")
+
 
 class Command(BaseCommand):
     help = "Run a background worker, with the periodic jobs (scheduled publishing catch-up)."
@@ -28,13 +38,7 @@ class Command(BaseCommand):
         stop_clock = None if options["no_clock"] else start_clock()
         try:
             if settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
-                call_command(
-                    "rqworker",
-                    "default",
-                    with_scheduler=True,
-                    job_class="atlas.runtime.workers.RQJob",
-                    worker_class="atlas.runtime.workers.RQWorker",
-                )
+                run_rq_through_redis_outages()
             else:
                 worker = DatabaseWorker(
                     queue_names=["default"],
@@ -51,6 +55,62 @@ class Command(BaseCommand):
         finally:
             if stop_clock is not None:
                 stop_clock.set()
+
+
+def run_rq_through_redis_outages() -> None:
+    """RQ's worker, started again whenever it quit because Redis went away; it ends when RQ's
+    worker ends with Redis answering (a SIGTERM or Ctrl-C), or on a signal while Redis is away."""
+    stop = threading.Event()
+    while True:
+        try:
+            call_command(
+                "rqworker",
+                "default",
+                with_scheduler=True,
+                job_class="atlas.runtime.workers.RQJob",
+                worker_class="atlas.runtime.workers.RQWorker",
+            )
+        except SystemExit:  # django-rq's answer to a Redis it cannot reach at the start
+            if redis_answers():
+                raise
+        else:
+            if redis_answers():
+                return  # RQ stopped as asked
+        previous = {
+            signum: signal.signal(signum, lambda *_: stop.set())
+            for signum in (signal.SIGTERM, signal.SIGINT)
+        }
+        try:
+            waited = wait_for_redis(stop)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        if not waited:
+            return
+
+
+def redis_answers() -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.RQ_QUEUES["default"]["URL"], socket_connect_timeout=1, socket_timeout=1
+        )
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def wait_for_redis(stop: threading.Event) -> bool:
+    """Wait, with a growing and jittered pause, until Redis answers (True) or a stop (False)."""
+    since, pause = time.monotonic(), 0.5
+    logger.warning("Task worker: Redis unreachable; waiting for it (periodic jobs go on)")
+    while not redis_answers():
+        if stop.wait(pause * random.uniform(0.75, 1.25)):
+            return False
+        pause = min(5.0, pause * 2)
+    logger.warning("Task worker: Redis back after %.1f s; resuming", time.monotonic() - since)
+    return True
 
 
 def warm_up() -> None:

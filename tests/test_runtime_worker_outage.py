@@ -347,6 +347,7 @@ def test_the_rq_worker_is_started_again_once_redis_answers(
     lost = f"redis://127.0.0.1:{free_port()}/0"
     back = os.environ.get("ATLAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     settings.RQ_QUEUES = {"default": {"URL": lost}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     started: list[str] = []
 
     def rq_worker(*args: Any, **options: Any) -> None:

@@ -21,7 +21,9 @@ from django.urls import get_resolver
 from django.utils.crypto import get_random_string
 
 from atlas.runtime.clock import start_clock
+from atlas.runtime.health import queue_problem
 from atlas.runtime.hooks import worker_warm_ups
+from atlas.runtime.outage import FIRST_WAIT_SECONDS, LONGEST_WAIT_SECONDS
 from atlas.runtime.workers import DatabaseWorker
 
 logger = logging.getLogger("atlas.runtime.outage")
@@ -90,25 +92,18 @@ def run_rq_through_redis_outages() -> None:
 
 
 def redis_answers() -> bool:
-    import redis
-
-    try:
-        client = redis.Redis.from_url(
-            settings.RQ_QUEUES["default"]["URL"], socket_connect_timeout=1, socket_timeout=1
-        )
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
+    return not queue_problem()  # the queue's Redis, as /readyz asks it
 
 
 def wait_for_redis(stop: threading.Event) -> bool:
-    """Wait, with a growing and jittered pause, until Redis answers (True) or a stop (False)."""
-    since, pause = time.monotonic(), 0.5
+    """Wait, with a growing and jittered pause (the database outages' own), until Redis
+    answers (True) or a stop (False)."""
+    since, pause = time.monotonic(), FIRST_WAIT_SECONDS
     logger.warning("Task worker: Redis unreachable; waiting for it (periodic jobs go on)")
     while not redis_answers():
         if stop.wait(pause * random.uniform(0.75, 1.25)):
             return False
-        pause = min(5.0, pause * 2)
+        pause = min(LONGEST_WAIT_SECONDS, pause * 2)
     logger.warning("Task worker: Redis back after %.1f s; resuming", time.monotonic() - since)
     return True
 

@@ -114,4 +114,8 @@ def test_billing_settings_are_set_in_the_newsroom_by_administrators_only(db: Any
         "currency": "Euro", "past_due_grace_days": "90",
     })  # fmt: skip
     assert refused.status_code == 200 and BillingSettings.current().past_due_grace_days == 10
+    typed = administrator.post("/newsroom/settings/billing/", {
+        "currency": "GBP", "past_due_grace_days": "10",
+    })  # fmt: skip
+    assert typed.status_code == 302 and BillingSettings.current().currency == "gbp"
     assert as_role("Editor").get("/newsroom/settings/billing/").status_code == 403

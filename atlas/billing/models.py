@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
@@ -45,8 +46,8 @@ class BillingSettings(SingletonModel):
     currency = models.CharField(
         max_length=3,
         default="eur",
-        validators=[RegexValidator(r"^[a-z]{3}$", "A three-letter ISO code in lower case: eur.")],
-        help_text="The publication's currency (ISO 4217, lower case). Prices already created "
+        validators=[RegexValidator(r"^[A-Za-z]{3}$", "A three-letter ISO 4217 code, such as EUR.")],
+        help_text="The publication's currency (ISO 4217, such as EUR). Prices already created "
         "in Stripe keep theirs.",
     )
     past_due_grace_days = models.PositiveSmallIntegerField(
@@ -57,6 +58,10 @@ class BillingSettings(SingletonModel):
     allow_promotion_codes = models.BooleanField(
         default=False, help_text="Let readers enter a Stripe promotion code at checkout."
     )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.currency = self.currency.lower()  # as Stripe names currencies, however typed
+        super().save(*args, **kwargs)
 
     class Meta:
         verbose_name = "billing settings"

@@ -81,6 +81,15 @@ def test_an_editor_gives_a_plan_for_a_period_with_a_note_and_revokes_it(
     assert member.tier == Member.Tier.FREE
 
 
+def test_a_plan_given_names_the_address_as_the_reader_wrote_it(paid_tier: Tier) -> None:
+    Member.objects.create(email="chloé@xn--mnchen-3ya.example", status="active",
+                          confirmed_at=timezone.now())  # fmt: skip
+    page = as_role("Editor").post("/newsroom/tiers/plans-given/", {
+        "email": "chloé@münchen.example", "tier": paid_tier.pk, "kind": "gift",
+    }, follow=True).content.decode()  # fmt: skip
+    assert "Supporter given to chloé@münchen.example." in page
+
+
 def test_a_plan_for_nobody_or_in_the_past_is_refused(paid_tier: Tier) -> None:
     editor = as_role("Editor")
     unknown = editor.post(

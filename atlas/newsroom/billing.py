@@ -102,7 +102,7 @@ def grants(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         services.give(data["email"], data["tier"], kind=data["kind"], ends_at=data["until"],
                       note=data["note"], by=request.user)  # fmt: skip
-        messages.success(request, f"{data['tier'].name} given to {data['email'].email}.")
+        messages.success(request, f"{data['tier'].name} given to {data['email'].display_email}.")
         return redirect("newsroom:billing_grants")
     listed = Grant.objects.live().select_related("member", "tier", "created_by")[:500]
     return page(request, "newsroom/billing/grants.html", {"form": form, "grants": listed})
@@ -113,7 +113,7 @@ def grants(request: HttpRequest) -> HttpResponse:
 def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(Grant, pk=pk)
     services.revoke(grant)
-    messages.success(request, f"The plan of {grant.member.email} is revoked.")
+    messages.success(request, f"The plan of {grant.member.display_email} is revoked.")
     return redirect("newsroom:billing_grants")
 
 

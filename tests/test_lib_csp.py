@@ -34,3 +34,53 @@ def test_listed_third_party_pages_may_run_their_inline_code(settings: Any, db: A
     assert "sha256" not in loose["style-src"]  # a hash would void 'unsafe-inline'
     strict = directives(client.get("/admin/login/"))
     assert "'unsafe-inline'" not in strict["script-src"] + strict["style-src"]
+
+
+RESPONSE_VARIANTS: list[dict[str, Any]] = [
+    {},
+    {"_csp_update": {"style-src": ["'sha256-abc='"]}},
+    {"_csp_replace": {"frame-ancestors": ["'self'"], "script-src": None}},
+    {"_csp_update": {"img-src": {"https://b.example", "https://a.example"}}},
+    {"_csp_config": {"default-src": ["'none'"], "upgrade-insecure-requests": True}},
+    {"_csp_exempt": True},
+]
+
+
+def test_the_kept_header_is_the_one_django_csp_builds(rf: Any, settings: Any) -> None:
+    """Each response's header, built once and kept, is what django-csp's own middleware writes
+    for the same response, the first time and again; report-only too."""
+    from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
+    from django.http import HttpResponse
+
+    from atlas.lib.csp import CSPMiddleware
+
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+    for variant in RESPONSE_VARIANTS:
+        written = []
+        for middleware in (DjangoCSPMiddleware, CSPMiddleware, CSPMiddleware):
+            request, response = rf.get("/posts/a/"), HttpResponse("")
+            for name, value in variant.items():
+                setattr(response, name, value)
+            instance = middleware(HttpResponse)
+            instance.process_request(request)
+            instance.process_response(request, response)
+            written.append(
+                {
+                    header: response.get(header)
+                    for header in (
+                        "Content-Security-Policy",
+                        "Content-Security-Policy-Report-Only",
+                    )
+                }
+            )
+        assert written[0] == written[1] == written[2], variant
+    assert written[0]["Content-Security-Policy"] is None  # the exempt one
+
+
+def test_a_changed_policy_setting_is_followed(client: Client, article: Post, settings: Any) -> None:
+    assert "'none'" in directives(client.get(article.get_absolute_url()))["object-src"]
+    policy = settings.CONTENT_SECURITY_POLICY
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**policy["DIRECTIVES"], "object-src": ["'self'"]}
+    }
+    assert directives(client.get(article.get_absolute_url()))["object-src"] == "object-src 'self'"

@@ -158,3 +158,32 @@ def test_a_slot_in_a_loop_leaves_the_page_rendered_whole() -> None:
     framing = frames.Framing()
     framing.mark("discussion", Context({"forloop": {"counter": 1}}))
     assert not framing.usable
+
+
+def test_the_csrf_token_unmasks_to_the_cookie_s_secret_under_a_new_mask_each_time() -> None:
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token
+
+    request = RequestFactory().get("/")
+    secret = "aZ09" * 8
+    request.META["CSRF_COOKIE"] = secret
+    tokens = [frames.csrf_token(request) for _ in range(2000)]
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True  # the cookie is sent again
+    assert {_unmask_cipher_token(token) for token in tokens} == {secret}
+    assert len(set(tokens)) == len(tokens) and {len(token) for token in tokens} == {64}
+    masks = "".join(token[:32] for token in tokens)
+    assert set(masks) == set(CSRF_ALLOWED_CHARS)  # every character drawn, none other
+    # Uniform: each of the 62 characters about 64,000 / 62 = 1,032 times (no byte-modulo bias,
+    # which would give the first eight ~4% more).
+    counts = [masks.count(char) for char in CSRF_ALLOWED_CHARS]
+    assert max(counts) < 1032 * 1.15 and min(counts) > 1032 * 0.85
+    first_eight = sum(counts[:8]) / 8
+    rest = sum(counts[8:]) / 54
+    assert abs(first_eight / rest - 1) < 0.05
+
+
+def test_without_a_csrf_cookie_the_token_comes_with_a_new_one() -> None:
+    from django.middleware.csrf import _unmask_cipher_token
+
+    request = RequestFactory().get("/")
+    token = frames.csrf_token(request)
+    assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]

@@ -78,7 +78,7 @@ MIDDLEWARE = [
     # Django's, without ETags on pages with a CSRF token (never the same bytes twice).
     "atlas.lib.http.ConditionalGetWithoutTokenETags",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "atlas.members.accounts.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "atlas.publishing.middleware.PublicationTimezoneMiddleware",
@@ -296,8 +296,8 @@ AUTHENTICATION_BACKENDS = [
     "atlas.members.accounts.MemberAccountBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Django's database sessions, read by a query compiled once per process (atlas/lib/sessions.py).
-SESSION_ENGINE = "atlas.lib.sessions"
+# Django's database sessions, read with their account in one query (atlas/members/sessions.py).
+SESSION_ENGINE = "atlas.members.sessions"
 SESSION_COOKIE_AGE = env.int("ATLAS_SESSION_DAYS", default=60) * 24 * 3600
 # Addresses of reverse proxies in front of Atlas, counted from the right of X-Forwarded-For.
 ATLAS_TRUSTED_PROXIES = env.int("ATLAS_TRUSTED_PROXIES", default=0)

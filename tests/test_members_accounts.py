@@ -43,13 +43,9 @@ def test_a_member_s_article_reads_the_user_and_member_in_one_query(
     assert ">Account</a>" in page.text and "Post comment" in page.text
     # The table of each query's first column.
     tables = [query["sql"].split()[1].split(".")[0] for query in context.captured_queries]
-    # The session, the user with their member, the discussion rules with their bans and reply
+    # The session with its user and member, the discussion rules with their bans and reply
     # emails (the post was read on the first visit, for this content version).
-    assert tables == [
-        '"django_session"',
-        '"auth_user"',
-        '"discussions_discussionsettings"',
-    ]
+    assert tables == ['"members_session"', '"discussions_discussionsettings"']
 
 
 def test_each_member_sees_only_their_own_name(

@@ -1,20 +1,28 @@
-"""The accounts behind members' sessions, read with their member row in one query.
+"""The accounts behind members' sessions, read with their member row, and with the session.
 
 Every request of a signed-in reader needs its user (Django's authentication) and, on most pages,
 its member (the read policy, the discussion, the sponsors' blocks): Django's `ModelBackend`
-reads the user, then `current_member` read the member. This backend reads both at once, by a
-query compiled once per process (atlas.lib.compiled). Django checks the session against the
+reads the user, then `current_member` read the member. The session store reads both with the
+session itself (atlas.members.sessions); this backend hands Django that user when it is the
+account the session names, and otherwise reads the user and member at once, by a query compiled
+once per process (atlas.lib.compiled). `AuthenticationMiddleware` is Django's, but for telling
+the backend which request's session it is asked about. Django checks the session against the
 user's password hash as before, so ending a member's sessions (`services.end_all_sessions`) and
 signing out take effect on the next request.
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+from functools import partial
 from typing import Any
 
+from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthentication
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from atlas.lib.compiled import CompiledQuery
 
@@ -39,8 +47,34 @@ class MemberAccountBackend(ModelBackend):
         return None
 
     def get_user(self, user_id: Any) -> Any:
-        found = _user_with_member(user_id)
-        if not found:
-            return None
-        user = found[0]
+        session = _session_asked_about.get()
+        user = session.account(user_id) if hasattr(session, "account") else None
+        if user is None:
+            found = _user_with_member(user_id)
+            if not found:
+                return None
+            user = found[0]
         return user if self.user_can_authenticate(user) else None
+
+
+# While Django's `get_user` finds a request's user: that request's session.
+_session_asked_about: ContextVar[Any] = ContextVar("session_asked_about", default=None)
+
+
+class AuthenticationMiddleware(DjangoAuthentication):
+    """Django's, its `request.user` found while the backend can see the request's session."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(partial(user_of, request))  # type: ignore[assignment]
+
+
+def user_of(request: HttpRequest) -> Any:
+    """Django's `auth.get_user(request)`, once per request (as Django's middleware keeps it)."""
+    if not hasattr(request, "_cached_user"):
+        asked = _session_asked_about.set(request.session)
+        try:
+            request._cached_user = auth.get_user(request)  # type: ignore[attr-defined]
+        finally:
+            _session_asked_about.reset(asked)
+    return request._cached_user  # type: ignore[attr-defined]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 
@@ -384,3 +386,25 @@ class MemberImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import of {self.original_name} ({self.get_status_display()})"
+
+
+class Session(AbstractBaseSession):
+    """A browser's session (Django's), with the account it is signed in to as a column of its
+    own, so that the session, the user and their member row are read in one query
+    (`atlas.members.sessions`). No database constraint: a session names an account the way its
+    data does, and deleting an account deletes its sessions through Django."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    @classmethod
+    def get_session_store_class(cls) -> type[Any]:
+        """The store of `SESSION_ENGINE` (`atlas.members.sessions`), for `get_decoded()`."""
+        store: type[Any] = import_module(settings.SESSION_ENGINE).SessionStore
+        return store

@@ -120,6 +120,34 @@ def test_a_slot_the_same_for_every_reader_is_rendered_once(same_for: str) -> Non
         slots.unregister(kept, key="article_end")
 
 
+def test_a_slot_that_varies_is_kept_per_variant_and_never_drawn_into_a_frame() -> None:
+    from atlas.lib.hooks import same_for_every_reader
+
+    calls: list[str] = []
+
+    def renderer(context: Context) -> str:
+        calls.append(context["reader"])
+        return mark_safe(f"<p>{context['kind']}</p>")
+
+    kept = register_slot(
+        "article_end", renderer, same_for="page", varies_by=lambda context: context["kind"]
+    )
+    try:
+        template = Template('{% slot "article_end" %}')
+        page = ("article", 7, False)
+        shown = [
+            template.render(Context({"reader": reader, "kind": kind, "fragment_key": page}))
+            for reader, kind in (("a", "paid"), ("b", "free"), ("c", "paid"), ("d", "free"))
+        ]
+        assert calls == ["a", "b"]  # once per variant
+        assert ["<p>paid</p>" in html for html in shown] == [True, False, True, False]
+        assert not same_for_every_reader("article_end")
+    finally:
+        slots.unregister(kept, key="article_end")
+    with pytest.raises(HookError):
+        register_slot("article_end", renderer, varies_by=lambda context: 1)
+
+
 def test_a_slot_says_what_it_is_the_same_for() -> None:
     with pytest.raises(HookError):
         register_slot("article_end", lambda context: "", same_for="member")

@@ -187,6 +187,28 @@ def test_the_block_is_the_same_for_every_anonymous_request_within_the_hour(
     assert len(set(shown_by_hour)) > 1  # the rotation moves on with the hours
 
 
+def test_a_signed_in_member_sees_the_hour_s_blocks_as_visitors_do(
+    make_post: Any, make_campaign: CampaignFactory
+) -> None:
+    """A member's page is rendered for them, its sponsor blocks kept per lineup, hour and kind
+    of reader: each hour they see what visitors see, and the blocks move on with the hour."""
+    for number in range(4):
+        make_campaign(headline=f"Rotating offer {number}", weight=number + 1)
+    posts = [make_post(body=LONG_BODY) for _ in range(6)]
+    member = member_client(Member.Tier.FREE)
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    shown_by_hour = []
+    for start in (hour, hour + timedelta(hours=1), hour + timedelta(hours=2)):
+        with time_machine.travel(start + timedelta(minutes=1), tick=False):
+            members = [block_of(page(member, post)) for post in posts]
+            visitors = [block_of(page(visitor(), post)) for post in posts]
+        with time_machine.travel(start + timedelta(minutes=59), tick=False):
+            again = [block_of(page(member, post)) for post in posts]
+        assert members == visitors == again and all(members)
+        shown_by_hour.append(tuple(members))
+    assert len(set(shown_by_hour)) > 1
+
+
 def test_rotation_follows_the_weights(make_campaign: CampaignFactory) -> None:
     heavy, light = make_campaign(weight=3), make_campaign(weight=1)
     picks = [pick([heavy, light], f"post:{number}:hour:1")[0] for number in range(4000)]

@@ -16,7 +16,7 @@ what it depends on (`atlas.lib.fragments`).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -151,7 +151,12 @@ def declare_slot(name: str, doc: str) -> None:
 
 
 def register_slot(
-    name: str, renderer: SlotRenderer, *, order: int = 100, same_for: str = "reader"
+    name: str,
+    renderer: SlotRenderer,
+    *,
+    order: int = 100,
+    same_for: str = "reader",
+    varies_by: Callable[[Context], Hashable] | None = None,
 ) -> SlotRenderer:
     """`same_for` says what the renderer's HTML depends on, so that it is rendered no more often
     than needed (kept as `atlas.lib.fragments`, per content version, on pages whose context
@@ -162,11 +167,17 @@ def register_slot(
       (rendered every time for the signed in);
     - "page": the same for every reader of one page;
     - "site": the same on every page.
+
+    With `varies_by` ("page" or "site" only), the HTML is the same for every reader for whom
+    `varies_by(context)` gives an equal value (say, whether they pay, and the hour): it is kept
+    per value, and worked out for each request (never drawn into a page's frame).
     """
     if same_for not in SAME_FOR:
         raise HookError(f"same_for is one of {', '.join(SAME_FOR)}, not {same_for!r}.")
+    if varies_by is not None and same_for not in ("page", "site"):
+        raise HookError('varies_by goes with same_for "page" or "site".')
     if same_for != "reader":
-        renderer = _kept_per(same_for, name, renderer)
+        renderer = _kept_per(same_for, name, renderer, varies_by)
     return slots.register(renderer, key=name, order=order, caller_depth=2)
 
 
@@ -177,21 +188,30 @@ def same_for_every_reader(name: str) -> bool:
     """Whether every renderer of slot `name` is `same_for` "page" or "site" (and it has one)."""
     renderers = slots.items(name)
     return bool(renderers) and all(
-        getattr(render, "same_for", "reader") in ("page", "site") for render in renderers
+        getattr(render, "same_for", "reader") in ("page", "site")
+        and getattr(render, "varies_by", None) is None
+        for render in renderers
     )
 
 
-def _kept_per(same_for: str, slot_name: str, renderer: SlotRenderer) -> SlotRenderer:
+def _kept_per(
+    same_for: str,
+    slot_name: str,
+    renderer: SlotRenderer,
+    varies_by: Callable[[Context], Hashable] | None = None,
+) -> SlotRenderer:
     def kept(context: Context) -> str:
         key = _fragment_key(same_for, context)
         if key is None:
             return renderer(context)
-        key = ("slot", slot_name, id(renderer), *key)
+        variant = () if varies_by is None else (varies_by(context),)
+        key = ("slot", slot_name, id(renderer), *key, *variant)
         return fragments.fragment(key, lambda: conditional_escape(renderer(context)))
 
     kept.__name__ = kept.__qualname__ = getattr(renderer, "__name__", repr(renderer))
     kept.__wrapped__ = renderer  # type: ignore[attr-defined]
     kept.same_for = same_for  # type: ignore[attr-defined]
+    kept.varies_by = varies_by  # type: ignore[attr-defined]
     return kept
 
 

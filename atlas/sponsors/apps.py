@@ -24,10 +24,15 @@ class SponsorsConfig(AppConfig):
         from atlas.sponsors import signals  # noqa: F401
         from atlas.sponsors.admin import SponsorshipOptOutInline
         from atlas.sponsors.editor_panel import panel
+        from atlas.sponsors.placement import block_variant
         from atlas.sponsors.services import email_block, email_text_block, refresh_sponsorships
 
-        register_slot("after_paragraph", include("sponsors/after_paragraph.html"))
-        register_slot("article_end", include("sponsors/article_end.html"))
+        # Kept per page and variant: rendered again only for a new lineup, hour or kind of reader.
+        for slot, template in (
+            ("after_paragraph", "sponsors/after_paragraph.html"),
+            ("article_end", "sponsors/article_end.html"),
+        ):
+            register_slot(slot, include(template), same_for="page", varies_by=block_variant)
         register_email_block("after_body", EmailBlock(html=email_block, text=email_text_block))
         register_post_admin_inline(SponsorshipOptOutInline)
         register_editor_panel(panel)

@@ -9,18 +9,21 @@ share. Exclusive campaigns, while one runs, leave no room for the others.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import time
 import zoneinfo
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.http import HttpRequest
+from django.template import Context
 from django.urls import reverse
 from django.utils import timezone
 
 from atlas.lib import pagecache
 from atlas.members.policy import current_member
+from atlas.publishing.context_processors import current_publication
 from atlas.publishing.models import Post, Publication, Tag
 from atlas.sponsors.models import Campaign, Channel, SponsorSettings, SponsorshipOptOut
 from atlas.sponsors.tokens import click_token, pixel_token
@@ -80,6 +83,9 @@ def pick(candidates: Iterable[Campaign], key: str, count: int = 1) -> list[Campa
     return chosen
 
 
+_lineups_loaded = itertools.count()
+
+
 @dataclass(frozen=True)
 class Lineup:
     """What every article page needs to fill its slots today, loaded once per process."""
@@ -88,6 +94,7 @@ class Lineup:
     opted_out: frozenset[int]  # post ids
     campaigns: tuple[Campaign, ...]  # live on the web, under their caps, by id
     targets: dict[int, frozenset[int]]  # campaign id -> tag ids, for those limited to tags
+    serial: int = field(default_factory=lambda: next(_lineups_loaded))  # this one, in the process
 
     def candidates(self, tag_ids: Iterable[int]) -> list[Campaign]:
         wanted = set(tag_ids)
@@ -154,6 +161,20 @@ def is_paid_reader(request: HttpRequest) -> bool:
         return False
     member = current_member(request)
     return bool(member and member.is_paid)
+
+
+def block_variant(context: Context) -> Hashable:
+    """What an article's sponsor blocks depend on, besides the page (the post, whether gated):
+    the lineup they are picked from, the hour they rotate by, and whether the reader pays when
+    paying readers see none. Readers with an equal variant see the same blocks: the slots'
+    HTML is kept per variant (`register_slot(..., varies_by=block_variant)`)."""
+    request = context.get("request")
+    if request is None or context.get("post") is None or context.get("gated"):
+        return None  # no block on such a page (`{% sponsor_block %}`)
+    publication = context.get("publication") or current_publication(request)
+    today = lineup(today_for(publication))
+    paid = today.settings.paid_members_see_no_sponsors and is_paid_reader(request)
+    return (today.serial, hour_number(), paid)
 
 
 def blocks_for_article(

@@ -103,3 +103,59 @@ def test_cached_article_shows_new_and_moderated_comments_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         moderation.hide(comment, moderator, "Off topic")
     assert b"Fresh off the quay." not in cached_get(app, path)
+
+
+STOP_REPLIES = "Stop for this discussion"
+BANNED = "a moderator has banned this account from commenting"
+
+
+def test_what_a_member_s_page_keeps_about_them_follows_every_change(
+    article: Post, make_post: Any, subscriber: Member, other_subscriber: Member
+) -> None:
+    """A member's discussion keeps their bans and reply-email choices per content version: a
+    ban, its lifting, its end, and each reply-email choice show on their next page; another
+    member's page is never theirs."""
+    import time_machine
+    from django.utils import timezone
+
+    rosa, omar = client_for(subscriber), client_for(other_subscriber)
+    other_post = make_post()
+    path = article.get_absolute_url()
+    for client in (rosa, omar):
+        assert STOP_REPLIES in client.get(path).text  # kept now, for each of them
+
+    services.set_reply_emails(subscriber, False, article)
+    assert "Email me replies again" in rosa.get(path).text
+    assert STOP_REPLIES in rosa.get(other_post.get_absolute_url()).text
+    assert STOP_REPLIES in omar.get(path).text
+    services.set_reply_emails(subscriber, True)
+    assert STOP_REPLIES in rosa.get(path).text
+    services.set_reply_emails(subscriber, False)  # everywhere
+    assert "Email me replies again" in rosa.get(other_post.get_absolute_url()).text
+
+    for_good = moderation.ban(subscriber, None, "Abuse")
+    assert BANNED in rosa.get(path).text.lower() and "Post comment" not in rosa.get(path).text
+    assert "Post comment" in omar.get(path).text
+    moderation.lift_ban(for_good, None)
+    assert "Post comment" in rosa.get(path).text
+
+    ends = timezone.now() + timezone.timedelta(hours=1)
+    moderation.ban(subscriber, None, "Cool down", until=ends)
+    assert "banned this account from commenting until" in rosa.get(path).text
+    with time_machine.travel(ends + timezone.timedelta(minutes=1)):
+        assert "Post comment" in rosa.get(path).text  # the ban ended: nothing else changed
+
+
+def test_a_comment_made_anywhere_shows_on_a_member_s_kept_page(
+    article: Post, subscriber: Member, other_subscriber: Member
+) -> None:
+    """The post's rules, kept with whether it has comments, move on with a comment however it
+    was made (here as the admin makes one: a plain save)."""
+    from atlas.discussions.models import Comment
+
+    rosa = client_for(subscriber)
+    assert "No comments yet" in rosa.get(article.get_absolute_url()).text
+    comment = Comment(post=article, member=other_subscriber, status=Comment.Status.PUBLISHED)
+    comment.set_body("Made in the admin.")
+    comment.save()
+    assert "Made in the admin." in rosa.get(article.get_absolute_url()).text

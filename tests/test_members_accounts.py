@@ -33,7 +33,7 @@ def test_a_sign_in_link_starts_a_session_of_the_member_account_backend(subscribe
     assert client.session["_auth_user_backend"] == accounts.BACKEND
 
 
-def test_a_member_s_article_reads_the_user_and_member_in_one_query(
+def test_a_member_s_article_reads_the_session_user_and_member_in_one_query(
     article: Post, subscriber: Member
 ) -> None:
     client = signed_in_by_link(subscriber)
@@ -43,9 +43,10 @@ def test_a_member_s_article_reads_the_user_and_member_in_one_query(
     assert ">Account</a>" in page.text and "Post comment" in page.text
     # The table of each query's first column.
     tables = [query["sql"].split()[1].split(".")[0] for query in context.captured_queries]
-    # The session with its user and member, the discussion rules with their bans and reply
-    # emails (the post was read on the first visit, for this content version).
-    assert tables == ['"members_session"', '"discussions_discussionsettings"']
+    # The session with its user and member: the post, the discussion rules and what they ask
+    # about the member (bans, reply emails) were read on the first visit, for this content
+    # version.
+    assert tables == ['"members_session"']
 
 
 def test_each_member_sees_only_their_own_name(

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, Q, Subquery
 from django.utils import timezone
 
+from atlas.lib import fragments
 from atlas.lib.compiled import CompiledQuery
 from atlas.lib.markdown import render_markdown
 from atlas.lib.singleton import SingletonModel
@@ -47,6 +49,50 @@ class MemberRules:
     banned_for_good: bool
     banned_until: datetime | None
     reply_emails_on: bool
+
+
+@dataclass(frozen=True)
+class MemberStanding:
+    """What a member's discussion pages ask about them, whatever the post: the bans not lifted
+    (one for good, and the latest end of the others) and where they turned reply emails off."""
+
+    member_id: int
+    banned_for_good: bool
+    latest_ban_end: datetime | None
+    no_reply_emails_anywhere: bool
+    no_reply_emails_on: frozenset[int]  # post ids
+
+    @classmethod
+    def read(cls, member_id: int) -> MemberStanding:
+        found = _member_standing(member_id, member_id, member_id, member_id, member_id)
+        if not found:  # the member was deleted meanwhile: nothing stands against them
+            return cls(member_id, False, None, False, frozenset())
+        row = found[0]
+        threads: frozenset[int] = frozenset()
+        if row.has_thread_opt_outs:  # rare: read which threads only then
+            threads = frozenset(
+                ReplyEmailOptOut.objects.filter(
+                    member_id=member_id, post__isnull=False
+                ).values_list("post_id", flat=True)
+            )
+        return cls(
+            member_id=member_id,
+            banned_for_good=bool(row.banned_for_good),
+            latest_ban_end=row.latest_ban_end,
+            no_reply_emails_anywhere=bool(row.no_reply_emails_anywhere),
+            no_reply_emails_on=threads,
+        )
+
+    def rules(self, post_id: int, now: datetime) -> MemberRules:
+        ends = self.latest_ban_end
+        return MemberRules(
+            member_id=self.member_id,
+            banned_for_good=self.banned_for_good,
+            banned_until=ends if ends is not None and ends > now else None,
+            reply_emails_on=not (
+                self.no_reply_emails_anywhere or post_id in self.no_reply_emails_on
+            ),
+        )
 
 
 class DiscussionSettings(SingletonModel):
@@ -88,23 +134,29 @@ class DiscussionSettings(SingletonModel):
         """The settings and, in the same query, the post's own rule (`post_mode`, or None) and
         whether it has any comment at all (`has_comments`: most posts have none, and then the
         thread needs no query of its own). With a `member`, also what the page asks about them
-        (`MemberRules`), which the row then holds as `member_rules`."""
-        if member is None:
-            found = next(iter(_settings_for_post(post.pk, post.pk)), None)
-        else:
-            now = timezone.now()
-            found = next(iter(_settings_for_member(post.pk, post.pk, member.pk, member.pk, now,
-                                                   member.pk, post.pk)), None)  # fmt: skip
+        (`MemberRules`), which the row then holds as `member_rules`.
+
+        Both are kept per content version (`atlas.lib.fragments`): the settings with the post's
+        part for each post, what is asked about a member for each member. What they are read
+        from moves the content version when it changes (a comment, the settings, a post's rule,
+        a ban, a reply-email choice: services.py, signals.py), so a page never shows a kept
+        value older than the page itself. The row returned is shared: read it, never change it.
+        """
+        found = fragments.value(
+            ("discussion-rules", post.pk),
+            lambda: next(iter(_settings_for_post(post.pk, post.pk)), None),
+            keep_none=False,
+        )
         if found is None:  # the migration creates the row; someone deleted it
             cls.current()
             return cls.for_post(post, member)
-        if member is not None:
-            found.member_rules = MemberRules(
-                member_id=member.pk,
-                banned_for_good=bool(found.banned_for_good),
-                banned_until=found.banned_until,
-                reply_emails_on=not found.reply_opt_out,
-            )
+        if member is None:
+            return found
+        standing: MemberStanding = fragments.value(
+            ("discussion-member", member.pk), lambda: MemberStanding.read(member.pk)
+        )
+        found = copy.copy(found)
+        found.member_rules = standing.rules(post.pk, timezone.now())
         return found
 
     def rules_for(self, member: Member) -> MemberRules | None:
@@ -395,42 +447,43 @@ _settings_for_post = CompiledQuery(
     _SAMPLE_POST_AGAIN,
 )
 
-# The same, on a signed-in member's page, with what it asks about them (each sample once).
-_SAMPLE_MEMBER, _SAMPLE_MEMBER_AGAIN, _SAMPLE_MEMBER_THIRD = (
+# What a signed-in member's discussion pages ask about them (each sample once).
+_SAMPLE_MEMBER, _SAMPLE_MEMBER_AGAIN, _SAMPLE_MEMBER_THIRD, _SAMPLE_MEMBER_FOURTH = (
     -6_120_553_019,
     -6_120_553_020,
     -6_120_553_021,
+    -6_120_553_023,
 )
-_settings_for_member = CompiledQuery(
-    DiscussionSettings,
-    lambda post_id, same_post_id, member_id, same_member_id, now, third_member_id, third_post_id: (
-        DiscussionSettings.objects.filter(pk=1).annotate(
-            post_mode=Subquery(PostDiscussion.objects.filter(post_id=post_id).values("mode")[:1]),
-            has_comments=Exists(Comment.objects.filter(post_id=same_post_id)),
+_member_standing = CompiledQuery(
+    Member,
+    lambda member_id, same_member_id, third_member_id, fourth_member_id, fifth_member_id: (
+        Member.objects.filter(pk=member_id)
+        .only("pk")
+        .annotate(
             banned_for_good=Exists(
                 CommentingBan.objects.filter(
-                    member_id=member_id, lifted_at__isnull=True, until__isnull=True
+                    member_id=same_member_id, lifted_at__isnull=True, until__isnull=True
                 )
             ),
-            banned_until=Subquery(
+            latest_ban_end=Subquery(
                 CommentingBan.objects.filter(
-                    member_id=same_member_id, lifted_at__isnull=True, until__gt=now
+                    member_id=third_member_id, lifted_at__isnull=True, until__isnull=False
                 )
                 .order_by("-until")
                 .values("until")[:1]
             ),
-            reply_opt_out=Exists(
-                ReplyEmailOptOut.objects.filter(member_id=third_member_id).filter(
-                    Q(post__isnull=True) | Q(post_id=third_post_id)
-                )
+            no_reply_emails_anywhere=Exists(
+                ReplyEmailOptOut.objects.filter(member_id=fourth_member_id, post__isnull=True)
+            ),
+            has_thread_opt_outs=Exists(
+                ReplyEmailOptOut.objects.filter(member_id=fifth_member_id, post__isnull=False)
             ),
         )
+        .order_by()
     ),
-    _SAMPLE_POST,
-    _SAMPLE_POST_AGAIN,
     _SAMPLE_MEMBER,
     _SAMPLE_MEMBER_AGAIN,
-    datetime(1901, 3, 4, 5, 6, 7, 890124, tzinfo=UTC),
     _SAMPLE_MEMBER_THIRD,
-    -6_120_553_022,
+    _SAMPLE_MEMBER_FOURTH,
+    -6_120_553_024,
 )

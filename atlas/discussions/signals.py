@@ -1,5 +1,7 @@
-"""Settings staff change in the admin alter what readers see; a member who leaves takes their
-words with them (replies by others stay, under "comment deleted")."""
+"""Settings staff change in the admin alter what readers see, and so do a member's bans and
+reply-email choices, which their discussion pages keep per content version (models.py,
+`DiscussionSettings.for_post`); a member who leaves takes their words with them (replies by
+others stay, under "comment deleted")."""
 
 from __future__ import annotations
 
@@ -7,7 +9,13 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save, pre_delete
 
-from atlas.discussions.models import Comment, DiscussionSettings, PostDiscussion
+from atlas.discussions.models import (
+    Comment,
+    CommentingBan,
+    DiscussionSettings,
+    PostDiscussion,
+    ReplyEmailOptOut,
+)
 from atlas.lib import pagecache
 from atlas.members.models import Member
 
@@ -28,9 +36,15 @@ def _member_leaving(sender: Any, instance: Member, **kwargs: Any) -> None:
         pagecache.changed()
 
 
-for model in (DiscussionSettings, PostDiscussion):
+def _comment_saved(sender: Any, created: bool = False, **kwargs: Any) -> None:
+    if created:  # however it was made (services.py moves the version for its own, too)
+        pagecache.changed()
+
+
+for model in (DiscussionSettings, PostDiscussion, CommentingBan, ReplyEmailOptOut):
     post_save.connect(_rules_changed, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
     post_delete.connect(
         _rules_changed, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}"
     )
+post_save.connect(_comment_saved, sender=Comment, dispatch_uid="pagecache-comment-created")
 pre_delete.connect(_member_leaving, sender=Member, dispatch_uid="discussions-member-leaving")

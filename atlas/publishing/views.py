@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from django.conf import settings
@@ -209,7 +209,13 @@ def _held(preview: bool, key: tuple[Any, ...], make: Callable[[], list[Any]]) ->
 
 
 def _http_date(post: Post) -> str:
-    return http_date(post.date_modified.timestamp())
+    return _http_date_of(post.date_modified.timestamp())
+
+
+@lru_cache(maxsize=1024)
+def _http_date_of(timestamp: float) -> str:
+    """`http_date()`, formatted once per process for each post's modification time."""
+    return http_date(timestamp)
 
 
 @require_safe

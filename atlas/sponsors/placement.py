@@ -171,10 +171,13 @@ def block_variant(context: Context) -> Hashable:
     request = context.get("request")
     if request is None or context.get("post") is None or context.get("gated"):
         return None  # no block on such a page (`{% sponsor_block %}`)
-    publication = context.get("publication") or current_publication(request)
-    today = lineup(today_for(publication))
-    paid = today.settings.paid_members_see_no_sponsors and is_paid_reader(request)
-    return (today.serial, hour_number(), paid)
+    held = request.__dict__.get("_sponsor_variant")  # both slots of a page ask
+    if held is None:
+        publication = context.get("publication") or current_publication(request)
+        today = lineup(today_for(publication))
+        paid = today.settings.paid_members_see_no_sponsors and is_paid_reader(request)
+        held = request.__dict__["_sponsor_variant"] = (today.serial, hour_number(), paid)
+    return held
 
 
 def blocks_for_article(

@@ -19,6 +19,7 @@ from atlas.members.import_runs import run_import
 from atlas.members.importing import import_members
 from atlas.members.links import create_link
 from atlas.members.models import EmailLink, Member, MemberImport, OutboundEmail
+from tests.factories import client_for
 
 SAME_ORIGIN = {"Origin": "http://testserver"}
 
@@ -145,3 +146,13 @@ def _outcome(normalize: Any, typed: str) -> tuple[str, str]:
 )
 def test_the_fast_path_for_plain_addresses_agrees_with_the_full_check(typed: str) -> None:
     assert _outcome(normalize_email, typed) == _outcome(normalize_email_fully, typed)
+
+
+def test_the_sign_in_pages_show_an_international_address_as_typed(make_member: Any) -> None:
+    member = make_member("Eli Lund", email="eli@münchen.example")
+    client = Client()
+    page = client.post("/signin/", {"email": "eli@münchen.example"}).content.decode()
+    assert "eli@münchen.example" in page and "xn--" not in page
+    signed_in = client_for(member)
+    page = signed_in.get("/signin/").content.decode()
+    assert "eli@münchen.example" in page and "xn--" not in page

@@ -122,7 +122,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "next": next_path}
     if request.method == "GET" and request.user.is_authenticated:
         member = current_member(request)
-        context["signed_in_as"] = member.email if member else request.user.get_username()
+        context["signed_in_as"] = (
+            display_address(member.email) if member else request.user.get_username()
+        )
         return render(request, "members/sign_in.html", context)
     if request.method == "GET" or not form.is_valid():
         status = 200 if request.method == "GET" else 400
@@ -134,7 +136,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         context["error"] = TOO_MANY
         return render(request, "members/sign_in.html", context, status=429)
     services.request_sign_in(email, next_path)
-    return render(request, "members/check_inbox.html", {"purpose": "sign_in", "email": email})
+    context = {"purpose": "sign_in", "email": display_address(email)}
+    return render(request, "members/check_inbox.html", context)
 
 
 @require_POST
@@ -191,7 +194,9 @@ def change_email(request: HttpRequest) -> HttpResponse:
         return render(request, "members/account.html", context, status=400)
     address = services.request_email_change(member, form.cleaned_data["email"])
     return render(
-        request, "members/check_inbox.html", {"purpose": "change_email", "email": address}
+        request,
+        "members/check_inbox.html",
+        {"purpose": "change_email", "email": display_address(address)},
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 from dataclasses import dataclass
@@ -155,9 +154,10 @@ class DiscussionSettings(SingletonModel):
         standing: MemberStanding = fragments.value(
             ("discussion-member", member.pk), lambda: MemberStanding.read(member.pk)
         )
-        found = copy.copy(found)
-        found.member_rules = standing.rules(post.pk, timezone.now())
-        return found
+        for_member = cls.__new__(cls)  # the shared row's fields, and the member's rules
+        for_member.__dict__.update(found.__dict__)
+        for_member.member_rules = standing.rules(post.pk, timezone.now())  # type: ignore[attr-defined]
+        return for_member
 
     def rules_for(self, member: Member) -> MemberRules | None:
         """What `for_post` read about `member` with the settings, if it read about them."""

@@ -70,11 +70,14 @@ class AuthenticationMiddleware(DjangoAuthentication):
 
 
 def user_of(request: HttpRequest) -> Any:
-    """Django's `auth.get_user(request)`, once per request (as Django's middleware keeps it)."""
+    """Django's `auth.get_user(request)`, once per request (as Django's middleware keeps it).
+    Found, it takes the lazy object's place on the request: a page asks `request.user` dozens
+    of times, and each question through the lazy object costs a caught `AttributeError`."""
     if not hasattr(request, "_cached_user"):
         asked = _session_asked_about.set(request.session)
         try:
             request._cached_user = auth.get_user(request)  # type: ignore[attr-defined]
         finally:
             _session_asked_about.reset(asked)
+        request.user = request._cached_user  # type: ignore[attr-defined]
     return request._cached_user  # type: ignore[attr-defined]

@@ -146,6 +146,7 @@ def test_the_upgrade_carries_signed_in_sessions_over(subscriber: Member) -> None
     moved = Session.objects.get(pk=theirs.session_key)
     assert moved.user_id == subscriber.user_id
     assert not Session.objects.filter(pk=expired.session_key).exists()
+    assert not DjangoSession.objects.exists()  # nothing left where no one looks
     store = SessionStore(theirs.session_key)
     assert store["_auth_user_id"] == str(subscriber.user_id)
     assert store.account(subscriber.user_id) == user_for(subscriber)

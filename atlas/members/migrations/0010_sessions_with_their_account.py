@@ -10,7 +10,8 @@ BATCH = 2000
 
 def carry_sessions_over(apps, schema_editor):
     """Every unexpired session of Django's table into the new one, with the account its data
-    names: no one is signed out by the upgrade."""
+    names: no one is signed out by the upgrade. Django's table is emptied then: nothing reads
+    it any more, and `clearsessions` would never clear it."""
     from atlas.members.sessions import SessionStore, account_id
 
     Old = apps.get_model("sessions", "Session")
@@ -31,6 +32,7 @@ def carry_sessions_over(apps, schema_editor):
             New.objects.using(alias).bulk_create(batch, ignore_conflicts=True)
             batch = []
     New.objects.using(alias).bulk_create(batch, ignore_conflicts=True)
+    Old.objects.using(alias).all().delete()
 
 
 class Migration(migrations.Migration):
